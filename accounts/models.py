@@ -1,0 +1,176 @@
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("%(value)s is not a known time zone.", params={"value": value})
+
+
+TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "RPO provider"
+        CLIENT = "client", "Client company"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
+            models.CheckConstraint(condition=models.Q(kind__in=["provider", "client"]), name="organization_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == self.Kind.PROVIDER
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Logins are case-insensitive: emails are stored lower-cased.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        ACCOUNT_MANAGER = "account_manager", "Account manager"
+        RECRUITER = "recruiter", "Recruiter"
+        SOURCER = "sourcer", "Sourcer"
+        PROVIDER_ADMIN = "provider_admin", "Provider admin"
+        HIRING_MANAGER = "hiring_manager", "Hiring manager"
+        CLIENT_ADMIN = "client_admin", "Client admin"
+
+    class NotificationPreference(models.TextChoices):
+        EACH = "each", "Each reminder as it happens"
+        DIGEST = "digest", "One daily digest"
+
+    PROVIDER_ROLES = frozenset({Role.ACCOUNT_MANAGER, Role.RECRUITER, Role.SOURCER, Role.PROVIDER_ADMIN})
+    CLIENT_ROLES = frozenset({Role.HIRING_MANAGER, Role.CLIENT_ADMIN})
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    # Only a bootstrap superuser may have no organisation (and then no role).
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
+    )
+    notification_preference = models.CharField(
+        max_length=16, choices=NotificationPreference.choices, default=NotificationPreference.EACH
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=(models.Q(organization__isnull=True) & models.Q(role=""))
+                | (models.Q(organization__isnull=False) & ~models.Q(role="")),
+                name="user_role_iff_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        if self.organization_id is None:
+            if self.role:
+                raise ValidationError({"organization": "A user with a role belongs to an organisation."})
+            return
+        if not self.role:
+            raise ValidationError({"role": "Choose a role for a member of an organisation."})
+        allowed = self.PROVIDER_ROLES if self.organization.is_provider else self.CLIENT_ROLES
+        if self.role not in allowed:
+            raise ValidationError(
+                {"role": f"{self.get_role_display()} is not a role in a {self.organization.get_kind_display()}."}
+            )
+
+    @property
+    def is_provider_staff(self) -> bool:
+        return self.role in self.PROVIDER_ROLES
+
+    @property
+    def is_provider_admin(self) -> bool:
+        return self.role == self.Role.PROVIDER_ADMIN
+
+    @property
+    def is_client_user(self) -> bool:
+        return self.role in self.CLIENT_ROLES
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class OutOfOffice(models.Model):
+    """A provider staff member away between two moments; their backup receives their work."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="out_of_office_periods")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    backup = models.ForeignKey(User, on_delete=models.PROTECT, related_name="covering_periods")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = "out-of-office period"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="ooo_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(backup=models.F("user")), name="ooo_backup_is_someone_else"),
+        ]
+        indexes = [
+            # Serves "who is away now" in requisition_covering_recruiters: user_id IN (...) AND
+            # starts_at <= now < ends_at.
+            models.Index(fields=["user", "starts_at", "ends_at"], name="ooo_user_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} away {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}, backup {self.backup}"

@@ -1,0 +1,103 @@
+"""Business-hours arithmetic: the one place that knows what "due in N business hours" means.
+
+A ``BusinessCalendar`` is a time zone, the opening and closing time of a working day, and the
+ISO weekdays that are working days. Moments go in and come out as aware UTC datetimes; all
+counting happens on the local wall clock of the calendar's zone, so a day with a daylight-saving
+change still has exactly its business hours (09:00–17:00 is eight hours on either side of it).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+MAX_DAYS_SCANNED = 3660  # ten years: a guard against a calendar with no working time at all
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    time_zone: str = "UTC"
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 0)
+    # ISO weekdays: Monday is 1, Sunday is 7.
+    weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+
+    def __post_init__(self) -> None:
+        if self.day_end <= self.day_start:
+            raise ValueError("A business day must end after it starts.")
+        if not self.weekdays or not self.weekdays <= {1, 2, 3, 4, 5, 6, 7}:
+            raise ValueError("Business weekdays are ISO weekday numbers 1 (Monday) to 7 (Sunday).")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        """The day's opening and closing as aware local datetimes."""
+        zone = self.zone
+        return (
+            datetime.combine(day, self.day_start, tzinfo=zone),
+            datetime.combine(day, self.day_end, tzinfo=zone),
+        )
+
+    def _working_windows(self, start_day: date):
+        for offset in range(MAX_DAYS_SCANNED):
+            day = start_day + timedelta(days=offset)
+            if day.isoweekday() in self.weekdays:
+                yield self._window(day)
+        raise ValueError("No business hours found in ten years: check the calendar.")
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("Naive datetimes are not accepted: pass an aware datetime.")
+
+
+def _elapsed(opening: datetime, closing: datetime) -> timedelta:
+    # Wall-clock difference, so that an hour skipped or repeated by DST inside business hours
+    # does not change how long the business day is.
+    return closing.replace(tzinfo=None) - opening.replace(tzinfo=None)
+
+
+def add_business_hours(start: datetime, hours: float, calendar: BusinessCalendar) -> datetime:
+    """The moment ``hours`` business hours after ``start`` (aware, returned in UTC).
+
+    A start outside business hours counts from the next opening. Zero hours from a moment
+    outside business hours gives that next opening. Negative hours are refused.
+    """
+    _require_aware(start)
+    if hours < 0:
+        raise ValueError("Business hours to add must not be negative.")
+    remaining = timedelta(hours=hours)
+    local_start = start.astimezone(calendar.zone)
+    for opening, closing in calendar._working_windows(local_start.date()):
+        if local_start >= closing:
+            continue
+        # Same tzinfo on both sides: Python compares them on the wall clock, as we want.
+        begin = max(opening, local_start)
+        available = _elapsed(begin, closing)
+        if remaining <= available:
+            due = (begin.replace(tzinfo=None) + remaining).replace(tzinfo=calendar.zone)
+            return due.astimezone(UTC)
+        remaining -= available
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def business_hours_between(start: datetime, end: datetime, calendar: BusinessCalendar) -> float:
+    """How many business hours lie between two moments (0 when ``end`` is not after ``start``)."""
+    _require_aware(start)
+    _require_aware(end)
+    if end <= start:
+        return 0.0
+    local_start = start.astimezone(calendar.zone)
+    local_end = end.astimezone(calendar.zone)
+    total = timedelta()
+    for opening, closing in calendar._working_windows(local_start.date()):
+        if opening >= local_end:
+            break
+        begin = max(opening, local_start)
+        finish = min(closing, local_end)
+        if finish > begin:
+            total += _elapsed(begin, finish)
+    return total.total_seconds() / 3600

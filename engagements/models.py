@@ -1,0 +1,371 @@
+from datetime import time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
+
+from .business_hours import BusinessCalendar
+
+User = settings.AUTH_USER_MODEL
+
+SLA_HOURS_VALIDATORS = [MinValueValidator(1), MaxValueValidator(24 * 30)]
+
+
+class Engagement(models.Model):
+    """A partnership between the provider and one client, with the service levels both keep."""
+
+    class Status(models.TextChoices):
+        IMPLEMENTATION = "implementation", "Implementation"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    name = models.CharField(max_length=200)
+    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="provided_engagements")
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="client_engagements")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IMPLEMENTATION)
+    account_managers = models.ManyToManyField(User, blank=True, related_name="managed_engagements")
+    escalation_contact = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalation_engagements",
+        help_text="The client's champion who hears about overdue requests; the client admins if empty.",
+    )
+
+    # The SLA policy, in business hours of this engagement's calendar. Common RPO service levels.
+    resume_feedback_due_hours = models.PositiveSmallIntegerField(default=24, validators=SLA_HOURS_VALIDATORS)
+    interview_feedback_due_hours = models.PositiveSmallIntegerField(default=48, validators=SLA_HOURS_VALIDATORS)
+    availability_due_hours = models.PositiveSmallIntegerField(default=24, validators=SLA_HOURS_VALIDATORS)
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        default=4, validators=SLA_HOURS_VALIDATORS, help_text="Business hours before the due time."
+    )
+    escalation_delay_hours = models.PositiveSmallIntegerField(
+        default=12, validators=SLA_HOURS_VALIDATORS, help_text="Business hours after the due time."
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
+    )
+    business_day_start = models.TimeField(default=time(9, 0))
+    business_day_end = models.TimeField(default=time(17, 0))
+    business_weekdays = models.CharField(
+        max_length=7,
+        default="12345",
+        validators=[RegexValidator(r"^(?!.*(.).*\1)[1-7]{1,7}$", "ISO weekday digits 1 (Mon) to 7 (Sun), each once.")],
+        help_text="ISO weekday digits, Monday = 1: 12345 is Monday to Friday.",
+    )
+
+    started_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(provider=models.F("client")), name="engagement_two_parties"),
+            models.CheckConstraint(
+                condition=models.Q(business_day_end__gt=models.F("business_day_start")),
+                name="engagement_business_day_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    resume_feedback_due_hours__gte=1,
+                    interview_feedback_due_hours__gte=1,
+                    availability_due_hours__gte=1,
+                    reminder_lead_hours__gte=1,
+                    escalation_delay_hours__gte=1,
+                ),
+                name="engagement_sla_hours_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["implementation", "active", "paused", "ended"]),
+                name="engagement_status_valid",
+            ),
+        ]
+        indexes = [
+            # engagement_list for client users: WHERE client_id = ?
+            models.Index(fields=["client"], name="engagement_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def business_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            time_zone=self.time_zone,
+            day_start=self.business_day_start,
+            day_end=self.business_day_end,
+            weekdays=frozenset(int(day) for day in self.business_weekdays),
+        )
+
+
+class Requisition(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ON_HOLD = "on_hold", "On hold"
+        FILLED = "filled", "Filled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="requisitions")
+    code = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    hiring_manager = models.ForeignKey(User, on_delete=models.PROTECT, related_name="managed_requisitions")
+    location = models.CharField(max_length=200, blank=True)
+    openings = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(500)])
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    opened_on = models.DateField(default=timezone.localdate)
+    target_on = models.DateField(null=True, blank=True)
+    filled_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "code"], name="requisition_code_unique_per_engagement"),
+            models.CheckConstraint(condition=models.Q(openings__gte=1), name="requisition_openings_positive"),
+            models.CheckConstraint(
+                condition=models.Q(target_on__isnull=True) | models.Q(target_on__gte=models.F("opened_on")),
+                name="requisition_target_not_before_opened",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(filled_on__isnull=True) | models.Q(filled_on__gte=models.F("opened_on")),
+                name="requisition_filled_not_before_opened",
+            ),
+        ]
+        indexes = [
+            # requisition_list for hiring managers: WHERE hiring_manager_id = ?
+            models.Index(fields=["hiring_manager", "status"], name="requisition_hm_status_idx"),
+            # requisition lists filtered by ?engagement=&status=
+            models.Index(fields=["engagement", "status"], name="requisition_eng_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Assignment(models.Model):
+    """A recruiter's part on a requisition over a period; open-ended while ``ends_on`` is empty."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Primary recruiter"
+        BACKUP = "backup", "Backup recruiter"
+        SOURCER = "sourcer", "Sourcer"
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="assignments")
+    recruiter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requisition", "role", "starts_on"]
+        constraints = [
+            # At most one open-ended primary; dated overlaps are refused by assignment_create.
+            models.UniqueConstraint(
+                fields=["requisition"],
+                condition=models.Q(role="primary", ends_on__isnull=True),
+                name="assignment_one_open_primary_per_requisition",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["primary", "backup", "sourcer"]), name="assignment_role_valid"
+            ),
+        ]
+        indexes = [
+            # engagement_list / ?mine=1 for provider staff: WHERE recruiter_id = ? (active ones)
+            models.Index(fields=["recruiter", "ends_on"], name="assignment_recruiter_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recruiter} – {self.get_role_display()} on {self.requisition}"
+
+
+class Candidate(models.Model):
+    """A person in one engagement's pipeline (candidates never cross clients)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="candidates")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    current_title = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=100, blank=True, help_text="Where the candidate came from.")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "email"],
+                condition=~models.Q(email=""),
+                name="candidate_email_unique_per_engagement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Submission(models.Model):
+    """A candidate put forward on a requisition; moves only along legal stage transitions."""
+
+    class Stage(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        HM_REVIEW = "hm_review", "Hiring-manager review"
+        INTERVIEW = "interview", "Interview"
+        OFFER = "offer", "Offer"
+        HIRED = "hired", "Hired"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN_STAGES = (Stage.SUBMITTED, Stage.HM_REVIEW, Stage.INTERVIEW, Stage.OFFER)
+    CLOSED_STAGES = (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN)
+    # The one table of legal moves: forward one step, or out (rejected / withdrawn) while open.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Stage.SUBMITTED: frozenset({Stage.HM_REVIEW, Stage.REJECTED, Stage.WITHDRAWN}),
+        Stage.HM_REVIEW: frozenset({Stage.INTERVIEW, Stage.REJECTED, Stage.WITHDRAWN}),
+        Stage.INTERVIEW: frozenset({Stage.OFFER, Stage.REJECTED, Stage.WITHDRAWN}),
+        Stage.OFFER: frozenset({Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN}),
+        Stage.HIRED: frozenset(),
+        Stage.REJECTED: frozenset(),
+        Stage.WITHDRAWN: frozenset(),
+    }
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="submissions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="submissions")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.SUBMITTED)
+    submitted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    summary = models.TextField(blank=True, help_text="Why this candidate fits, for the hiring manager.")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "candidate"], name="submission_once_per_requisition"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    stage__in=["submitted", "hm_review", "interview", "offer", "hired", "rejected", "withdrawn"]
+                ),
+                name="submission_stage_valid",
+            ),
+        ]
+        indexes = [
+            # submission lists filtered by ?requisition=&stage= and pipeline counts per requisition
+            models.Index(fields=["requisition", "stage"], name="submission_req_stage_idx"),
+            # scorecard windows: WHERE submitted_at >= ?
+            models.Index(fields=["submitted_at"], name="submission_submitted_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} for {self.requisition}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    def can_move_to(self, stage: str) -> bool:
+        return stage in self.TRANSITIONS.get(self.stage, frozenset())
+
+
+class SubmissionStageChange(models.Model):
+    """Append-only history of a submission's stages (written only by submission services)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=Submission.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Submission.Stage.choices)
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [
+            # history of one submission, in order: WHERE submission_id = ? ORDER BY changed_at
+            models.Index(fields=["submission", "changed_at"], name="stage_change_submission_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class Interview(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "Candidate did not show"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="interviews")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=300, blank=True, help_text="Room, address or video link.")
+    interviewers = models.ManyToManyField(User, blank=True, related_name="interviews")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="interview_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # interview lists by submission, soonest first
+            models.Index(fields=["submission", "starts_at"], name="interview_submission_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Interview of {self.submission} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ImplementationTask(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="implementation_tasks")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    due_on = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["engagement", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OrientationNote(models.Model):
+    """'What it is like to work here', written for recruiters new to the client."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="orientation_notes")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["engagement", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,223 @@
+"""Reads on the engagement domain.
+
+Access scoping lives here, one function per model, and the API and pages use only these:
+
+- hiring manager: the requisitions they manage and what hangs off them;
+- client admin: everything of their organisation's engagements;
+- provider staff: the engagements they manage or hold an active assignment in;
+- provider admin: every engagement of their provider;
+- a superuser with no organisation (the bootstrap admin): everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import OutOfOffice, User
+
+from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
+
+
+def _is_unscoped(user: User) -> bool:
+    return user.is_superuser and user.organization_id is None
+
+
+def _active_assignment_q(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": today}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+    )
+
+
+def engagement_ids_assigned_to(*, user: User) -> QuerySet:
+    """Engagements a provider staff member works in: as account manager or by an active assignment."""
+    today = timezone.localdate()
+    managed = Engagement.account_managers.through.objects.filter(user_id=user.pk).values("engagement_id")
+    assigned = Assignment.objects.filter(_active_assignment_q(today), recruiter_id=user.pk).values(
+        "requisition__engagement_id"
+    )
+    return Engagement.objects.filter(
+        Q(provider_id=user.organization_id) & (Q(id__in=managed) | Q(id__in=assigned))
+    ).values("id")
+
+
+def _visible_engagement_ids(user: User) -> QuerySet | None:
+    """Engagement ids a user sees in full, or None when the user is limited per requisition."""
+    if user.role == User.Role.PROVIDER_ADMIN:
+        return Engagement.objects.filter(provider_id=user.organization_id).values("id")
+    if user.role == User.Role.CLIENT_ADMIN:
+        return Engagement.objects.filter(client_id=user.organization_id).values("id")
+    if user.is_provider_staff:
+        return engagement_ids_assigned_to(user=user)
+    return None
+
+
+def _can_see_anything(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.organization_id or _is_unscoped(user)))
+
+
+def engagement_list(*, user: User) -> QuerySet[Engagement]:
+    queryset = Engagement.objects.select_related("provider", "client", "escalation_contact").prefetch_related(
+        "account_managers"
+    )
+    if not _can_see_anything(user):
+        return queryset.none()
+    if _is_unscoped(user):
+        return queryset
+    if user.role == User.Role.HIRING_MANAGER:
+        return queryset.filter(id__in=Requisition.objects.filter(hiring_manager_id=user.pk).values("engagement_id"))
+    return queryset.filter(id__in=_visible_engagement_ids(user))
+
+
+def requisition_list(*, user: User, mine: bool = False) -> QuerySet[Requisition]:
+    """Requisitions a user may see; ``mine`` narrows to "assigned to me" or "I am the hiring manager"."""
+    queryset = Requisition.objects.select_related("engagement", "hiring_manager")
+    if not _can_see_anything(user):
+        return queryset.none()
+    if mine:
+        today = timezone.localdate()
+        queryset = queryset.filter(
+            Q(hiring_manager_id=user.pk)
+            | Q(
+                id__in=Assignment.objects.filter(_active_assignment_q(today), recruiter_id=user.pk).values(
+                    "requisition_id"
+                )
+            )
+        )
+    if _is_unscoped(user):
+        return queryset
+    if user.role == User.Role.HIRING_MANAGER:
+        return queryset.filter(hiring_manager_id=user.pk)
+    return queryset.filter(engagement_id__in=_visible_engagement_ids(user))
+
+
+def _visible_requisition_ids(user: User, mine: bool = False) -> QuerySet:
+    return requisition_list(user=user, mine=mine).values("id")
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    queryset = Assignment.objects.select_related("requisition", "requisition__engagement", "recruiter")
+    if not _can_see_anything(user):
+        return queryset.none()
+    return queryset.filter(requisition_id__in=_visible_requisition_ids(user))
+
+
+def candidate_list(*, user: User) -> QuerySet[Candidate]:
+    queryset = Candidate.objects.select_related("engagement")
+    if not _can_see_anything(user):
+        return queryset.none()
+    if _is_unscoped(user):
+        return queryset
+    if user.role == User.Role.HIRING_MANAGER:
+        return queryset.filter(
+            id__in=Submission.objects.filter(requisition__hiring_manager_id=user.pk).values("candidate_id")
+        )
+    return queryset.filter(engagement_id__in=_visible_engagement_ids(user))
+
+
+def submission_list(*, user: User, mine: bool = False) -> QuerySet[Submission]:
+    queryset = Submission.objects.select_related(
+        "requisition", "requisition__engagement", "requisition__hiring_manager", "candidate", "submitted_by"
+    )
+    if not _can_see_anything(user):
+        return queryset.none()
+    if _is_unscoped(user) and not mine:
+        return queryset
+    return queryset.filter(requisition_id__in=_visible_requisition_ids(user, mine=mine))
+
+
+def interview_list(*, user: User, mine: bool = False) -> QuerySet[Interview]:
+    queryset = Interview.objects.select_related(
+        "submission", "submission__candidate", "submission__requisition", "submission__requisition__engagement"
+    ).prefetch_related("interviewers")
+    if not _can_see_anything(user):
+        return queryset.none()
+    as_interviewer = Q(id__in=Interview.interviewers.through.objects.filter(user_id=user.pk).values("interview_id"))
+    if mine:
+        return queryset.filter(
+            as_interviewer | Q(submission__requisition_id__in=_visible_requisition_ids(user, mine=True))
+        )
+    if _is_unscoped(user):
+        return queryset
+    visible = Q(submission__requisition_id__in=_visible_requisition_ids(user))
+    if user.is_client_user:
+        # A client colleague asked to interview sees that interview too.
+        return queryset.filter(visible | as_interviewer)
+    return queryset.filter(visible)
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    """People a user may see or pick: their own organisation's, and for provider staff also the
+    client users of the engagements they see (to choose a hiring manager or interviewer)."""
+    queryset = User.objects.select_related("organization").filter(is_active=True)
+    if not _can_see_anything(user):
+        return queryset.none()
+    if _is_unscoped(user):
+        return queryset
+    if user.is_provider_staff:
+        client_ids = engagement_list(user=user).values("client_id")
+        return queryset.filter(Q(organization_id=user.organization_id) | Q(organization_id__in=client_ids))
+    return queryset.filter(organization_id=user.organization_id)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who receives a requisition's recruiter notifications at a moment, and why."""
+
+    recruiter: User | None
+    primary: User | None
+    primary_is_away: bool
+
+
+def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = None) -> dict[int, Coverage]:
+    """Who covers each requisition at ``at``: the active primary recruiter; while the primary is out
+    of office, the requisition's own backup (cross-trained on it) if that person is in, otherwise
+    the backup the primary named for the absence. Two queries whatever the number of requisitions.
+
+    This is the one home of the coverage rule: notifications, pages and the API all call it.
+    """
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    requisition_ids = list(requisition_ids)
+    assignments = (
+        Assignment.objects.filter(
+            _active_assignment_q(today),
+            requisition_id__in=requisition_ids,
+            role__in=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP],
+        )
+        .select_related("recruiter")
+        .order_by("requisition_id", "-starts_on", "-id")
+    )
+    primary: dict[int, User] = {}
+    backup: dict[int, User] = {}
+    for assignment in assignments:
+        target = primary if assignment.role == Assignment.Role.PRIMARY else backup
+        target.setdefault(assignment.requisition_id, assignment.recruiter)
+
+    people = {user.pk for user in primary.values()} | {user.pk for user in backup.values()}
+    away: dict[int, OutOfOffice] = {}
+    absences = OutOfOffice.objects.filter(user_id__in=people, starts_at__lte=at, ends_at__gt=at).select_related(
+        "backup"
+    )
+    for absence in absences.order_by("user_id", "-starts_at"):
+        away.setdefault(absence.user_id, absence)
+
+    coverage: dict[int, Coverage] = {}
+    for requisition_id in requisition_ids:
+        main = primary.get(requisition_id)
+        second = backup.get(requisition_id)
+        if main is None:
+            coverage[requisition_id] = Coverage(recruiter=second, primary=None, primary_is_away=False)
+        elif main.pk not in away:
+            coverage[requisition_id] = Coverage(recruiter=main, primary=main, primary_is_away=False)
+        else:
+            stand_in = second if second is not None and second.pk not in away else away[main.pk].backup
+            coverage[requisition_id] = Coverage(recruiter=stand_in, primary=main, primary_is_away=True)
+    return coverage
+
+
+def requisition_covering_recruiter(*, requisition: Requisition, at: datetime | None = None) -> User | None:
+    return requisition_covering_recruiters(requisition_ids=[requisition.pk], at=at)[requisition.pk].recruiter

@@ -1,0 +1,385 @@
+"""Writes on the engagement domain. Each checks data invariants and raises ``ValidationError``
+keyed by field; who may call them is decided by ``policies`` at the edge (API, pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organization, User
+
+from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
+from .signals import interview_status_changed, submission_stage_changed
+
+ENGAGEMENT_FIELDS = (
+    "name",
+    "status",
+    "escalation_contact",
+    "resume_feedback_due_hours",
+    "interview_feedback_due_hours",
+    "availability_due_hours",
+    "reminder_lead_hours",
+    "escalation_delay_hours",
+    "time_zone",
+    "business_day_start",
+    "business_day_end",
+    "business_weekdays",
+    "started_on",
+)
+
+
+def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
+    # validate_unique / constraints are checked too, so the caller gets a field message, not an IntegrityError.
+    instance.full_clean(exclude=list(exclude))
+
+
+def _check_account_managers(provider_id: int, account_managers: Iterable[User]) -> None:
+    for manager in account_managers:
+        if manager.organization_id != provider_id or manager.role not in (
+            User.Role.ACCOUNT_MANAGER,
+            User.Role.PROVIDER_ADMIN,
+        ):
+            raise ValidationError({"account_managers": f"{manager} is not an account manager of this provider."})
+
+
+def _check_escalation_contact(client_id: int, contact: User | None) -> None:
+    if contact is not None and (contact.organization_id != client_id or not contact.is_client_user):
+        raise ValidationError({"escalation_contact": "The escalation contact must be a user of the client."})
+
+
+@transaction.atomic
+def engagement_create(
+    *, provider: Organization, client: Organization, account_managers: Iterable[User] = (), **fields: Any
+) -> Engagement:
+    if provider.kind != Organization.Kind.PROVIDER:
+        raise ValidationError({"provider": "The provider must be a provider organisation."})
+    if client.kind != Organization.Kind.CLIENT:
+        raise ValidationError({"client": "The client must be a client organisation."})
+    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    account_managers = list(account_managers)
+    _check_account_managers(provider.pk, account_managers)
+    _check_escalation_contact(client.pk, fields.get("escalation_contact"))
+    engagement = Engagement(provider=provider, client=client, **fields)
+    if not fields.get("time_zone"):
+        engagement.time_zone = client.time_zone
+    _full_clean(engagement)
+    engagement.save()
+    engagement.account_managers.set(account_managers)
+    return engagement
+
+
+@transaction.atomic
+def engagement_update(
+    *, engagement: Engagement, account_managers: Iterable[User] | None = None, **fields: Any
+) -> Engagement:
+    """Change an engagement. SLA changes apply to requests opened from now on; open requests keep
+    the due time they were given."""
+    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(engagement, name, value)
+    _check_escalation_contact(engagement.client_id, engagement.escalation_contact)
+    _full_clean(engagement)
+    engagement.save(update_fields=[*fields] if fields else None)
+    if account_managers is not None:
+        account_managers = list(account_managers)
+        _check_account_managers(engagement.provider_id, account_managers)
+        engagement.account_managers.set(account_managers)
+    return engagement
+
+
+def _check_hiring_manager(engagement: Engagement, hiring_manager: User) -> None:
+    if (
+        hiring_manager.organization_id != engagement.client_id
+        or not hiring_manager.is_client_user
+        or not hiring_manager.is_active
+    ):
+        raise ValidationError({"hiring_manager": "The hiring manager must be an active user of the client."})
+
+
+REQUISITION_FIELDS = (
+    "code",
+    "title",
+    "hiring_manager",
+    "location",
+    "openings",
+    "status",
+    "priority",
+    "opened_on",
+    "target_on",
+    "filled_on",
+)
+
+
+@transaction.atomic
+def requisition_create(
+    *, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
+) -> Requisition:
+    unknown = set(fields) - set(REQUISITION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    _check_hiring_manager(engagement, hiring_manager)
+    requisition = Requisition(
+        engagement=engagement, code=code.strip(), title=title, hiring_manager=hiring_manager, **fields
+    )
+    _full_clean(requisition)
+    requisition.save()
+    return requisition
+
+
+@transaction.atomic
+def requisition_update(*, requisition: Requisition, **fields: Any) -> Requisition:
+    unknown = set(fields) - set(REQUISITION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    if "hiring_manager" in fields:
+        _check_hiring_manager(requisition.engagement, fields["hiring_manager"])
+    for name, value in fields.items():
+        setattr(requisition, name, value)
+    if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
+        requisition.filled_on = timezone.localdate()
+        fields["filled_on"] = requisition.filled_on
+    _full_clean(requisition)
+    requisition.save(update_fields=[*fields] if fields else None)
+    return requisition
+
+
+def _overlaps(starts_on: date, ends_on: date | None) -> Q:
+    """Assignments whose period shares a day with [starts_on, ends_on] (open ends are infinite)."""
+    q = Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    if ends_on is not None:
+        q &= Q(starts_on__lte=ends_on)
+    return q
+
+
+@transaction.atomic
+def assignment_create(
+    *, requisition: Requisition, recruiter: User, role: str, starts_on: date | None = None, ends_on: date | None = None
+) -> Assignment:
+    starts_on = starts_on or timezone.localdate()
+    if recruiter.organization_id != requisition.engagement.provider_id or recruiter.role not in (
+        User.Role.RECRUITER,
+        User.Role.SOURCER,
+        User.Role.ACCOUNT_MANAGER,
+        User.Role.PROVIDER_ADMIN,
+    ):
+        raise ValidationError({"recruiter": "Assign a member of the provider's recruiting staff."})
+    if not recruiter.is_active:
+        raise ValidationError({"recruiter": "This person's account is deactivated."})
+    assignment = Assignment(
+        requisition=requisition, recruiter=recruiter, role=role, starts_on=starts_on, ends_on=ends_on
+    )
+    _full_clean(assignment)
+    # Lock the requisition so that two concurrent primary assignments cannot both pass the check.
+    Requisition.objects.select_for_update().filter(pk=requisition.pk).first()
+    same_role = Assignment.objects.filter(_overlaps(starts_on, ends_on), requisition=requisition)
+    if role == Assignment.Role.PRIMARY and same_role.filter(role=Assignment.Role.PRIMARY).exists():
+        raise ValidationError({"role": "This requisition already has a primary recruiter for that period."})
+    if same_role.filter(recruiter=recruiter, role=role).exists():
+        raise ValidationError({"recruiter": "This person already has that role on this requisition."})
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        raise ValidationError({"role": "This requisition already has a primary recruiter."}) from error
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, ends_on: date | None = None) -> Assignment:
+    ends_on = ends_on or timezone.localdate()
+    if ends_on < assignment.starts_on:
+        raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    return assignment
+
+
+CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", "source")
+
+
+@transaction.atomic
+def candidate_create(
+    *, engagement: Engagement, full_name: str, created_by: User | None = None, **fields: Any
+) -> Candidate:
+    unknown = set(fields) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+    candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=created_by, **fields)
+    _full_clean(candidate)
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
+    unknown = set(fields) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _full_clean(candidate)
+    candidate.save(update_fields=[*fields] if fields else None)
+    return candidate
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    requisition: Requisition,
+    candidate: Candidate,
+    submitted_by: User | None,
+    summary: str = "",
+    submitted_at: datetime | None = None,
+) -> Submission:
+    if candidate.engagement_id != requisition.engagement_id:
+        raise ValidationError({"candidate": "The candidate belongs to another engagement."})
+    if requisition.status != Requisition.Status.OPEN:
+        raise ValidationError({"requisition": f"The requisition is {requisition.get_status_display().lower()}."})
+    if Submission.objects.filter(requisition=requisition, candidate=candidate).exists():
+        raise ValidationError({"candidate": "This candidate has already been submitted to this requisition."})
+    submitted_at = submitted_at or timezone.now()
+    submission = Submission(
+        requisition=requisition,
+        candidate=candidate,
+        submitted_by=submitted_by,
+        summary=summary,
+        submitted_at=submitted_at,
+        stage_changed_at=submitted_at,
+    )
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as error:  # a concurrent submit of the same candidate
+        raise ValidationError(
+            {"candidate": "This candidate has already been submitted to this requisition."}
+        ) from error
+    SubmissionStageChange.objects.create(
+        submission=submission,
+        from_stage="",
+        to_stage=submission.stage,
+        changed_by=submitted_by,
+        changed_at=submitted_at,
+    )
+    submission_stage_changed.send(
+        sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=submitted_by
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_change_stage(
+    *, submission: Submission, to_stage: str, changed_by: User | None, note: str = "", at: datetime | None = None
+) -> Submission:
+    """Move a submission to ``to_stage`` if the move is legal, record it, and tell listeners."""
+    if to_stage not in Submission.Stage.values:
+        raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
+    # Re-read under a row lock so that two concurrent moves are applied one after the other.
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    from_stage = locked.stage
+    if not locked.can_move_to(to_stage):
+        allowed = ", ".join(sorted(locked.TRANSITIONS[from_stage])) or "none: the submission is closed"
+        raise ValidationError(
+            {"stage": f"A submission cannot move from {from_stage} to {to_stage}. Allowed: {allowed}."}
+        )
+    at = at or timezone.now()
+    submission.stage = to_stage
+    submission.stage_changed_at = at
+    submission.save(update_fields=["stage", "stage_changed_at"])
+    SubmissionStageChange.objects.create(
+        submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by, changed_at=at, note=note
+    )
+    submission_stage_changed.send(
+        sender=Submission, submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by
+    )
+    return submission
+
+
+def _check_interviewers(submission: Submission, interviewers: Iterable[User]) -> list[User]:
+    engagement = submission.requisition.engagement
+    interviewers = list(interviewers)
+    for person in interviewers:
+        if person.organization_id not in (engagement.client_id, engagement.provider_id) or not person.is_active:
+            raise ValidationError({"interviewers": f"{person} is not part of this engagement."})
+    return interviewers
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    submission: Submission,
+    starts_at: datetime,
+    ends_at: datetime,
+    created_by: User | None,
+    interviewers: Iterable[User] | None = None,
+    location: str = "",
+) -> Interview:
+    if submission.stage != Submission.Stage.INTERVIEW:
+        raise ValidationError({"submission": "Interviews are booked for submissions at the interview stage."})
+    interviewers = _check_interviewers(
+        submission, interviewers if interviewers is not None else [submission.requisition.hiring_manager]
+    )
+    interview = Interview(
+        submission=submission, starts_at=starts_at, ends_at=ends_at, location=location, created_by=created_by
+    )
+    _full_clean(interview)
+    interview.save()
+    interview.interviewers.set(interviewers)
+    return interview
+
+
+@transaction.atomic
+def interview_update(
+    *,
+    interview: Interview,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    location: str | None = None,
+    interviewers: Iterable[User] | None = None,
+) -> Interview:
+    if interview.status != Interview.Status.SCHEDULED:
+        raise ValidationError({"status": "Only a scheduled interview can be changed."})
+    interview.starts_at = starts_at or interview.starts_at
+    interview.ends_at = ends_at or interview.ends_at
+    if location is not None:
+        interview.location = location
+    _full_clean(interview)
+    interview.save(update_fields=["starts_at", "ends_at", "location"])
+    if interviewers is not None:
+        interview.interviewers.set(_check_interviewers(interview.submission, interviewers))
+    return interview
+
+
+INTERVIEW_TRANSITIONS = {
+    Interview.Status.SCHEDULED: {Interview.Status.COMPLETED, Interview.Status.CANCELLED, Interview.Status.NO_SHOW},
+}
+
+
+@transaction.atomic
+def interview_set_status(*, interview: Interview, status: str, changed_by: User | None) -> Interview:
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if status not in INTERVIEW_TRANSITIONS.get(locked.status, set()):
+        raise ValidationError({"status": f"An interview cannot go from {locked.status} to {status}."})
+    if status == Interview.Status.COMPLETED and locked.starts_at > timezone.now():
+        raise ValidationError({"status": "An interview cannot be completed before it starts."})
+    from_status = locked.status
+    interview.status = status
+    interview.completed_at = timezone.now() if status == Interview.Status.COMPLETED else None
+    interview.save(update_fields=["status", "completed_at"])
+    interview_status_changed.send(
+        sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=changed_by
+    )
+    return interview

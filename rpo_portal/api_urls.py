@@ -1,0 +1,8 @@
+"""Every /api/v1/ route, wired from the apps' api modules."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("engagements.urls")),
+]

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings, with development defaults and fast hashing.
+
+The database comes from DATABASE_URL like everywhere else (PostgreSQL in CI, SQLite otherwise).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from rpo_portal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
