@@ -136,17 +136,18 @@ def interview_list(*, user: User, mine: bool = False) -> QuerySet[Interview]:
     if not _can_see_anything(user):
         return queryset.none()
     as_interviewer = Q(id__in=Interview.interviewers.through.objects.filter(user_id=user.pk).values("interview_id"))
+    if not _is_unscoped(user):
+        visible = Q(submission__requisition_id__in=_visible_requisition_ids(user))
+        if user.is_client_user:
+            # A client colleague asked to interview sees that interview too.
+            visible |= as_interviewer
+        queryset = queryset.filter(visible)
     if mine:
-        return queryset.filter(
+        # Narrows what the user sees; never shows more.
+        queryset = queryset.filter(
             as_interviewer | Q(submission__requisition_id__in=_visible_requisition_ids(user, mine=True))
         )
-    if _is_unscoped(user):
-        return queryset
-    visible = Q(submission__requisition_id__in=_visible_requisition_ids(user))
-    if user.is_client_user:
-        # A client colleague asked to interview sees that interview too.
-        return queryset.filter(visible | as_interviewer)
-    return queryset.filter(visible)
+    return queryset
 
 
 def user_list(*, user: User) -> QuerySet[User]:

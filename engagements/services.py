@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,12 +34,51 @@ ENGAGEMENT_FIELDS = (
 )
 
 
+# A violated constraint is reported on the field the user should change, in words, instead of
+# Django's default "Constraint “…” is violated." under no field.
+CONSTRAINT_ERRORS: dict[str, tuple[str, str]] = {
+    "engagement_business_day_ends_after_start": ("business_day_end", "The business day must end after it starts."),
+    "requisition_code_unique_per_engagement": ("code", "This engagement already has a requisition with this code."),
+    "requisition_target_not_before_opened": ("target_on", "The target date cannot be before the opening date."),
+    "requisition_filled_not_before_opened": ("filled_on", "The filled date cannot be before the opening date."),
+    "assignment_one_open_primary_per_requisition": ("role", "This requisition already has a primary recruiter."),
+    "assignment_ends_not_before_start": ("ends_on", "An assignment cannot end before it starts."),
+    "candidate_email_unique_per_engagement": ("email", "A candidate with this email is already in this engagement."),
+    "interview_ends_after_start": ("ends_at", "The interview must end after it starts."),
+}
+
+
 def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
-    # validate_unique / constraints are checked too, so the caller gets a field message, not an IntegrityError.
-    instance.full_clean(exclude=list(exclude))
+    # Constraints are checked too, so the caller gets a field message, not an IntegrityError.
+    exclude = set(exclude)
+    errors: dict[str, list[str]] = {}
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.message_dict
+        exclude |= set(errors) - {NON_FIELD_ERRORS}
+    for constraint in instance._meta.constraints:
+        try:
+            constraint.validate(type(instance), instance, exclude=exclude)
+        except ValidationError as error:
+            field, message = CONSTRAINT_ERRORS.get(constraint.name, (NON_FIELD_ERRORS, ""))
+            errors.setdefault(field, []).extend([message] if message else error.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
-def _check_account_managers(provider_id: int, account_managers: Iterable[User]) -> None:
+def _save_checked(instance, update_fields=None) -> None:
+    """Save after ``_full_clean``; a concurrent writer can still win the race to a unique
+    constraint, and then the loser gets the same field message instead of a 500."""
+    try:
+        with transaction.atomic():
+            instance.save(update_fields=update_fields)
+    except IntegrityError as error:
+        _full_clean(instance)
+        raise ValidationError({NON_FIELD_ERRORS: "Someone else changed this at the same moment; try again."}) from error
+
+
+def engagement_check_account_managers(provider_id: int, account_managers: Iterable[User]) -> None:
     for manager in account_managers:
         if manager.organization_id != provider_id or manager.role not in (
             User.Role.ACCOUNT_MANAGER,
@@ -48,7 +87,7 @@ def _check_account_managers(provider_id: int, account_managers: Iterable[User]) 
             raise ValidationError({"account_managers": f"{manager} is not an account manager of this provider."})
 
 
-def _check_escalation_contact(client_id: int, contact: User | None) -> None:
+def engagement_check_escalation_contact(client_id: int, contact: User | None) -> None:
     if contact is not None and (contact.organization_id != client_id or not contact.is_client_user):
         raise ValidationError({"escalation_contact": "The escalation contact must be a user of the client."})
 
@@ -65,8 +104,8 @@ def engagement_create(
     if unknown:
         raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
     account_managers = list(account_managers)
-    _check_account_managers(provider.pk, account_managers)
-    _check_escalation_contact(client.pk, fields.get("escalation_contact"))
+    engagement_check_account_managers(provider.pk, account_managers)
+    engagement_check_escalation_contact(client.pk, fields.get("escalation_contact"))
     engagement = Engagement(provider=provider, client=client, **fields)
     if not fields.get("time_zone"):
         engagement.time_zone = client.time_zone
@@ -87,17 +126,17 @@ def engagement_update(
         raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(engagement, name, value)
-    _check_escalation_contact(engagement.client_id, engagement.escalation_contact)
+    engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
     _full_clean(engagement)
     engagement.save(update_fields=[*fields] if fields else None)
     if account_managers is not None:
         account_managers = list(account_managers)
-        _check_account_managers(engagement.provider_id, account_managers)
+        engagement_check_account_managers(engagement.provider_id, account_managers)
         engagement.account_managers.set(account_managers)
     return engagement
 
 
-def _check_hiring_manager(engagement: Engagement, hiring_manager: User) -> None:
+def requisition_check_hiring_manager(engagement: Engagement, hiring_manager: User) -> None:
     if (
         hiring_manager.organization_id != engagement.client_id
         or not hiring_manager.is_client_user
@@ -127,12 +166,12 @@ def requisition_create(
     unknown = set(fields) - set(REQUISITION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
-    _check_hiring_manager(engagement, hiring_manager)
+    requisition_check_hiring_manager(engagement, hiring_manager)
     requisition = Requisition(
         engagement=engagement, code=code.strip(), title=title, hiring_manager=hiring_manager, **fields
     )
     _full_clean(requisition)
-    requisition.save()
+    _save_checked(requisition)
     return requisition
 
 
@@ -142,14 +181,14 @@ def requisition_update(*, requisition: Requisition, **fields: Any) -> Requisitio
     if unknown:
         raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
     if "hiring_manager" in fields:
-        _check_hiring_manager(requisition.engagement, fields["hiring_manager"])
+        requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
     for name, value in fields.items():
         setattr(requisition, name, value)
     if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
         requisition.filled_on = timezone.localdate()
         fields["filled_on"] = requisition.filled_on
     _full_clean(requisition)
-    requisition.save(update_fields=[*fields] if fields else None)
+    _save_checked(requisition, update_fields=[*fields] if fields else None)
     return requisition
 
 
@@ -218,7 +257,7 @@ def candidate_create(
         fields["email"] = (fields["email"] or "").strip().lower()
     candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=created_by, **fields)
     _full_clean(candidate)
-    candidate.save()
+    _save_checked(candidate)
     return candidate
 
 
@@ -232,7 +271,7 @@ def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
     for name, value in fields.items():
         setattr(candidate, name, value)
     _full_clean(candidate)
-    candidate.save(update_fields=[*fields] if fields else None)
+    _save_checked(candidate, update_fields=[*fields] if fields else None)
     return candidate
 
 
@@ -373,8 +412,8 @@ def interview_set_status(*, interview: Interview, status: str, changed_by: User 
     locked = Interview.objects.select_for_update().get(pk=interview.pk)
     if status not in INTERVIEW_TRANSITIONS.get(locked.status, set()):
         raise ValidationError({"status": f"An interview cannot go from {locked.status} to {status}."})
-    if status == Interview.Status.COMPLETED and locked.starts_at > timezone.now():
-        raise ValidationError({"status": "An interview cannot be completed before it starts."})
+    if status in (Interview.Status.COMPLETED, Interview.Status.NO_SHOW) and locked.starts_at > timezone.now():
+        raise ValidationError({"status": "An interview cannot be completed or missed before it starts."})
     from_status = locked.status
     interview.status = status
     interview.completed_at = timezone.now() if status == Interview.Status.COMPLETED else None

@@ -1,0 +1,276 @@
+"""Serializers of the engagement API: they validate input and shape output, nothing more.
+
+Related objects are written as ids and resolved only among what the acting user may see (the
+model's selector), so an id from another tenant is "does not exist", never a leak.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Organization, User, validate_time_zone
+from accounts.selectors import organization_list
+from rpo_portal.api import AwareDateTimeField, ScopedRelatedField
+
+from .. import selectors
+from ..models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
+
+INTERVIEW_OUTCOME_CHOICES = [
+    (status, label) for status, label in Interview.Status.choices if status != Interview.Status.SCHEDULED
+]
+SUMMARY_MAX_LENGTH = 5000
+
+
+def _users(**kwargs) -> ScopedRelatedField:
+    return ScopedRelatedField(selector=selectors.user_list, queryset=User.objects.none(), **kwargs)
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    account_managers = _users(many=True, required=False)
+    escalation_contact = _users(required=False, allow_null=True)
+    time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone], required=False)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id",
+            "name",
+            "provider",
+            "provider_name",
+            "client",
+            "client_name",
+            "status",
+            "account_managers",
+            "escalation_contact",
+            "resume_feedback_due_hours",
+            "interview_feedback_due_hours",
+            "availability_due_hours",
+            "reminder_lead_hours",
+            "escalation_delay_hours",
+            "time_zone",
+            "business_day_start",
+            "business_day_end",
+            "business_weekdays",
+            "started_on",
+            "created_at",
+        ]
+        read_only_fields = ["id", "provider", "client", "created_at"]
+        validators = []  # the services check every invariant, with a message per field
+
+
+class EngagementCreateSerializer(EngagementSerializer):
+    client = ScopedRelatedField(
+        selector=organization_list, queryset=Organization.objects.none(), help_text="A client organisation."
+    )
+
+
+class UserPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    recruiter = UserPersonSerializer(allow_null=True, help_text="Who receives the requisition's work now.")
+    primary = UserPersonSerializer(allow_null=True)
+    primary_is_away = serializers.BooleanField()
+
+
+def _person(user: User | None) -> dict | None:
+    return None if user is None else {"id": user.pk, "full_name": user.full_name}
+
+
+class RequisitionSerializer(serializers.ModelSerializer):
+    engagement_name = serializers.CharField(source="engagement.name", read_only=True)
+    hiring_manager = _users()
+    hiring_manager_name = serializers.CharField(source="hiring_manager.full_name", read_only=True)
+    coverage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Requisition
+        fields = [
+            "id",
+            "engagement",
+            "engagement_name",
+            "code",
+            "title",
+            "hiring_manager",
+            "hiring_manager_name",
+            "location",
+            "openings",
+            "status",
+            "priority",
+            "opened_on",
+            "target_on",
+            "filled_on",
+            "coverage",
+            "created_at",
+        ]
+        read_only_fields = ["id", "engagement", "created_at"]
+        validators = []
+
+    @extend_schema_field(CoverageSerializer(allow_null=True))
+    def get_coverage(self, requisition: Requisition) -> dict | None:
+        # Computed for the whole page at once by the view (selectors.requisition_covering_recruiters).
+        coverage = self.context.get("coverage", {}).get(requisition.pk)
+        if coverage is None:
+            return None
+        return {
+            "recruiter": _person(coverage.recruiter),
+            "primary": _person(coverage.primary),
+            "primary_is_away": coverage.primary_is_away,
+        }
+
+
+class RequisitionCreateSerializer(RequisitionSerializer):
+    engagement = ScopedRelatedField(selector=selectors.engagement_list, queryset=Engagement.objects.none())
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    requisition = ScopedRelatedField(selector=selectors.requisition_list, queryset=Requisition.objects.none())
+    requisition_code = serializers.CharField(source="requisition.code", read_only=True)
+    recruiter = _users()
+    recruiter_name = serializers.CharField(source="recruiter.full_name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "requisition",
+            "requisition_code",
+            "recruiter",
+            "recruiter_name",
+            "role",
+            "starts_on",
+            "ends_on",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        validators = []
+
+
+class AssignmentEndSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(required=False, allow_null=True, help_text="Last day; today if left out.")
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "engagement",
+            "full_name",
+            "email",
+            "phone",
+            "current_title",
+            "location",
+            "source",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "engagement", "created_by", "created_at"]
+        validators = []
+
+
+class CandidateCreateSerializer(CandidateSerializer):
+    engagement = ScopedRelatedField(selector=selectors.engagement_list, queryset=Engagement.objects.none())
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionStageChange
+        fields = ["from_stage", "to_stage", "changed_by", "changed_at", "note"]
+        read_only_fields = fields
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    requisition = ScopedRelatedField(selector=selectors.requisition_list, queryset=Requisition.objects.none())
+    requisition_code = serializers.CharField(source="requisition.code", read_only=True)
+    requisition_title = serializers.CharField(source="requisition.title", read_only=True)
+    hiring_manager = serializers.IntegerField(source="requisition.hiring_manager_id", read_only=True)
+    candidate = ScopedRelatedField(selector=selectors.candidate_list, queryset=Candidate.objects.none())
+    candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
+    summary = serializers.CharField(
+        max_length=SUMMARY_MAX_LENGTH, allow_blank=True, required=False, help_text=Submission.summary.field.help_text
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "requisition",
+            "requisition_code",
+            "requisition_title",
+            "hiring_manager",
+            "candidate",
+            "candidate_name",
+            "stage",
+            "stage_changed_at",
+            "submitted_by",
+            "submitted_at",
+            "summary",
+        ]
+        read_only_fields = ["id", "stage", "stage_changed_at", "submitted_by", "submitted_at"]
+        validators = []
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    history = StageChangeSerializer(source="stage_changes", many=True, read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "history"]
+
+
+class SubmissionStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Submission.Stage.choices)
+    note = serializers.CharField(
+        max_length=SubmissionStageChange._meta.get_field("note").max_length, allow_blank=True, required=False
+    )
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    candidate_name = serializers.CharField(source="submission.candidate.full_name", read_only=True)
+    requisition = serializers.IntegerField(source="submission.requisition_id", read_only=True)
+    requisition_code = serializers.CharField(source="submission.requisition.code", read_only=True)
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
+    interviewers = _users(
+        many=True, required=False, help_text="People on the panel; the hiring manager if left out when booking."
+    )
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "submission",
+            "candidate_name",
+            "requisition",
+            "requisition_code",
+            "starts_at",
+            "ends_at",
+            "location",
+            "interviewers",
+            "status",
+            "created_by",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = ["id", "submission", "status", "created_by", "created_at", "completed_at"]
+        validators = []
+
+
+class InterviewCreateSerializer(InterviewSerializer):
+    submission = ScopedRelatedField(selector=selectors.submission_list, queryset=Submission.objects.none())
+
+
+class InterviewStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=INTERVIEW_OUTCOME_CHOICES)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "organization", "organization_name"]
+        read_only_fields = fields

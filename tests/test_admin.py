@@ -1,0 +1,251 @@
+"""The Django admin: every model browsable by a superuser, lists without per-row queries, and
+stages that move only through the services."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Organization, OutOfOffice, User
+from engagements.models import (
+    Assignment,
+    Candidate,
+    Engagement,
+    ImplementationTask,
+    Interview,
+    OrientationNote,
+    Requisition,
+    Submission,
+    SubmissionStageChange,
+)
+
+from . import factories
+
+MODELS = [
+    Organization,
+    User,
+    OutOfOffice,
+    Engagement,
+    Requisition,
+    Assignment,
+    Candidate,
+    Submission,
+    SubmissionStageChange,
+    Interview,
+    ImplementationTask,
+    OrientationNote,
+]
+# The history is append-only: nobody adds to it by hand.
+READ_ONLY_MODELS = {SubmissionStageChange}
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def make_rows(count: int) -> None:
+    """``count`` rows of every model, each hanging off its own organisations and people, so that a
+    changelist that forgot a ``select_related`` shows up as more queries."""
+    for index in range(count):
+        interview = factories.InterviewFactory()
+        submission = interview.submission
+        requisition = submission.requisition
+        engagement = requisition.engagement
+        recruiter = factories.AssignmentFactory(requisition=requisition).recruiter
+        factories.OutOfOfficeFactory()
+        SubmissionStageChange.objects.create(
+            submission=submission, from_stage="", to_stage=Submission.Stage.SUBMITTED, changed_by=recruiter
+        )
+        ImplementationTask.objects.create(engagement=engagement, title=f"Kick-off {index}", owner=recruiter)
+        OrientationNote.objects.create(engagement=engagement, title=f"Working here {index}", body="…", author=recruiter)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    provider = factories.ProviderFactory(name="Admin Provider")
+    return User.objects.create_superuser(
+        "boss@tb.example",
+        factories.DEFAULT_PASSWORD,
+        full_name="Bo Boss",
+        organization=provider,
+        role=User.Role.PROVIDER_ADMIN,
+    )
+
+
+@pytest.fixture
+def admin_browser(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def rows(db):
+    make_rows(3)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_it_lists_every_model_with_and_without_a_search(admin_browser, rows, model):
+    assert admin_browser.get(_url(model, "changelist")).status_code == 200
+    assert admin_browser.get(_url(model, "changelist"), {"q": "a"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_it_opens_every_models_change_page(admin_browser, rows, model):
+    obj = model.objects.order_by("pk").last()
+    assert admin_browser.get(_url(model, "change", obj.pk)).status_code == 200
+
+
+ADDABLE_MODELS = [model for model in MODELS if model not in READ_ONLY_MODELS]
+
+
+@pytest.mark.parametrize("model", ADDABLE_MODELS, ids=lambda model: model.__name__)
+def test_it_opens_every_models_add_page(admin_browser, rows, model):
+    assert admin_browser.get(_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_changelist_queries_do_not_grow_with_rows(admin_browser, superuser, model):
+    make_rows(5)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_browser.get(_url(model, "changelist")).status_code == 200
+    make_rows(25)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_browser.get(_url(model, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 30
+    assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
+
+
+def test_stage_history_cannot_be_added_changed_or_deleted(admin_browser, rows):
+    change = SubmissionStageChange.objects.first()
+    assert admin_browser.get(_url(SubmissionStageChange, "add")).status_code == 403
+    assert admin_browser.post(_url(SubmissionStageChange, "delete", change.pk), {"post": "yes"}).status_code == 403
+    response = admin_browser.post(_url(SubmissionStageChange, "change", change.pk), {"to_stage": "hired"})
+    assert response.status_code == 403
+    change.refresh_from_db()
+    assert change.to_stage == Submission.Stage.SUBMITTED
+
+
+def test_submission_stage_is_not_editable_on_the_change_page(admin_browser):
+    submission = factories.SubmissionFactory()
+    response = admin_browser.get(_url(Submission, "change", submission.pk))
+    assert 'name="stage"' not in response.content.decode()
+    response = admin_browser.post(
+        _url(Submission, "change", submission.pk),
+        {
+            "stage": Submission.Stage.HIRED,
+            "summary": "Strong fit",
+            "stage_changes-TOTAL_FORMS": "0",
+            "stage_changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert (submission.stage, submission.summary) == (Submission.Stage.SUBMITTED, "Strong fit")
+
+
+def test_adding_a_submission_in_the_admin_records_its_first_stage(admin_browser, superuser):
+    requisition = factories.RequisitionFactory()
+    candidate = factories.CandidateFactory(engagement=requisition.engagement)
+    response = admin_browser.post(
+        _url(Submission, "add"),
+        {
+            "requisition": requisition.pk,
+            "candidate": candidate.pk,
+            "submitted_at_0": "2026-01-05",
+            "submitted_at_1": "10:00:00",
+            "summary": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    submission = Submission.objects.get(requisition=requisition, candidate=candidate)
+    assert list(submission.stage_changes.values_list("from_stage", "to_stage")) == [("", "submitted")]
+
+
+def test_adding_a_submission_for_another_engagements_candidate_is_refused(admin_browser):
+    requisition = factories.RequisitionFactory()
+    stranger = factories.CandidateFactory()
+    response = admin_browser.post(
+        _url(Submission, "add"),
+        {
+            "requisition": requisition.pk,
+            "candidate": stranger.pk,
+            "submitted_at_0": "2026-01-05",
+            "submitted_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "another engagement" in str(response.context["adminform"].form.errors)
+    assert not Submission.objects.exists()
+
+
+def test_admin_action_moves_the_stage_through_the_service(admin_browser, superuser):
+    submission = factories.SubmissionFactory()
+    response = admin_browser.post(
+        _url(Submission, "changelist"), {"action": "advance_stage", "_selected_action": [submission.pk]}
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.stage == Submission.Stage.HM_REVIEW
+    assert list(submission.stage_changes.values_list("from_stage", "to_stage", "changed_by")) == [
+        ("submitted", "hm_review", superuser.pk)
+    ]
+
+
+def test_adding_a_user_takes_an_email_and_a_password(admin_browser):
+    acme = factories.OrganizationFactory(name="Acme")
+    response = admin_browser.post(
+        _url(User, "add"),
+        {
+            "email": "New.Manager@Acme.example",
+            "full_name": "Nina Manager",
+            "usable_password": "true",
+            "password1": "a-long-demo-passphrase",
+            "password2": "a-long-demo-passphrase",
+            "organization": acme.pk,
+            "role": User.Role.HIRING_MANAGER,
+            "time_zone": "America/New_York",
+            "notification_preference": User.NotificationPreference.DIGEST,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(email="new.manager@acme.example")
+    assert user.check_password("a-long-demo-passphrase")
+    assert (user.organization, user.role) == (acme, User.Role.HIRING_MANAGER)
+
+
+def test_adding_a_user_with_a_role_of_the_other_side_is_refused(admin_browser):
+    acme = factories.OrganizationFactory(name="Acme")
+    response = admin_browser.post(
+        _url(User, "add"),
+        {
+            "email": "rita@acme.example",
+            "full_name": "Rita",
+            "usable_password": "false",
+            "organization": acme.pk,
+            "role": User.Role.RECRUITER,
+            "time_zone": "UTC",
+            "notification_preference": User.NotificationPreference.EACH,
+        },
+    )
+    assert response.status_code == 200
+    assert "role" in response.context["adminform"].form.errors
+
+
+def test_out_of_office_backup_must_be_of_the_same_provider(admin_browser):
+    away = factories.OutOfOfficeFactory()
+    outsider = factories.UserFactory(organization=factories.ProviderFactory(), role=User.Role.RECRUITER)
+    response = admin_browser.post(
+        _url(OutOfOffice, "change", away.pk),
+        {
+            "user": away.user.pk,
+            "backup": outsider.pk,
+            "starts_at_0": "2026-01-05",
+            "starts_at_1": "09:00:00",
+            "ends_at_0": "2026-01-09",
+            "ends_at_1": "17:00:00",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "backup" in response.context["adminform"].form.errors

@@ -1,0 +1,107 @@
+"""Production settings: safe by default, and refusing to start without a real secret."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+
+
+def _environment(tmp_path, **overrides) -> dict[str, str]:
+    """A production environment: nothing from the developer's shell but the basics."""
+    env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="rpo_portal.settings",
+        SECRET_KEY=secrets.token_urlsafe(48)[:64],
+        ALLOWED_HOSTS="portal.example.com",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        CELERY_FILESYSTEM_BROKER_DIR=str(tmp_path / "broker"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _run(args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_deploy_check_passes_without_a_warning_in_production(tmp_path):
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _environment(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def _load_settings(env) -> subprocess.CompletedProcess:
+    # Importing the settings module is what every process (web, worker, manage.py) does first.
+    return _run(["-c", "import rpo_portal.settings"], env)
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "why"),
+    [
+        (None, "unset"),
+        ("", "empty"),
+        ("insecure-development-key-do-not-use-in-production", "the development key"),
+        ("too-short-to-be-a-real-secret", "short"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, secret_key, why):
+    result = _load_settings(_environment(tmp_path, SECRET_KEY=secret_key))
+    assert result.returncode != 0, why
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("debug", ["0", "false", "off"])
+def test_debug_spelled_off_is_production(tmp_path, debug):
+    result = _load_settings(_environment(tmp_path, DEBUG=debug, SECRET_KEY=None))
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_development_starts_without_any_secret(tmp_path):
+    result = _run(
+        ["-c", "import rpo_portal.settings as s; print(s.DEBUG, bool(s.SECRET_KEY), s.ALLOWED_HOSTS)"],
+        _environment(tmp_path, DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True ['localhost', '127.0.0.1', '[::1]']"
+
+
+def test_production_settings_come_from_the_environment(tmp_path):
+    code = (
+        "import rpo_portal.settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    )
+    env = _environment(
+        tmp_path,
+        DATABASE_URL="postgres://portal:secret@db.internal:5432/portal",
+        REDIS_URL="redis://cache.internal:6379/0",
+        ALLOWED_HOSTS="portal.example.com,www.portal.example.com",
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "False ['portal.example.com', 'www.portal.example.com'] django.db.backends.postgresql "
+        "redis://cache.internal:6379/0 True True True"
+    )
+
+
+def test_models_and_migrations_agree(tmp_path):
+    result = _run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], _environment(tmp_path, DEBUG="1", SECRET_KEY=None)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
