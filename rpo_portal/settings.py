@@ -129,6 +129,15 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+# Where links in emails point to (scheme and host, no trailing path).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_REPLY_TO = env.list("EMAIL_REPLY_TO", default=[])
+# One-click response links stop working after this many days (and once the request is answered).
+RESPONSE_LINK_MAX_AGE_DAYS = env.int("RESPONSE_LINK_MAX_AGE_DAYS", default=14)
+# No reminder lands in the recipient's quiet hours (their local time); digests go out at DIGEST_HOUR.
+QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=20)
+QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -159,7 +168,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict = {}
+# A publish that cannot reach the broker gives up quickly: the sweep re-dispatches the work.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {"task": "feedback.tasks.sweep_reminders", "schedule": 60.0},
+    "send-digests": {"task": "feedback.tasks.send_digests", "schedule": 300.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {

@@ -1,0 +1,58 @@
+"""Signed one-click links for client users who have no password at hand.
+
+A link names one request (feedback or availability) and the one user it was sent to, is signed
+with the project's SECRET_KEY, and expires. Whether the request is still open is checked by the
+page that receives it, so a link stops working once the request is answered.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "feedback.response-link.v1"
+KINDS = {"feedback": "f", "availability": "a"}
+
+
+class LinkError(Exception):
+    """A link that cannot be used; ``reason`` is "expired" or "invalid"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    kind: str  # "feedback" or "availability"
+    request_id: int
+    user_id: int
+
+
+def link_max_age_seconds() -> int:
+    return int(getattr(settings, "RESPONSE_LINK_MAX_AGE_DAYS", 14)) * 24 * 3600
+
+
+def make_token(*, kind: str, request_id: int, user_id: int) -> str:
+    return signing.dumps([KINDS[kind], request_id, user_id], salt=SALT, compress=False)
+
+
+def read_token(token: str) -> LinkTarget:
+    try:
+        code, request_id, user_id = signing.loads(token, salt=SALT, max_age=link_max_age_seconds())
+    except signing.SignatureExpired as error:
+        raise LinkError("expired") from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkError("invalid") from error
+    kinds = {value: key for key, value in KINDS.items()}
+    if code not in kinds or not isinstance(request_id, int) or not isinstance(user_id, int):
+        raise LinkError("invalid")
+    return LinkTarget(kind=kinds[code], request_id=request_id, user_id=user_id)
+
+
+def response_url(*, kind: str, request_id: int, user_id: int) -> str:
+    """Absolute URL of the one-click page for a request, for emails."""
+    token = make_token(kind=kind, request_id=request_id, user_id=user_id)
+    path = reverse("feedback:respond-link", kwargs={"token": token})
+    return settings.SITE_URL.rstrip("/") + path

@@ -1,0 +1,298 @@
+"""Requests asked of the client side (feedback, availability), their answers, and the record of
+every reminder and escalation sent to chase them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from engagements.models import Interview, Submission
+
+User = settings.AUTH_USER_MODEL
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class LadderStep(models.IntegerChoices):
+    """How far the chase has gone. Each step is one ``Reminder`` level."""
+
+    NONE = 0, "Nothing sent yet"
+    DUE_SOON = 1, "Reminded before the due time"
+    OVERDUE = 2, "Reminded when overdue"
+    ESCALATED = 3, "Escalated"
+
+
+class ChasedRequest(models.Model):
+    """Something asked of a client user by a due time, chased by the reminder ladder.
+
+    ``remind_at``, ``due_at`` and ``escalate_at`` are fixed when the request opens, from the
+    engagement's SLA in its business hours, so a later SLA change affects new requests only.
+    ``next_step_at`` is when the next ladder level falls due (NULL once escalated or closed):
+    the sweep reads only rows whose ``next_step_at`` has passed, through a partial index.
+    """
+
+    requested_of = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    remind_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    ladder_step = models.PositiveSmallIntegerField(choices=LadderStep.choices, default=LadderStep.NONE)
+    next_step_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at <= timezone.now()
+
+
+class FeedbackRequest(ChasedRequest):
+    class Kind(models.TextChoices):
+        RESUME_REVIEW = "resume_review", "Résumé review"
+        INTERVIEW = "interview", "Post-interview assessment"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback_requests")
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            # Opening is idempotent: a receiver running twice finds the row already there.
+            models.UniqueConstraint(
+                fields=["submission", "requested_of"],
+                condition=Q(kind="resume_review"),
+                name="feedback_request_one_resume_review",
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "requested_of"],
+                condition=Q(kind="interview"),
+                name="feedback_request_one_per_interviewer",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="interview") & Q(interview__isnull=False))
+                | (Q(kind="resume_review") & Q(interview__isnull=True)),
+                name="feedback_request_interview_iff_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_at__lte=models.F("due_at")) & Q(due_at__lte=models.F("escalate_at")),
+                name="feedback_request_ladder_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "answered", "cancelled"]), name="feedback_request_status_valid"
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: WHERE status = 'open' AND next_step_at <= now.
+            models.Index(fields=["next_step_at"], condition=Q(status="open"), name="feedback_request_sweep_idx"),
+            # Inboxes and ?mine=1: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
+            models.Index(fields=["requested_of", "status", "due_at"], name="feedback_request_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.submission} by {self.requested_of}"
+
+
+class Feedback(models.Model):
+    class Decision(models.TextChoices):
+        ADVANCE = "advance", "Advance"
+        HOLD = "hold", "Hold"
+        REJECT = "reject", "Reject"
+
+    class Reason(models.TextChoices):
+        SKILLS_MATCH = "skills_match", "Skills match the role"
+        EXPERIENCE_MATCH = "experience_match", "Relevant experience"
+        CULTURE_ADD = "culture_add", "Would add to the team"
+        COMMUNICATION = "communication", "Communicates well"
+        SKILLS_GAP = "skills_gap", "Missing key skills"
+        EXPERIENCE_GAP = "experience_gap", "Not enough experience"
+        OVERQUALIFIED = "overqualified", "Overqualified"
+        COMPENSATION = "compensation", "Compensation expectations"
+        LOCATION = "location", "Location or work arrangement"
+        TIMING = "timing", "Availability or notice period"
+        OTHER = "other", "Other (see comments)"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL_LINK = "email_link", "One-click email link"
+        API = "api", "API"
+
+    request = models.OneToOneField(FeedbackRequest, on_delete=models.CASCADE, related_name="feedback")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    reasons = models.JSONField(default=list, blank=True)
+    comments = models.TextField(blank=True, max_length=5000)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    given_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by the task that tells the covering recruiter; the conditional update makes it once.
+    recruiter_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["advance", "hold", "reject"]), name="feedback_decision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.rating}/5) on {self.request}"
+
+
+class AvailabilityRequest(ChasedRequest):
+    """Interview slots asked of a hiring manager (or interviewer) after an advance."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="availability_requests")
+    booked_interview = models.OneToOneField(
+        Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="availability_request"
+    )
+    # Set by the task that sends the interview invitations; the conditional update makes it once.
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "requested_of"],
+                condition=Q(status="open"),
+                name="availability_request_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_at__lte=models.F("due_at")) & Q(due_at__lte=models.F("escalate_at")),
+                name="availability_request_ladder_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "answered", "cancelled"]), name="availability_request_status_valid"
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: WHERE status = 'open' AND next_step_at <= now.
+            models.Index(fields=["next_step_at"], condition=Q(status="open"), name="availability_request_sweep_idx"),
+            # Inboxes: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
+            models.Index(fields=["requested_of", "status", "due_at"], name="availability_request_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Availability for {self.submission} from {self.requested_of}"
+
+
+class AvailabilitySlot(models.Model):
+    request = models.ForeignKey(AvailabilityRequest, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.UniqueConstraint(fields=["request", "starts_at"], name="slot_unique_start_per_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%H:%M}"
+
+
+class Reminder(models.Model):
+    """The record of one reminder or escalation, written before anything is sent.
+
+    A level is recorded at most once per request (the unique constraints are the guard), so
+    concurrent sweeps cannot double-send; a row that was recorded but not sent stays pending and
+    is dispatched again.
+    """
+
+    class Level(models.TextChoices):
+        REQUESTED = "requested", "The request itself"
+        DUE_SOON = "due_soon", "Reminder before the due time"
+        OVERDUE = "overdue", "Overdue reminder"
+        ESCALATION = "escalation", "Escalation"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        IN_DIGEST = "in_digest", "Left for the daily digest"
+        SKIPPED = "skipped", "Not sent: superseded or closed"
+
+    feedback_request = models.ForeignKey(
+        FeedbackRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    availability_request = models.ForeignKey(
+        AvailabilityRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    level = models.CharField(max_length=16, choices=Level.choices)
+    recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(feedback_request__isnull=False, availability_request__isnull=True)
+                | Q(feedback_request__isnull=True, availability_request__isnull=False),
+                name="reminder_for_exactly_one_request",
+            ),
+            models.UniqueConstraint(
+                fields=["feedback_request", "level"],
+                condition=Q(feedback_request__isnull=False),
+                name="reminder_level_once_per_feedback_request",
+            ),
+            models.UniqueConstraint(
+                fields=["availability_request", "level"],
+                condition=Q(availability_request__isnull=False),
+                name="reminder_level_once_per_availability_request",
+            ),
+        ]
+        indexes = [
+            # The dispatcher: WHERE status = 'pending' AND send_after <= now ORDER BY send_after.
+            models.Index(fields=["send_after"], condition=Q(status="pending"), name="reminder_pending_idx"),
+            # Stuck sends: WHERE status = 'sending' AND claimed_at < now - lease.
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="reminder_sending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} for {self.feedback_request or self.availability_request}"
+
+    @property
+    def request(self):
+        return self.feedback_request or self.availability_request
+
+
+class Digest(models.Model):
+    """One daily digest per user and local day (the unique constraint makes it once)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [models.UniqueConstraint(fields=["user", "local_date"], name="digest_once_per_user_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.local_date}"

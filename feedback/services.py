@@ -1,0 +1,329 @@
+"""Writes on feedback and availability requests. Who may call them is decided by ``policies``
+at the edge; these check the data rules and raise ``ValidationError`` keyed by field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from engagements.business_hours import add_business_hours
+from engagements.models import Engagement, Interview, Submission
+from engagements.services import interview_create, submission_change_stage
+
+from .models import (
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackRequest,
+    LadderStep,
+    Reminder,
+    RequestStatus,
+)
+
+MAX_SLOTS = 20
+MAX_COMMENT_LENGTH = 5000
+
+
+def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: int) -> dict[str, datetime]:
+    """The due time and the moments of the reminder ladder, in the engagement's business hours."""
+    calendar = engagement.business_calendar
+    due_at = add_business_hours(opened_at, due_hours, calendar)
+    remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
+    escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
+    return {"remind_at": min(remind_at, due_at), "due_at": due_at, "escalate_at": escalate_at}
+
+
+def _record_request_notice(request, *, at: datetime) -> None:
+    """The ask itself goes out through the same recorded, exactly-once path as the reminders."""
+    field = "feedback_request" if isinstance(request, FeedbackRequest) else "availability_request"
+    reminder, created = Reminder.objects.get_or_create(
+        **{field: request, "level": Reminder.Level.REQUESTED},
+        defaults={"recipient": request.requested_of, "created_at": at, "send_after": at},
+    )
+    if created:
+        from .tasks import enqueue_on_commit, send_reminder  # tasks call services: import lazily
+
+        enqueue_on_commit(send_reminder, reminder.pk)
+
+
+def _open(model, *, lookup: dict, defaults: dict, at: datetime):
+    """Insert-if-absent guarded by the model's unique constraint: safe to call twice."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **defaults), True
+    except IntegrityError:
+        return model.objects.get(**lookup), False
+
+
+@transaction.atomic
+def feedback_request_open(
+    *,
+    submission: Submission,
+    kind: str,
+    requested_of: User,
+    interview: Interview | None = None,
+    at: datetime | None = None,
+) -> FeedbackRequest:
+    at = at or timezone.now()
+    engagement = submission.requisition.engagement
+    due_hours = (
+        engagement.resume_feedback_due_hours
+        if kind == FeedbackRequest.Kind.RESUME_REVIEW
+        else engagement.interview_feedback_due_hours
+    )
+    ladder = request_ladder(engagement=engagement, opened_at=at, due_hours=due_hours)
+    lookup = {"submission": submission, "kind": kind, "requested_of": requested_of}
+    if kind == FeedbackRequest.Kind.INTERVIEW:
+        lookup["interview"] = interview
+    request, created = _open(
+        FeedbackRequest,
+        lookup=lookup,
+        defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
+        at=at,
+    )
+    if created:
+        _record_request_notice(request, at=at)
+    return request
+
+
+@transaction.atomic
+def availability_request_open(
+    *, submission: Submission, requested_of: User, at: datetime | None = None
+) -> AvailabilityRequest:
+    at = at or timezone.now()
+    engagement = submission.requisition.engagement
+    ladder = request_ladder(engagement=engagement, opened_at=at, due_hours=engagement.availability_due_hours)
+    request, created = _open(
+        AvailabilityRequest,
+        lookup={"submission": submission, "requested_of": requested_of, "status": RequestStatus.OPEN},
+        defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
+        at=at,
+    )
+    if created:
+        _record_request_notice(request, at=at)
+    return request
+
+
+def _close(request, *, status: str, at: datetime) -> None:
+    """Close a request: the ladder stops and its unsent reminders are skipped."""
+    request.status = status
+    request.next_step_at = None
+    if status == RequestStatus.ANSWERED:
+        request.answered_at = at
+        fields = ["status", "answered_at", "next_step_at"]
+    else:
+        request.cancelled_at = at
+        fields = ["status", "cancelled_at", "next_step_at"]
+    request.save(update_fields=fields)
+    field = "feedback_request" if isinstance(request, FeedbackRequest) else "availability_request"
+    Reminder.objects.filter(**{field: request}, status=Reminder.Status.PENDING).update(status=Reminder.Status.SKIPPED)
+
+
+@transaction.atomic
+def requests_cancel_for_submission(*, submission: Submission, at: datetime | None = None) -> int:
+    """Cancel every open request about a submission that has left the pipeline."""
+    at = at or timezone.now()
+    cancelled = 0
+    for model in (FeedbackRequest, AvailabilityRequest):
+        for request in model.objects.select_for_update().filter(submission=submission, status=RequestStatus.OPEN):
+            _close(request, status=RequestStatus.CANCELLED, at=at)
+            cancelled += 1
+    return cancelled
+
+
+def _validate_answer(*, decision: str, rating, reasons, comments: str) -> list[str]:
+    errors: dict[str, str] = {}
+    if decision not in Feedback.Decision.values:
+        errors["decision"] = "Choose advance, hold or reject."
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = "Give a rating from 1 to 5."
+    if not isinstance(reasons, list | tuple) or not all(isinstance(code, str) for code in reasons):
+        errors["reasons"] = "Reasons are a list of reason codes."
+    else:
+        unknown = sorted(set(reasons) - set(Feedback.Reason.values))
+        if unknown:
+            errors["reasons"] = f"Unknown reason codes: {', '.join(unknown)}."
+    if not isinstance(comments, str):
+        errors["comments"] = "Comments are text."
+    elif len(comments) > MAX_COMMENT_LENGTH:
+        errors["comments"] = f"Keep comments under {MAX_COMMENT_LENGTH} characters."
+    if errors:
+        raise ValidationError(errors)
+    return list(dict.fromkeys(reasons))
+
+
+@transaction.atomic
+def feedback_respond(
+    *,
+    feedback_request: FeedbackRequest,
+    responder: User,
+    decision: str,
+    rating: int,
+    reasons: Iterable[str] = (),
+    comments: str = "",
+    channel: str = Feedback.Channel.WEB,
+    at: datetime | None = None,
+) -> Feedback:
+    """Answer a feedback request. The same rules whichever way the answer came (web, link, API).
+
+    Résumé review: advance moves the submission to interview and asks for availability; reject
+    closes the submission; hold keeps it where it is. Post-interview: reject closes it; advance
+    and hold are recorded for the recruiter, who makes the offer. The covering recruiter is told.
+    """
+    at = at or timezone.now()
+    reasons = _validate_answer(decision=decision, rating=rating, reasons=list(reasons), comments=comments)
+    request = FeedbackRequest.objects.select_for_update().select_related("submission").get(pk=feedback_request.pk)
+    if responder.pk != request.requested_of_id:
+        raise PermissionDenied("This request was sent to someone else.")
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
+    feedback = Feedback.objects.create(
+        request=request,
+        decision=decision,
+        rating=rating,
+        reasons=reasons,
+        comments=comments.strip(),
+        channel=channel,
+        given_by=responder,
+        created_at=at,
+    )
+    _close(request, status=RequestStatus.ANSWERED, at=at)
+    feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
+
+    submission = request.submission
+    note = f"Feedback from {responder.full_name or responder.email}: {feedback.get_decision_display().lower()}"
+    if decision == Feedback.Decision.REJECT and submission.is_open:
+        submission_change_stage(
+            submission=submission, to_stage=Submission.Stage.REJECTED, changed_by=responder, note=note
+        )
+    elif (
+        decision == Feedback.Decision.ADVANCE
+        and request.kind == FeedbackRequest.Kind.RESUME_REVIEW
+        and submission.stage == Submission.Stage.HM_REVIEW
+    ):
+        submission_change_stage(
+            submission=submission, to_stage=Submission.Stage.INTERVIEW, changed_by=responder, note=note
+        )
+        availability_request_open(submission=submission, requested_of=request.requested_of, at=at)
+
+    from .tasks import enqueue_on_commit, notify_recruiter_of_feedback
+
+    enqueue_on_commit(notify_recruiter_of_feedback, feedback.pk)
+    return feedback
+
+
+def _validate_slots(slots: Iterable[tuple[datetime, datetime]], *, now: datetime) -> list[tuple[datetime, datetime]]:
+    slots = list(slots)
+    if not slots:
+        raise ValidationError({"slots": "Offer at least one slot."})
+    if len(slots) > MAX_SLOTS:
+        raise ValidationError({"slots": f"Offer at most {MAX_SLOTS} slots."})
+    seen = set()
+    for index, (starts_at, ends_at) in enumerate(slots, start=1):
+        if starts_at.tzinfo is None or ends_at.tzinfo is None:
+            raise ValidationError({"slots": f"Slot {index}: give times with a time zone."})
+        if ends_at <= starts_at:
+            raise ValidationError({"slots": f"Slot {index}: the end must be after the start."})
+        if ends_at - starts_at > timedelta(hours=8):
+            raise ValidationError({"slots": f"Slot {index}: a slot lasts at most 8 hours."})
+        if starts_at < now:
+            raise ValidationError({"slots": f"Slot {index}: the slot is in the past."})
+        if starts_at in seen:
+            raise ValidationError({"slots": f"Slot {index}: the same start is offered twice."})
+        seen.add(starts_at)
+    return sorted(slots)
+
+
+@transaction.atomic
+def availability_offer_slots(
+    *,
+    availability_request: AvailabilityRequest,
+    responder: User,
+    slots: Iterable[tuple[datetime, datetime]],
+    at: datetime | None = None,
+) -> list[AvailabilitySlot]:
+    at = at or timezone.now()
+    slots = _validate_slots(slots, now=at)
+    request = AvailabilityRequest.objects.select_for_update().get(pk=availability_request.pk)
+    if responder.pk != request.requested_of_id:
+        raise PermissionDenied("This request was sent to someone else.")
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
+    created = AvailabilitySlot.objects.bulk_create(
+        [AvailabilitySlot(request=request, starts_at=start, ends_at=end, created_at=at) for start, end in slots]
+    )
+    _close(request, status=RequestStatus.ANSWERED, at=at)
+    availability_request.status, availability_request.answered_at = request.status, request.answered_at
+    return created
+
+
+@transaction.atomic
+def availability_book(
+    *, slot: AvailabilitySlot, booked_by: User, location: str = "", at: datetime | None = None
+) -> Interview:
+    """Book an interview in an offered slot; both sides get an invitation with an .ics file."""
+    at = at or timezone.now()
+    request = AvailabilityRequest.objects.select_for_update().select_related("submission").get(pk=slot.request_id)
+    if request.booked_interview_id is not None:
+        raise ValidationError({"slot": "An interview is already booked from these slots."})
+    if request.status != RequestStatus.ANSWERED:
+        raise ValidationError({"slot": "No slots have been offered yet."})
+    if slot.starts_at <= at:
+        raise ValidationError({"slot": "That slot has already started; ask for new availability."})
+    interview = interview_create(
+        submission=request.submission,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        created_by=booked_by,
+        interviewers=[request.requested_of],
+        location=location,
+    )
+    request.booked_interview = interview
+    request.save(update_fields=["booked_interview"])
+
+    from .tasks import enqueue_on_commit, send_interview_invitations
+
+    enqueue_on_commit(send_interview_invitations, interview.pk)
+    return interview
+
+
+def interviewers_to_assess(interview: Interview) -> list[User]:
+    """Who is asked for post-interview feedback: the client-side interviewers, else the hiring manager."""
+    client_id = interview.submission.requisition.engagement.client_id
+    people = [person for person in interview.interviewers.all() if person.organization_id == client_id]
+    return people or [interview.submission.requisition.hiring_manager]
+
+
+@transaction.atomic
+def interview_feedback_requests_open(*, interview: Interview, at: datetime | None = None) -> list[FeedbackRequest]:
+    return [
+        feedback_request_open(
+            submission=interview.submission,
+            kind=FeedbackRequest.Kind.INTERVIEW,
+            requested_of=person,
+            interview=interview,
+            at=at,
+        )
+        for person in interviewers_to_assess(interview)
+    ]
+
+
+__all__ = [
+    "LadderStep",
+    "availability_book",
+    "availability_offer_slots",
+    "availability_request_open",
+    "feedback_request_open",
+    "feedback_respond",
+    "interview_feedback_requests_open",
+    "request_ladder",
+    "requests_cancel_for_submission",
+]
