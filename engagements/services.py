@@ -193,10 +193,14 @@ def requisition_update(*, requisition: Requisition, **fields: Any) -> Requisitio
 
 
 def _overlaps(starts_on: date, ends_on: date | None) -> Q:
-    """Assignments whose period shares a day with [starts_on, ends_on] (open ends are infinite)."""
-    q = Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    """Assignments whose period overlaps [starts_on, ends_on] (open ends are infinite).
+
+    Sharing only a boundary day is a handover, not an overlap: ending Rita today and starting Ivan
+    today is allowed, and from today the newest primary covers (requisition_covering_recruiters).
+    """
+    q = Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
     if ends_on is not None:
-        q &= Q(starts_on__lte=ends_on)
+        q &= Q(starts_on__lt=ends_on)
     return q
 
 

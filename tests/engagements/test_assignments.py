@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Assignment
+from engagements.selectors import requisition_covering_recruiter
 from engagements.services import assignment_create, assignment_end
 from tests import factories
 
@@ -58,10 +59,10 @@ def test_overlapping_dated_primaries_are_refused(world):
     )
     for starts_on, ends_on in [
         (date(2025, 1, 15), date(2025, 2, 15)),  # overlaps the end
-        (date(2024, 12, 1), date(2025, 1, 1)),  # touches the first day
+        (date(2024, 12, 1), date(2025, 1, 2)),  # covers the first two days
         (date(2025, 1, 10), date(2025, 1, 20)),  # inside
         (date(2024, 12, 1), None),  # open-ended from before
-        (date(2025, 1, 31), None),  # open-ended from the last day
+        (date(2025, 1, 30), None),  # open-ended from the day before the last
     ]:
         with pytest.raises(ValidationError) as refused:
             assignment_create(
@@ -72,6 +73,14 @@ def test_overlapping_dated_primaries_are_refused(world):
                 ends_on=ends_on,
             )
         assert _error_fields(refused) == {"role"}, (starts_on, ends_on)
+
+
+def test_a_primary_can_hand_over_on_the_same_day(world):
+    current = Assignment.objects.get(requisition=world.requisition, role=Role.PRIMARY)
+    assignment_end(assignment=current)  # Rita's last day is today, and
+    assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)  # Ivan's first
+
+    assert requisition_covering_recruiter(requisition=world.requisition) == world.idle_recruiter
 
 
 def test_consecutive_dated_primaries_are_accepted(world):
