@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check migrate seed bench clean
+.PHONY: run test install lint format check migrate seed bench bench-reminders clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: on Debian, apt-get install python3-venv"; exit 1; }
@@ -49,6 +49,12 @@ migrate: install
 
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+# One reminder sweep over 100,000 open requests on PostgreSQL (creates the database if needed).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench
+BENCH_REQUESTS ?= 100000
+bench-reminders: install
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .coverage

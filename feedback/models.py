@@ -151,6 +151,12 @@ class Feedback(models.Model):
                 condition=Q(decision__in=["advance", "hold", "reject"]), name="feedback_decision_valid"
             ),
         ]
+        indexes = [
+            # The sweep's catch-up of lost notifications: WHERE recruiter_notified_at IS NULL AND created_at >= ?.
+            models.Index(
+                fields=["created_at"], condition=Q(recruiter_notified_at__isnull=True), name="feedback_unnotified_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.rating}/5) on {self.request}"
@@ -187,6 +193,13 @@ class AvailabilityRequest(ChasedRequest):
             models.Index(fields=["next_step_at"], condition=Q(status="open"), name="availability_request_sweep_idx"),
             # Inboxes: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
             models.Index(fields=["requested_of", "status", "due_at"], name="availability_request_inbox_idx"),
+            # The sweep's catch-up of lost invitations: WHERE booked_interview_id IS NOT NULL AND
+            # invitations_sent_at IS NULL.
+            models.Index(
+                fields=["booked_interview"],
+                condition=Q(booked_interview__isnull=False, invitations_sent_at__isnull=True),
+                name="availability_uninvited_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,7 +228,10 @@ class Reminder(models.Model):
 
     A level is recorded at most once per request (the unique constraints are the guard), so
     concurrent sweeps cannot double-send; a row that was recorded but not sent stays pending and
-    is dispatched again.
+    is dispatched again. The life of a row (``feedback.reminders``): pending → sending (claimed by
+    one task with a conditional UPDATE) → sent, or back to pending (quiet hours, a failed send),
+    or in_digest (the recipient reads a daily digest) → sent with the digest; skipped when
+    superseded or when the request closed; failed when a permanent error repeats.
     """
 
     class Level(models.TextChoices):
@@ -230,6 +246,7 @@ class Reminder(models.Model):
         SENT = "sent", "Sent"
         IN_DIGEST = "in_digest", "Left for the daily digest"
         SKIPPED = "skipped", "Not sent: superseded or closed"
+        FAILED = "failed", "Not sent: gave up after repeated errors"
 
     feedback_request = models.ForeignKey(
         FeedbackRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
@@ -242,6 +259,10 @@ class Reminder(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     send_after = models.DateTimeField(default=timezone.now)
+    # When a send task was last published for this row: the sweep re-publishes a pending row only
+    # after a while, so a slow worker does not find the queue filled with copies of the same row.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # While sending: when the task claimed the row (a lease; or, held for a retry, the retry's ETA).
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -287,6 +308,8 @@ class Digest(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
     local_date = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by the task that sends it (a conditional UPDATE; a lease, so a killed worker's digest is sent again).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     item_count = models.PositiveIntegerField(default=0)
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from engagements.models import Submission, SubmissionStageChange
 from engagements.selectors import submission_list
 
 from .models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
@@ -69,3 +70,20 @@ def inbox_for(*, user: User) -> dict[str, list]:
         .order_by("due_at")
     )
     return {"feedback": feedback, "availability": availability}
+
+
+def recruiter_note_for(*, feedback_request: FeedbackRequest) -> str:
+    """The note the recruiter left when putting the candidate in front of the hiring manager.
+
+    One query on ``stage_change_submission_idx`` (submission_id = ? ORDER BY changed_at).
+    """
+    note = (
+        SubmissionStageChange.objects.filter(
+            submission_id=feedback_request.submission_id, to_stage=Submission.Stage.HM_REVIEW
+        )
+        .exclude(note="")
+        .order_by("-changed_at", "-id")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""

@@ -113,7 +113,7 @@ def availability_request_open(
 
 
 def _close(request, *, status: str, at: datetime) -> None:
-    """Close a request: the ladder stops and its unsent reminders are skipped."""
+    """Close a request: the ladder stops and its unsent reminders (waiting, or left for a digest) are skipped."""
     request.status = status
     request.next_step_at = None
     if status == RequestStatus.ANSWERED:
@@ -124,7 +124,9 @@ def _close(request, *, status: str, at: datetime) -> None:
         fields = ["status", "cancelled_at", "next_step_at"]
     request.save(update_fields=fields)
     field = "feedback_request" if isinstance(request, FeedbackRequest) else "availability_request"
-    Reminder.objects.filter(**{field: request}, status=Reminder.Status.PENDING).update(status=Reminder.Status.SKIPPED)
+    Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
+        status=Reminder.Status.SKIPPED
+    )
 
 
 @transaction.atomic
@@ -202,7 +204,7 @@ def feedback_respond(
     note = f"Feedback from {responder.full_name or responder.email}: {feedback.get_decision_display().lower()}"
     if decision == Feedback.Decision.REJECT and submission.is_open:
         submission_change_stage(
-            submission=submission, to_stage=Submission.Stage.REJECTED, changed_by=responder, note=note
+            submission=submission, to_stage=Submission.Stage.REJECTED, changed_by=responder, note=note, at=at
         )
     elif (
         decision == Feedback.Decision.ADVANCE
@@ -210,7 +212,7 @@ def feedback_respond(
         and submission.stage == Submission.Stage.HM_REVIEW
     ):
         submission_change_stage(
-            submission=submission, to_stage=Submission.Stage.INTERVIEW, changed_by=responder, note=note
+            submission=submission, to_stage=Submission.Stage.INTERVIEW, changed_by=responder, note=note, at=at
         )
         availability_request_open(submission=submission, requested_of=request.requested_of, at=at)
 

@@ -148,13 +148,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(env("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     # The filesystem transport needs its folders to exist before the first message.
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # The transport polls its folder; the default second per poll makes a backlog crawl.
+        "polling_interval": 0.1,
+        # Broadcast (worker control) messages: kombu's default is ./control in the working directory.
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -213,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStageEnum": "engagements.models.Submission.Stage",
         "InterviewStatusEnum": "engagements.models.Interview.Status",
         "InterviewOutcomeEnum": "engagements.api.INTERVIEW_OUTCOME_CHOICES",
+        "RequestStatusEnum": "feedback.models.RequestStatus",
     },
 }
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", include("rpo_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("feedback.urls")),
 ]

@@ -116,3 +116,86 @@ class OutOfOfficeFactory(factory.django.DjangoModelFactory):
     )
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(days=7))
+
+
+# --- feedback (requests, answers, availability, reminders) ------------------------------------------
+
+from feedback.models import (  # noqa: E402  (kept with the factories that use them)
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackRequest,
+    Reminder,
+    RequestStatus,
+)
+
+
+class _ChasedRequestFactory(factory.django.DjangoModelFactory):
+    """An open request due in a day, with its ladder in order (remind <= due <= escalate)."""
+
+    requested_of = factory.LazyAttribute(lambda o: o.submission.requisition.hiring_manager)
+    created_at = factory.LazyFunction(timezone.now)
+    remind_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(hours=20))
+    due_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(hours=24))
+    escalate_at = factory.LazyAttribute(lambda o: o.due_at + timedelta(hours=12))
+    next_step_at = factory.LazyAttribute(lambda o: o.remind_at if o.status == RequestStatus.OPEN else None)
+    status = RequestStatus.OPEN
+    answered_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == RequestStatus.ANSWERED else None)
+
+
+class FeedbackRequestFactory(_ChasedRequestFactory):
+    class Meta:
+        model = FeedbackRequest
+
+    submission = factory.SubFactory(SubmissionFactory, stage=Submission.Stage.HM_REVIEW)
+    kind = FeedbackRequest.Kind.RESUME_REVIEW
+    interview = None
+
+
+class InterviewFeedbackRequestFactory(FeedbackRequestFactory):
+    interview = factory.SubFactory(InterviewFactory)
+    submission = factory.SelfAttribute("interview.submission")
+    kind = FeedbackRequest.Kind.INTERVIEW
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    request = factory.SubFactory(FeedbackRequestFactory, status=RequestStatus.ANSWERED)
+    decision = Feedback.Decision.ADVANCE
+    rating = 4
+    reasons = factory.LazyFunction(lambda: [Feedback.Reason.SKILLS_MATCH])
+    comments = "Strong on the essentials."
+    channel = Feedback.Channel.WEB
+    given_by = factory.LazyAttribute(lambda o: o.request.requested_of)
+
+
+class AvailabilityRequestFactory(_ChasedRequestFactory):
+    class Meta:
+        model = AvailabilityRequest
+
+    submission = factory.SubFactory(SubmissionFactory, stage=Submission.Stage.INTERVIEW)
+
+
+class AvailabilitySlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AvailabilitySlot
+
+    request = factory.SubFactory(AvailabilityRequestFactory, status=RequestStatus.ANSWERED)
+    starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + timedelta(days=3, hours=n))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A sent reminder before the due time of a feedback request."""
+
+    class Meta:
+        model = Reminder
+
+    feedback_request = factory.SubFactory(FeedbackRequestFactory)
+    availability_request = None
+    level = Reminder.Level.DUE_SOON
+    recipient = factory.LazyAttribute(lambda o: (o.feedback_request or o.availability_request).requested_of)
+    status = Reminder.Status.SENT
+    sent_at = factory.LazyFunction(timezone.now)

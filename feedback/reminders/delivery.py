@@ -1,0 +1,215 @@
+"""Sending one recorded reminder: claim it, re-check, respect quiet hours and digests, send, mark.
+
+The claim is a conditional ``UPDATE ... WHERE status = 'pending'``: the task acts only if it
+changed one row, so a row published twice (a sweep and a retry, two sweeps, a redelivered
+message) is sent by one task only ("another worker got there first").
+
+A transient error (named in ``TRANSIENT_ERRORS``) keeps the row claimed for the task's own retry:
+``claimed_at`` becomes the retry's ETA and is the token the retry must present to take it back.
+If that retry message is lost, the sweep's lease reclaims the row. When the task runs out of
+retries the row goes back to pending for a later sweep (the next attempt pushed forward); a
+permanent error is retried a few times by the sweep and then the row is marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from engagements.selectors import requisition_covering_recruiters
+
+from .. import notifications
+from ..models import Reminder, RequestStatus
+from .quiet_hours import is_quiet, quiet_hours_end
+
+logger = logging.getLogger(__name__)
+
+
+# Errors worth retrying: the mail server or the network is briefly unavailable.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    ConnectionError,  # refused, reset, aborted
+    TimeoutError,  # socket.timeout is TimeoutError
+    SoftTimeLimitExceeded,
+)
+# After the task's own retries, the sweep tries again this much later.
+AFTER_RETRIES_DELAY = timedelta(hours=1)
+# A permanent error (a template bug, a 5xx reply) is tried this many times before giving up.
+MAX_PERMANENT_FAILURES = 3
+PERMANENT_FAILURE_DELAY = timedelta(minutes=30)
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, TRANSIENT_ERRORS):
+        return True
+    # 421 service not available, 450/451/452 try again later.
+    return isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500
+
+
+class HeldForRetry(Exception):
+    """The send failed transiently and the row stays claimed for the task's retry."""
+
+    def __init__(self, error: BaseException, claim: str):
+        super().__init__(str(error))
+        self.error = error
+        self.claim = claim
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # what happened: "sent", "not_claimed", "skipped", "in_digest", "deferred", "retry_later", "failed"
+    detail: str = ""
+
+
+def _claim(reminder_id: int, *, now: datetime, claim: str | None) -> bool:
+    if claim is not None:
+        # The task's own retry takes back the row it held.
+        held_until = datetime.fromisoformat(claim)
+        return bool(
+            Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=held_until).update(
+                claimed_at=now
+            )
+        )
+    return bool(
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING, send_after__lte=now).update(
+            status=Reminder.Status.SENDING, claimed_at=now
+        )
+    )
+
+
+def _load(reminder_id: int) -> Reminder:
+    related = (
+        "requested_of",
+        "submission__candidate",
+        "submission__requisition__engagement",
+        "submission__requisition__hiring_manager",
+    )
+    return Reminder.objects.select_related(
+        "recipient",
+        *(f"feedback_request__{path}" for path in related),
+        *(f"availability_request__{path}" for path in related),
+    ).get(pk=reminder_id)
+
+
+def _finish(reminder: Reminder, **fields) -> None:
+    """Leave the claimed state; only the claim holder writes, so a plain update is safe."""
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(**fields)
+
+
+def escalation_people(reminder: Reminder, *, now: datetime) -> notifications.EscalationPeople:
+    """Who hears about an escalation.
+
+    To: the engagement's escalation contact (the recorded recipient); when the engagement names
+    none, every active client admin of the client (the recorded recipient is the first of them).
+    Cc: the engagement's account managers and the requisition's covering recruiter (the backup
+    while the primary is out of office). The hiring manager is not copied: they had their own
+    reminders, and the escalation is a quiet request for help to their champion, not a call-out.
+    """
+    request = reminder.request
+    requisition = request.submission.requisition
+    engagement = requisition.engagement
+    lead = reminder.recipient if reminder.recipient is not None and reminder.recipient.is_active else None
+    to: list[User] = [lead] if lead is not None else []
+    if lead is None or lead.pk != engagement.escalation_contact_id:
+        admins = User.objects.filter(
+            organization_id=engagement.client_id, role=User.Role.CLIENT_ADMIN, is_active=True
+        ).order_by("id")
+        to += [admin for admin in admins if admin not in to]
+    coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
+    cc = [*engagement.account_managers.filter(is_active=True).order_by("id"), coverage.recruiter]
+    return notifications.EscalationPeople(
+        to=to, cc=[person for person in cc if person is not None and person not in to]
+    )
+
+
+def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: float | None = None) -> Outcome:
+    """Send one reminder if this call wins the claim. ``retry_in``: seconds until the caller's
+    retry, or None when the caller has no retries left."""
+    now = timezone.now()
+    if not _claim(reminder_id, now=now, claim=claim):
+        return Outcome("not_claimed", "another worker got there first, or it is not due")
+    reminder = _load(reminder_id)
+    request = reminder.request
+    if request.status != RequestStatus.OPEN:
+        _finish(reminder, status=Reminder.Status.SKIPPED, claimed_at=None, last_error="")
+        return Outcome("skipped", f"the request is {request.status}")
+
+    escalation = None
+    if reminder.level == Reminder.Level.ESCALATION:
+        escalation = escalation_people(reminder, now=now)
+        lead = (escalation.to or escalation.cc or [None])[0]
+        if lead is None:
+            _finish(reminder, status=Reminder.Status.FAILED, claimed_at=None, last_error="Nobody to escalate to.")
+            return Outcome("failed", "nobody to escalate to")
+    else:
+        lead = reminder.recipient
+        if lead is None or not lead.is_active:
+            _finish(reminder, status=Reminder.Status.SKIPPED, claimed_at=None, last_error="No active recipient.")
+            return Outcome("skipped", "no active recipient")
+        # Digest readers get everything asked of them in one morning email instead.
+        if lead.notification_preference == User.NotificationPreference.DIGEST:
+            _finish(reminder, status=Reminder.Status.IN_DIGEST, claimed_at=None)
+            return Outcome("in_digest")
+
+    if is_quiet(now, lead.zone):
+        morning = quiet_hours_end(now, lead.zone)
+        _finish(reminder, status=Reminder.Status.PENDING, claimed_at=None, send_after=morning, dispatched_at=None)
+        return Outcome("deferred", f"quiet hours for {lead}; waits until {morning.isoformat()}")
+
+    try:
+        message = notifications.reminder_email(reminder, now=now, escalation=escalation)
+        notifications.send([message])
+    except Exception as error:
+        return _failed(reminder, error, now=now, retry_in=retry_in)
+    _finish(
+        reminder,
+        status=Reminder.Status.SENT,
+        sent_at=timezone.now(),
+        claimed_at=None,
+        attempts=F("attempts") + 1,
+        last_error="",
+    )
+    return Outcome("sent")
+
+
+def _failed(reminder: Reminder, error: BaseException, *, now: datetime, retry_in: float | None) -> Outcome:
+    detail = f"{type(error).__name__}: {error}"[:500]
+    if is_transient(error):
+        if retry_in is not None:
+            held_until = now + timedelta(seconds=retry_in)
+            _finish(reminder, claimed_at=held_until, attempts=F("attempts") + 1, last_error=detail)
+            raise HeldForRetry(error, claim=held_until.isoformat()) from error
+        logger.warning("Reminder %s: %s; out of retries, the sweep tries again later.", reminder.pk, detail)
+        _finish(
+            reminder,
+            status=Reminder.Status.PENDING,
+            claimed_at=None,
+            dispatched_at=None,
+            send_after=now + AFTER_RETRIES_DELAY,
+            attempts=F("attempts") + 1,
+            last_error=detail,
+        )
+        return Outcome("retry_later", detail)
+    logger.exception("Reminder %s could not be sent", reminder.pk)
+    if reminder.attempts + 1 >= MAX_PERMANENT_FAILURES:
+        _finish(reminder, status=Reminder.Status.FAILED, claimed_at=None, attempts=F("attempts") + 1, last_error=detail)
+        return Outcome("failed", detail)
+    _finish(
+        reminder,
+        status=Reminder.Status.PENDING,
+        claimed_at=None,
+        dispatched_at=None,
+        send_after=now + PERMANENT_FAILURE_DELAY,
+        attempts=F("attempts") + 1,
+        last_error=detail,
+    )
+    return Outcome("retry_later", detail)

@@ -1,0 +1,215 @@
+"""The periodic sweep: record every due ladder level as a ``Reminder`` row, advance the ladders,
+reclaim sends that a dead worker left half-done, and publish the send tasks.
+
+Recording is set-based: per request model, one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``
+writes every due level of every due request, and one ``UPDATE`` with ``CASE`` moves the ladders on.
+The query count does not depend on how many requests are due. The partial unique indexes on
+(request, level) are the guard that makes two concurrent sweeps record each level once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Case, Q, When
+from django.db.models import Value as V
+
+from accounts.models import User
+from engagements.models import Engagement, Requisition, Submission
+
+from ..models import AvailabilityRequest, Feedback, FeedbackRequest, LadderStep, Reminder, RequestStatus
+
+logger = logging.getLogger(__name__)
+
+# A row claimed for sending longer ago than this was left by a worker that died (the task's hard
+# time limit is far shorter): it goes back to pending and is sent again.
+SENDING_LEASE = timedelta(minutes=10)
+# At most this many send tasks are published per sweep (oldest first; about 120,000 an hour); the
+# rest wait for the next minute. Publishing 2,000 messages to a local Redis takes about a second.
+DISPATCH_BATCH = 2000
+# A pending row whose task was published this recently is not published again yet.
+REDISPATCH_AFTER = timedelta(minutes=5)
+# Feedback and bookings whose task was lost (broker down at commit) are caught up for this long.
+CATCH_UP_WINDOW = timedelta(days=2)
+CATCH_UP_GRACE = timedelta(minutes=2)
+CATCH_UP_BATCH = 200
+
+Publish = Callable[[int], bool]
+
+
+@dataclass
+class SweepResult:
+    recorded: int = 0
+    advanced: int = 0
+    reclaimed: int = 0
+    dispatched: int = 0
+    caught_up: int = 0
+
+
+_LEVELS_SQL = (
+    f"SELECT {LadderStep.DUE_SOON:d} AS step, '{Reminder.Level.DUE_SOON}' AS level "
+    f"UNION ALL SELECT {LadderStep.OVERDUE:d}, '{Reminder.Level.OVERDUE}' "
+    f"UNION ALL SELECT {LadderStep.ESCALATED:d}, '{Reminder.Level.ESCALATION}'"
+)
+
+
+def _record_sql(model) -> str:
+    """Every due, not yet recorded level of every due open request of ``model``, in one statement.
+
+    - requested_of receives due_soon and overdue; escalation goes to the engagement's escalation
+      contact, else the client's first active client admin (the email adds the others and copies).
+    - due_soon is recorded as skipped when the request is already overdue (a stale "due soon"
+      would be wrong); overdue is never skipped by escalation, so the hiring manager always hears
+      about it no later than their champion does.
+    - rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
+      locks in the same order and wait for each other instead of deadlocking.
+    """
+    fk_column = "feedback_request_id" if model is FeedbackRequest else "availability_request_id"
+    table = connection.ops.quote_name
+    return f"""
+        INSERT INTO {table(Reminder._meta.db_table)}
+            ({fk_column}, level, recipient_id, status, created_at, send_after, attempts, last_error)
+        SELECT request.id, levels.level,
+               CASE WHEN levels.step = {LadderStep.ESCALATED:d}
+                    THEN COALESCE(contact.id, (
+                        SELECT MIN(admin.id) FROM {table(User._meta.db_table)} admin
+                        WHERE admin.organization_id = engagement.client_id
+                          AND admin.role = %s AND admin.is_active))
+                    ELSE request.requested_of_id END,
+               CASE WHEN levels.step = {LadderStep.DUE_SOON:d} AND request.due_at <= %s
+                    THEN '{Reminder.Status.SKIPPED}' ELSE '{Reminder.Status.PENDING}' END,
+               %s, %s, 0, ''
+        FROM {table(model._meta.db_table)} request
+        JOIN ({_LEVELS_SQL}) levels
+          ON levels.step > request.ladder_step
+         AND CASE levels.step WHEN {LadderStep.DUE_SOON:d} THEN request.remind_at
+                              WHEN {LadderStep.OVERDUE:d} THEN request.due_at
+                              ELSE request.escalate_at END <= %s
+        JOIN {table(Submission._meta.db_table)} submission ON submission.id = request.submission_id
+        JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id
+        JOIN {table(Engagement._meta.db_table)} engagement ON engagement.id = requisition.engagement_id
+        LEFT JOIN {table(User._meta.db_table)} contact
+          ON contact.id = engagement.escalation_contact_id AND contact.is_active
+        WHERE request.status = '{RequestStatus.OPEN}' AND request.next_step_at <= %s
+        ORDER BY request.id, levels.step
+        ON CONFLICT DO NOTHING
+    """
+
+
+def due_set_sql(model) -> str:
+    """The plain SELECT of the due set (what the benchmark compares one sweep with)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return (
+        f"SELECT id, requested_of_id, ladder_step, remind_at, due_at, escalate_at FROM {table} "
+        f"WHERE status = '{RequestStatus.OPEN}' AND next_step_at <= %s"
+    )
+
+
+def _record_due_levels(model, now: datetime) -> int:
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(model), [User.Role.CLIENT_ADMIN, at, at, at, at, at])
+        return max(cursor.rowcount, 0)
+
+
+def _advance_ladders(model, now: datetime) -> int:
+    """Move each due request to the highest level now due and set when its next level falls due."""
+    return model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now).update(
+        ladder_step=Case(
+            When(escalate_at__lte=now, then=V(LadderStep.ESCALATED)),
+            When(due_at__lte=now, then=V(LadderStep.OVERDUE)),
+            default=V(LadderStep.DUE_SOON),
+        ),
+        next_step_at=Case(
+            When(escalate_at__lte=now, then=V(None)),
+            When(due_at__lte=now, then="escalate_at"),
+            default="due_at",
+        ),
+    )
+
+
+def record_due_steps(*, now: datetime) -> SweepResult:
+    """Record the due levels and advance the ladders: 4 statements, however many requests are due."""
+    result = SweepResult()
+    with transaction.atomic():
+        for model in (FeedbackRequest, AvailabilityRequest):
+            result.recorded += _record_due_levels(model, now)
+            result.advanced += _advance_ladders(model, now)
+    return result
+
+
+def reclaim_expired_claims(*, now: datetime) -> int:
+    """Rows stuck in "sending" past the lease (a worker killed mid-send) go back to pending."""
+    return Reminder.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+        status=Reminder.Status.PENDING,
+        claimed_at=None,
+        send_after=now,
+        last_error="The sending worker stopped before finishing; sending again.",
+    )
+
+
+def dispatch_pending(*, now: datetime, publish: Publish, limit: int = DISPATCH_BATCH) -> int:
+    """Publish a send task for the oldest pending rows that are due; stop at the first broker error.
+
+    Publishing twice is harmless (the send task claims the row with a conditional UPDATE), so two
+    sweeps racing here cost a no-op task, never an email.
+    """
+    ids = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, send_after__lte=now)
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - REDISPATCH_AFTER))
+        .order_by("send_after", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    published = _publish_all(ids, publish)
+    if published:
+        Reminder.objects.filter(id__in=published).update(dispatched_at=now)
+    return len(published)
+
+
+def _publish_all(ids: list[int], publish: Publish) -> list[int]:
+    published = []
+    for object_id in ids:
+        if not publish(object_id):
+            break  # the broker is down: the next sweep tries again
+        published.append(object_id)
+    return published
+
+
+def catch_up_lost_notices(*, now: datetime, notify_recruiter: Publish, send_invitations: Publish) -> int:
+    """Recent feedback whose recruiter was never told, and bookings whose invitations never went,
+    because the broker was down when the answer committed. The tasks claim, so a copy is a no-op."""
+    recent = Q(created_at__gte=now - CATCH_UP_WINDOW, created_at__lte=now - CATCH_UP_GRACE)
+    feedback_ids = list(
+        Feedback.objects.filter(recent, recruiter_notified_at__isnull=True)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:CATCH_UP_BATCH]
+    )
+    interview_ids = list(
+        AvailabilityRequest.objects.filter(
+            booked_interview__isnull=False,
+            invitations_sent_at__isnull=True,
+            booked_interview__created_at__gte=now - CATCH_UP_WINDOW,
+            booked_interview__created_at__lte=now - CATCH_UP_GRACE,
+            booked_interview__starts_at__gt=now,
+        )
+        .order_by("booked_interview_id")
+        .values_list("booked_interview_id", flat=True)[:CATCH_UP_BATCH]
+    )
+    return len(_publish_all(feedback_ids, notify_recruiter)) + len(_publish_all(interview_ids, send_invitations))
+
+
+def run_sweep(*, now: datetime, publish_reminder: Publish, notify_recruiter: Publish, send_invitations: Publish):
+    """One pass of the beat-driven sweep. Must run outside any transaction (it commits as it goes)."""
+    result = record_due_steps(now=now)
+    result.reclaimed = reclaim_expired_claims(now=now)
+    result.dispatched = dispatch_pending(now=now, publish=publish_reminder)
+    result.caught_up = catch_up_lost_notices(
+        now=now, notify_recruiter=notify_recruiter, send_invitations=send_invitations
+    )
+    if result.recorded or result.reclaimed or result.dispatched or result.caught_up:
+        logger.info("Reminder sweep: %s", result)
+    return result

@@ -1,0 +1,175 @@
+"""The inbox: what is asked of me and still open, soonest first, in my time zone."""
+
+import re
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from engagements.models import Submission
+from engagements.services import submission_change_stage
+from feedback.models import FeedbackRequest
+from feedback.services import availability_request_open, feedback_respond
+from tests import factories
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+INBOX = "/inbox/"
+
+
+def _ask(world, *, requisition=None, name=None) -> FeedbackRequest:
+    submission = factories.SubmissionFactory(
+        requisition=requisition or world.requisition, **({"candidate__full_name": name} if name else {})
+    )
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    return FeedbackRequest.objects.get(submission=submission)
+
+
+def _shown(moment, zone) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
+def test_inbox_is_at_inbox_and_in_the_top_bar(client, world):
+    assert reverse("feedback:inbox") == INBOX
+    client.force_login(world.hiring_manager)
+    assert f'href="{INBOX}"' in client.get("/").content.decode()
+
+
+def test_hiring_manager_sees_only_their_open_requests(client, world):
+    mine = _ask(world, name="Mine Open")
+    answered = _ask(world, name="Mine Answered")
+    feedback_respond(feedback_request=answered, responder=world.hiring_manager, decision="hold", rating=3)
+    _ask(world, requisition=world.other_requisition, name="Someone Elses")
+    _ask(world, requisition=world.globex_requisition, name="Other Client")
+    client.force_login(world.hiring_manager)
+
+    page = client.get(INBOX).content.decode()
+
+    assert "Mine Open" in page
+    assert reverse("feedback:feedback-respond", kwargs={"pk": mine.pk}) in page
+    assert "Mine Answered" not in page
+    assert "Someone Elses" not in page
+    assert "Other Client" not in page
+
+
+def test_inbox_lists_soonest_first_marks_overdue_and_shows_my_time_zone(client, world, time_machine):
+    time_machine.move_to(timezone.now() - timedelta(days=10))
+    late = _ask(world, name="Late Larry")
+    time_machine.move_to(timezone.now() + timedelta(days=10))
+    fresh = _ask(world, name="Fresh Fiona")
+    availability = availability_request_open(
+        submission=factories.SubmissionFactory(
+            requisition=world.requisition, stage=Submission.Stage.INTERVIEW, candidate__full_name="Slot Sally"
+        ),
+        requested_of=world.hiring_manager,
+    )
+    client.force_login(world.hiring_manager)
+
+    page = client.get(INBOX).content.decode()
+
+    names = re.findall(r'<strong class="name">([^<]+)</strong>', page)
+    ordered = sorted([late, fresh, availability], key=lambda request: request.due_at)
+    assert names == [request.submission.candidate.full_name for request in ordered]
+    assert names[0] == "Late Larry"
+    assert page.count("badge overdue") == 1
+    assert "America/New_York" in page
+    for request in ordered:
+        assert _shown(request.due_at, NEW_YORK) in page
+    assert reverse("feedback:availability-respond", kwargs={"pk": availability.pk}) in page
+
+
+def test_times_follow_the_users_own_zone(client, world):
+    request = _ask(world, requisition=world.globex_requisition)
+    client.force_login(world.globex_hiring_manager)
+    page = client.get(INBOX).content.decode()
+    assert "Europe/Berlin" in page
+    assert _shown(request.due_at, zoneinfo.ZoneInfo("Europe/Berlin")) in page
+
+
+def test_empty_inbox_says_thank_you(client, world):
+    client.force_login(world.hiring_manager)
+    assert "Nothing waiting on you — thank you" in client.get(INBOX).content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, db):
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={INBOX}"
+
+
+def test_recruiter_sees_what_waits_on_the_hiring_managers_of_their_requisitions(client, world, time_machine):
+    time_machine.move_to(timezone.now() - timedelta(days=3))
+    _ask(world, name="Waiting Walter")
+    time_machine.move_to(timezone.now() + timedelta(days=3))
+    _ask(world, requisition=world.globex_requisition, name="Globex Gina")
+    client.force_login(world.recruiter)
+
+    page = client.get(INBOX).content.decode()
+
+    assert "Waiting Walter" in page
+    assert "Waiting 3\xa0days" in page
+    assert world.hiring_manager.full_name in page
+    assert "Globex Gina" not in page
+
+
+def test_recruiter_without_requisitions_sees_nothing_waiting(client, world):
+    _ask(world, name="Waiting Walter")
+    client.force_login(world.idle_recruiter)
+    page = client.get(INBOX).content.decode()
+    assert "Waiting Walter" not in page
+    assert "Nothing is waiting on a hiring manager" in page
+
+
+def test_recruiter_sees_slots_ready_to_book(client, world):
+    from feedback.services import availability_offer_slots
+
+    availability = availability_request_open(
+        submission=factories.SubmissionFactory(
+            requisition=world.requisition, stage=Submission.Stage.INTERVIEW, candidate__full_name="Booked Bo"
+        ),
+        requested_of=world.hiring_manager,
+    )
+    start = timezone.now() + timedelta(days=2)
+    availability_offer_slots(
+        availability_request=availability, responder=world.hiring_manager, slots=[(start, start + timedelta(hours=1))]
+    )
+    client.force_login(world.recruiter)
+    page = client.get(INBOX).content.decode()
+    assert reverse("feedback:availability-book", kwargs={"pk": availability.pk}) in page
+    assert "1 slot offered" in page
+
+
+def _count_inbox_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(INBOX).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["hiring_manager", "recruiter"])
+def test_inbox_query_count_does_not_grow_with_the_number_of_requests(
+    client, world, persona, django_assert_max_num_queries
+):
+    for index in range(5):
+        _ask(world, name=f"Candidate {index}")
+    availability_request_open(
+        submission=factories.SubmissionFactory(requisition=world.requisition, stage=Submission.Stage.INTERVIEW),
+        requested_of=world.hiring_manager,
+    )
+    client.force_login(getattr(world, persona))
+    with_five = _count_inbox_queries(client)
+
+    for index in range(5, 20):
+        _ask(world, name=f"Candidate {index}")
+    for _ in range(3):
+        availability_request_open(
+            submission=factories.SubmissionFactory(requisition=world.requisition, stage=Submission.Stage.INTERVIEW),
+            requested_of=world.hiring_manager,
+        )
+
+    with django_assert_max_num_queries(with_five):
+        page = client.get(INBOX).content.decode()
+    assert page.count('class="inbox-item') == 24
