@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("engagements.urls")),
+    path("", include("feedback.api_urls")),
 ]

@@ -1,10 +1,13 @@
 """The Django admin: every model browsable by a superuser, lists without per-row queries, and
 stages that move only through the services."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organization, OutOfOffice, User
 from engagements.models import (
@@ -18,6 +21,7 @@ from engagements.models import (
     Submission,
     SubmissionStageChange,
 )
+from feedback.models import AvailabilityRequest, AvailabilitySlot, Digest, Feedback, FeedbackRequest, Reminder
 
 from . import factories
 
@@ -34,9 +38,17 @@ MODELS = [
     Interview,
     ImplementationTask,
     OrientationNote,
+    FeedbackRequest,
+    Feedback,
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Reminder,
+    Digest,
 ]
-# The history is append-only: nobody adds to it by hand.
-READ_ONLY_MODELS = {SubmissionStageChange}
+# The history is append-only: nobody adds to it by hand. Feedback rows are written by the
+# services and the reminder engine only (requests, answers, slots, reminders, digests).
+FEEDBACK_MODELS = {FeedbackRequest, Feedback, AvailabilityRequest, AvailabilitySlot, Reminder, Digest}
+READ_ONLY_MODELS = {SubmissionStageChange, *FEEDBACK_MODELS}
 
 
 def _url(model, view, *args):
@@ -58,6 +70,14 @@ def make_rows(count: int) -> None:
         )
         ImplementationTask.objects.create(engagement=engagement, title=f"Kick-off {index}", owner=recruiter)
         OrientationNote.objects.create(engagement=engagement, title=f"Working here {index}", body="…", author=recruiter)
+        feedback = factories.FeedbackFactory()
+        factories.ReminderFactory(feedback_request=feedback.request)
+        slot = factories.AvailabilitySlotFactory()
+        factories.ReminderFactory(
+            feedback_request=None, availability_request=slot.request, level=Reminder.Level.REQUESTED
+        )
+        factories.InterviewFeedbackRequestFactory(interview=interview)
+        Digest.objects.create(user=feedback.request.requested_of, local_date=date(2026, 1, 5), item_count=index)
 
 
 @pytest.fixture
@@ -249,3 +269,33 @@ def test_out_of_office_backup_must_be_of_the_same_provider(admin_browser):
     )
     assert response.status_code == 200
     assert "backup" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("model", sorted(FEEDBACK_MODELS, key=lambda model: model.__name__), ids=lambda m: m.__name__)
+def test_feedback_records_cannot_be_added_changed_or_deleted_by_hand(admin_browser, rows, model):
+    obj = model.objects.order_by("pk").last()
+    assert admin_browser.get(_url(model, "add")).status_code == 403
+    assert admin_browser.post(_url(model, "change", obj.pk), {}).status_code == 403
+    assert admin_browser.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_a_feedback_request_shows_its_answer_and_its_reminders(admin_browser):
+    feedback = factories.FeedbackFactory(comments="Sharp on system design.")
+    factories.ReminderFactory(feedback_request=feedback.request, level=Reminder.Level.OVERDUE)
+    page = admin_browser.get(_url(FeedbackRequest, "change", feedback.request.pk)).content.decode()
+    assert "Sharp on system design." in page
+    assert "Overdue reminder" in page
+
+
+def test_the_overdue_filter_uses_the_same_rule_as_the_api(admin_browser):
+    late = factories.FeedbackRequestFactory(
+        remind_at=timezone.now() - timedelta(hours=5),
+        due_at=timezone.now() - timedelta(hours=1),
+        escalate_at=timezone.now() + timedelta(hours=3),
+    )
+    on_time = factories.FeedbackRequestFactory()
+    overdue = admin_browser.get(_url(FeedbackRequest, "changelist"), {"overdue": "1"}).context["cl"].result_list
+    assert [request.pk for request in overdue] == [late.pk]
+    not_overdue = admin_browser.get(_url(FeedbackRequest, "changelist"), {"overdue": "0"}).context["cl"].result_list
+    assert [request.pk for request in not_overdue] == [on_time.pk]

@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organization, OutOfOffice, User
@@ -24,6 +25,16 @@ from engagements.models import (
     SubmissionStageChange,
 )
 from feedback.demo import DEMO_PASSWORD, PEOPLE
+from feedback.models import (
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackRequest,
+    LadderStep,
+    Reminder,
+    RequestStatus,
+)
+from feedback.reminders import record_due_steps
 
 # A Wednesday afternoon: the seed is the same on every run of the suite.
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
@@ -41,6 +52,11 @@ COUNTED = [
     Interview.interviewers.through,
     ImplementationTask,
     OrientationNote,
+    FeedbackRequest,
+    Feedback,
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Reminder,
 ]
 
 
@@ -146,7 +162,12 @@ def test_interviews_are_completed_in_the_past_or_scheduled_ahead(seeded):
     reached_interview = Submission.objects.filter(
         stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.OFFER, Submission.Stage.HIRED]
     )
-    assert not reached_interview.filter(interviews__isnull=True).exists()
+    # Only a submission still waiting for the hiring manager's slots has no interview yet.
+    no_interview = reached_interview.filter(interviews__isnull=True)
+    assert no_interview.exists()
+    assert set(no_interview.values_list("stage", flat=True)) == {Submission.Stage.INTERVIEW}
+    waiting = AvailabilityRequest.objects.filter(status=RequestStatus.OPEN).values("submission_id")
+    assert not no_interview.exclude(id__in=waiting).exists()
     assert Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gt=NOW).exists()
     assert not Interview.objects.filter(status=Interview.Status.SCHEDULED, ends_at__lte=NOW).exists()
     completed = Interview.objects.filter(status=Interview.Status.COMPLETED)
@@ -185,3 +206,126 @@ def test_scale_two_makes_about_twice_the_submissions_of_scale_one_and_reruns_add
 def test_a_scale_below_one_is_refused():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("seed_demo", "--scale", "0", stdout=StringIO())
+
+
+# --- Feedback: the inbox, the reminders and the scorecard have something real --------------------
+
+SCALED = Q(submission__requisition__code__contains="-S")
+
+
+def test_every_submission_in_review_waits_on_one_open_resume_review_of_its_hiring_manager(seeded):
+    in_review = Submission.objects.filter(stage=Submission.Stage.HM_REVIEW)
+    assert in_review.exists()
+    open_reviews = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.RESUME_REVIEW, status=RequestStatus.OPEN)
+    assert open_reviews.count() == in_review.count()
+    assert not in_review.exclude(id__in=open_reviews.values("submission_id")).exists()
+    assert not open_reviews.exclude(requested_of=F("submission__requisition__hiring_manager")).exists()
+    assert not open_reviews.exclude(created_at=F("submission__stage_changed_at")).exists()
+
+
+def test_open_reviews_are_due_soon_overdue_or_escalated_in_both_clients(seeded):
+    open_reviews = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.RESUME_REVIEW, status=RequestStatus.OPEN)
+    for engagement in Engagement.objects.all():
+        reviews = open_reviews.filter(submission__requisition__engagement=engagement).exclude(SCALED)
+        assert reviews.filter(due_at__gt=NOW).exists(), engagement
+        assert reviews.filter(due_at__lte=NOW).exists(), engagement
+    assert open_reviews.filter(remind_at__lte=NOW, due_at__gt=NOW).exists()
+    assert open_reviews.filter(due_at__lte=NOW, escalate_at__gt=NOW).exists()
+    assert open_reviews.filter(escalate_at__lte=NOW).exists()
+
+
+def test_answered_requests_have_feedback_consistent_with_the_path(seeded):
+    answered = FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED)
+    assert answered.count() == Feedback.objects.count() > 0
+    assert not answered.filter(feedback__isnull=True).exists()
+    assert not Feedback.objects.exclude(request__status=RequestStatus.ANSWERED).exists()
+    assert not Feedback.objects.exclude(created_at=F("request__answered_at")).exists()
+    assert not Feedback.objects.exclude(given_by=F("request__requested_of")).exists()
+    assert not Feedback.objects.filter(recruiter_notified_at__isnull=True).exists()
+    reviews = Feedback.objects.filter(request__kind=FeedbackRequest.Kind.RESUME_REVIEW)
+    moved = SubmissionStageChange.objects.filter(from_stage=Submission.Stage.HM_REVIEW)
+    advanced = moved.filter(to_stage=Submission.Stage.INTERVIEW).values("submission_id")
+    rejected = moved.filter(to_stage=Submission.Stage.REJECTED).values("submission_id")
+    assert reviews.filter(request__submission__in=advanced).count() == advanced.count() > 0
+    assert not reviews.filter(request__submission__in=advanced).exclude(decision=Feedback.Decision.ADVANCE).exists()
+    assert reviews.filter(request__submission__in=rejected).count() == rejected.count() > 0
+    assert not reviews.filter(request__submission__in=rejected).exclude(decision=Feedback.Decision.REJECT).exists()
+    # Every decision is the one its stage change was made with, at the same moment.
+    decided = moved.filter(to_stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.REJECTED])
+    moments = set(decided.values_list("submission_id", "changed_at"))
+    assert moments == set(reviews.values_list("request__submission_id", "created_at"))
+
+
+def test_completed_interviews_are_assessed_and_slow_hiring_managers_answer_late(seeded):
+    completed = Interview.objects.filter(status=Interview.Status.COMPLETED)
+    assessments = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.INTERVIEW)
+    assert assessments.count() == completed.count()
+    assert not assessments.exclude(created_at=F("interview__completed_at")).exists()
+    assert assessments.filter(status=RequestStatus.ANSWERED, feedback__decision=Feedback.Decision.ADVANCE).exists()
+    assert assessments.filter(status=RequestStatus.ANSWERED, feedback__decision=Feedback.Decision.REJECT).exists()
+    offered = SubmissionStageChange.objects.filter(to_stage=Submission.Stage.OFFER).values("submission_id")
+    assert not assessments.filter(submission__in=offered, feedback__decision=Feedback.Decision.REJECT).exists()
+    late = FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, answered_at__gt=F("due_at"))
+    assert late.filter(requested_of__email="hm2@acme.example").exists()
+    slow = (
+        late.filter(requested_of__email="hm2@acme.example").count()
+        / FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, requested_of__email="hm2@acme.example").count()
+    )
+    quick = (
+        late.filter(requested_of__email="hm@acme.example").count()
+        / FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, requested_of__email="hm@acme.example").count()
+    )
+    assert slow > quick
+
+
+def test_interviews_are_booked_from_offered_slots_and_some_slots_are_still_awaited(seeded):
+    booked = AvailabilityRequest.objects.filter(booked_interview__isnull=False)
+    assert booked.exists()
+    assert not booked.exclude(status=RequestStatus.ANSWERED).exists()
+    assert not booked.filter(invitations_sent_at__isnull=True).exists()
+    for request in booked.exclude(SCALED).prefetch_related("slots").select_related("booked_interview"):
+        assert request.booked_interview.starts_at in {slot.starts_at for slot in request.slots.all()}
+        assert request.answered_at < request.booked_interview.starts_at
+    waiting = AvailabilityRequest.objects.filter(status=RequestStatus.OPEN).exclude(SCALED)
+    assert waiting.count() >= 2
+    assert set(waiting.values_list("submission__stage", flat=True)) == {Submission.Stage.INTERVIEW}
+    assert not waiting.filter(submission__interviews__isnull=False).exists()
+
+
+def test_no_reminder_from_the_past_is_left_to_send(seeded):
+    """The history is recorded as sent; open requests wait only for their next level."""
+    assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists()
+    for model in (FeedbackRequest, AvailabilityRequest):
+        open_requests = model.objects.filter(status=RequestStatus.OPEN)
+        assert not open_requests.filter(next_step_at__lte=NOW).exists()
+        assert not open_requests.filter(next_step_at__isnull=True).exclude(ladder_step=LadderStep.ESCALATED).exists()
+        assert not open_requests.filter(escalate_at__lte=NOW).exclude(ladder_step=LadderStep.ESCALATED).exists()
+        assert not model.objects.exclude(status=RequestStatus.OPEN).filter(next_step_at__isnull=False).exists()
+
+
+def test_service_written_requests_have_their_reminder_history_and_scaled_ones_none(seeded):
+    base = FeedbackRequest.objects.exclude(SCALED)
+    assert base.count() == Reminder.objects.filter(level=Reminder.Level.REQUESTED, feedback_request__in=base).count()
+    escalated = base.filter(status=RequestStatus.OPEN, ladder_step=LadderStep.ESCALATED)
+    assert escalated.exists()
+    for request in escalated.prefetch_related("reminders__recipient"):
+        levels = {reminder.level: reminder for reminder in request.reminders.all()}
+        assert set(levels) == {"requested", "due_soon", "overdue", "escalation"}
+        assert levels["escalation"].recipient.role == User.Role.CLIENT_ADMIN
+        assert levels["escalation"].sent_at == request.escalate_at
+    assert not Reminder.objects.filter(
+        Q(feedback_request__in=FeedbackRequest.objects.filter(SCALED))
+        | Q(availability_request__in=AvailabilityRequest.objects.filter(SCALED))
+    ).exists()
+
+
+def test_the_quick_hiring_manager_has_something_in_the_inbox(seeded):
+    inbox = FeedbackRequest.objects.filter(requested_of__email="hm@acme.example", status=RequestStatus.OPEN)
+    assert inbox.exists()
+
+
+def test_the_reminder_sweep_finds_nothing_from_the_past_to_record(seeded):
+    before = Reminder.objects.count()
+    result = record_due_steps(now=NOW)
+    assert (result.recorded, result.advanced) == (0, 0)
+    assert Reminder.objects.count() == before

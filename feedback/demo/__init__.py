@@ -2,7 +2,11 @@
 
 One provider serves two clients, each in its own time zone, with people of every role, requisitions
 and a pipeline of submissions at every stage spread over the last 90 days, so that pages and
-scorecards have something real to show.
+scorecards have something real to show. The feedback side comes with it: résumé reviews waiting on
+hiring managers (due soon, overdue, escalated), answers consistent with each submission's path
+(some late: the slow hiring manager), post-interview assessments, availability requests with
+their slots and bookings (a few still waiting for slots), and the reminder history (see
+``write``).
 
 Idempotent by natural keys: organisations by name, people by email, engagements by their two
 parties, requisitions by code (each requisition is written with everything that hangs off it in
@@ -222,7 +226,7 @@ def _seed_base(world: DemoWorld, now: datetime, created: Counter, progress: Prog
                 now=now,
                 rng=rng,
             )
-            write_with_services(engagement, plan, created)
+            write_with_services(engagement, plan, now, created)
         added = created["submissions"] - before
         state = f"{added} submissions added through the services" if added else "ready"
         progress(f"{client.name}: {state}.")
@@ -313,7 +317,7 @@ def _seed_unit(world: DemoWorld, unit: int, now: datetime, password_hash: str, c
                     )
                 )
         before = created["submissions"]
-        write_in_bulk(plans, created)
+        write_in_bulk(plans, now, created)
     return created["submissions"] - before
 
 

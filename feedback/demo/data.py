@@ -366,3 +366,30 @@ SUMMARIES = (
 SENIORITY = ("", "", "", "Senior ", "Lead ", "Junior ")
 SCALED_REQUISITION_STATUSES = {_STATUS.OPEN: 65, _STATUS.ON_HOLD: 8, _STATUS.FILLED: 20, _STATUS.CANCELLED: 7}
 PRIORITIES = {_PRIORITY.LOW: 15, _PRIORITY.NORMAL: 55, _PRIORITY.HIGH: 22, _PRIORITY.URGENT: 8}
+
+# --- Feedback: what hiring managers answer, and how ----------------------------------------------
+# How answers arrive: mostly from the one-click link in the email, some on the web, a few by API.
+FEEDBACK_CHANNELS = {"email_link": 55, "web": 35, "api": 10}
+POSITIVE_REASONS = ("skills_match", "experience_match", "culture_add", "communication")
+NEGATIVE_REASONS = ("skills_gap", "experience_gap", "overqualified", "compensation", "location", "timing")
+FEEDBACK_COMMENTS = {
+    "advance": (
+        "",
+        "Strong on the essentials; let's meet.",
+        "Exactly the profile we discussed at intake.",
+        "Good fit for the team. Please set up the interview.",
+        "Impressive track record, keen to talk.",
+    ),
+    "hold": (
+        "",
+        "Interesting, but let's see the rest of the shortlist first.",
+        "Good candidate; waiting on budget confirmation.",
+    ),
+    "reject": (
+        "",
+        "Not enough hands-on experience for this level.",
+        "Solid, but the salary expectation is well above the band.",
+        "We need someone on site three days a week.",
+        "Thanks, the team went with a stronger match this round.",
+    ),
+}

@@ -4,6 +4,15 @@ seeded ``random.Random`` and the engagement's business calendar, before anything
 A submission's path follows the legal stage moves; each step waits a plausible number of business
 hours (hiring managers at their own pace), and a step that would land after ``now`` has not happened
 yet, so the submission waits at its current stage, as recent ones do.
+
+The feedback side follows from the path. Leaving hiring-manager review for the interview stage is
+the hiring manager's "advance", for rejection their "reject" (a withdrawal leaves the request to be
+cancelled); an advance asks for availability, answered with the interview's slot and another one
+before the interview is booked, unless the submission is still at the interview stage and the
+hiring manager, at their pace, has not offered slots yet (then it waits there with an open
+availability request and no interview). A completed interview is assessed: "advance" before an offer, "reject" with a
+rejection, and for a submission still at the interview stage an answer at the hiring manager's
+pace, if that moment has come.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.business_hours import BusinessCalendar, add_business_hours
 from engagements.models import Engagement, Interview, Requisition, Submission
+from feedback.models import Feedback
 
 from . import data
 
@@ -50,6 +60,28 @@ class PlannedInterview:
 
 
 @dataclass
+class PlannedAnswer:
+    """Feedback given by the hiring manager at ``at``."""
+
+    decision: str
+    rating: int
+    reasons: list[str]
+    comments: str
+    channel: str
+    at: datetime
+
+
+@dataclass
+class PlannedAvailability:
+    """The answer to the availability request an advance opens: slots offered at ``offered_at``
+    and the interview booked from the first one at ``booked_at``; ``None`` when not in yet."""
+
+    offered_at: datetime | None = None
+    booked_at: datetime | None = None
+    slots: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+
+@dataclass
 class PlannedSubmission:
     candidate: dict[str, str]
     candidate_created_at: datetime
@@ -58,6 +90,12 @@ class PlannedSubmission:
     # (to_stage, at, changed_by), the first one being the submission itself.
     events: list[tuple[str, datetime, User]]
     interview: PlannedInterview | None
+    # The answer to the résumé review (given when the submission left hiring-manager review).
+    resume_answer: PlannedAnswer | None = None
+    # Set when the résumé review was an advance.
+    availability: PlannedAvailability | None = None
+    # The answer to the post-interview request (a completed interview only).
+    interview_answer: PlannedAnswer | None = None
 
     @property
     def stage(self) -> str:
@@ -111,8 +149,9 @@ def _gap_hours(rng: random.Random, from_stage: str, to_stage: str, pace: float) 
 
 
 def _actor(from_stage: str, to_stage: str, staffing: Staffing) -> User:
-    # The hiring manager's feedback decides review and interview outcomes; recruiters do the rest.
-    if from_stage in (Stage.HM_REVIEW, Stage.INTERVIEW) and to_stage != Stage.WITHDRAWN:
+    # The hiring manager's feedback decides review outcomes and interview rejections; recruiters do
+    # the rest, the offer included.
+    if from_stage in (Stage.HM_REVIEW, Stage.INTERVIEW) and to_stage not in (Stage.WITHDRAWN, Stage.OFFER):
         return staffing.hiring_manager
     return staffing.primary
 
@@ -142,7 +181,10 @@ def _plan_submission(
     path = _stage_path(rng, outcome)
     gaps = [_gap_hours(rng, before, after, staffing.pace) for before, after in itertools.pairwise(path)]
     # Calendar time the path takes, roughly: eight business hours a day, five days a week.
-    latest_start = now - timedelta(days=sum(gaps) / 8 * 7 / 5 + 2)
+    # Résumés waiting on the hiring manager range from just sent to long overdue; other open
+    # submissions settled at their stage a couple of days ago at least.
+    slack_days = 0.2 if outcome == Stage.HM_REVIEW else 2
+    latest_start = now - timedelta(days=sum(gaps) / 8 * 7 / 5 + slack_days)
     if outcome in Submission.OPEN_STAGES:  # still waiting on someone: recent
         raw_start = latest_start - timedelta(days=rng.uniform(0, 12))
     else:
@@ -173,7 +215,7 @@ def _plan_submission(
         )
     first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
     title = rng.choice(client.candidate_titles)
-    return PlannedSubmission(
+    planned = PlannedSubmission(
         candidate={
             "full_name": f"{first} {last}",
             # The tag (requisition code and number) keeps emails unique within the engagement.
@@ -189,6 +231,87 @@ def _plan_submission(
         events=events,
         interview=interview,
     )
+    # A separate stream, so that the pipeline above does not depend on how feedback is planned.
+    _plan_feedback(planned, rng=random.Random(f"{tag}:feedback"), staffing=staffing, calendar=calendar, now=now)
+    return planned
+
+
+def _answer(rng: random.Random, decision: str, at: datetime) -> PlannedAnswer:
+    if decision == Feedback.Decision.ADVANCE:
+        rating, reasons = rng.choice((4, 4, 5, 5, 3)), rng.sample(data.POSITIVE_REASONS, rng.randint(1, 2))
+    elif decision == Feedback.Decision.REJECT:
+        rating, reasons = rng.choice((1, 2, 2, 3)), rng.sample(data.NEGATIVE_REASONS, rng.randint(1, 2))
+    else:
+        rating, reasons = 3, rng.sample(data.POSITIVE_REASONS, 1)
+    return PlannedAnswer(
+        decision=decision,
+        rating=rating,
+        reasons=reasons,
+        comments=rng.choice(data.FEEDBACK_COMMENTS[decision]),
+        channel=weighted(rng, data.FEEDBACK_CHANNELS),
+        at=at.replace(microsecond=0),
+    )
+
+
+def _next_event(events, stage: str):
+    """The event that left ``stage`` (to_stage, at, changed_by), or None if it has not happened."""
+    stages = [to_stage for to_stage, _, _ in events]
+    index = stages.index(stage) + 1 if stage in stages else len(events)
+    return events[index] if index < len(events) else None
+
+
+def _plan_feedback(planned: PlannedSubmission, *, rng, staffing: Staffing, calendar, now: datetime) -> None:
+    reached = {stage for stage, _, _ in planned.events}
+    left_review = _next_event(planned.events, Stage.HM_REVIEW) if Stage.HM_REVIEW in reached else None
+    if left_review is not None and left_review[0] in (Stage.INTERVIEW, Stage.REJECTED):
+        decision = Feedback.Decision.ADVANCE if left_review[0] == Stage.INTERVIEW else Feedback.Decision.REJECT
+        planned.resume_answer = _answer(rng, decision, left_review[1])
+
+    interview = planned.interview
+    if planned.resume_answer is not None and planned.resume_answer.decision == Feedback.Decision.ADVANCE:
+        asked_at = planned.resume_answer.at
+        planned.availability = PlannedAvailability()
+        if interview is not None:
+            offered_at = (asked_at + (interview.starts_at - asked_at) * 0.3).replace(microsecond=0)
+            # A submission still at the interview stage may be waiting for slots from a slow
+            # hiring manager: then nothing is booked yet, whatever was planned.
+            slots_wait = rng.uniform(4, 24) * staffing.pace
+            waiting = (
+                _next_event(planned.events, Stage.INTERVIEW) is None
+                and add_business_hours(asked_at, slots_wait, calendar) > now
+            )
+            if waiting or offered_at > now:
+                planned.interview = interview = None
+            else:
+                booked_at = (offered_at + (interview.starts_at - offered_at) * 0.25).replace(microsecond=0)
+                day = timedelta(days=1)
+                planned.availability = PlannedAvailability(
+                    offered_at=offered_at,
+                    booked_at=booked_at,
+                    slots=[
+                        (interview.starts_at, interview.ends_at),
+                        (interview.starts_at + day, interview.ends_at + day),
+                    ],
+                )
+
+    if interview is None or interview.status != Interview.Status.COMPLETED:
+        return
+    left_interview = _next_event(planned.events, Stage.INTERVIEW)
+    if left_interview is None:  # still at the interview stage: answered at the hiring manager's pace
+        answered_at = add_business_hours(interview.ends_at, rng.uniform(2, 40) * staffing.pace, calendar)
+        if answered_at <= now:
+            decision = Feedback.Decision.ADVANCE if rng.random() < 0.7 else Feedback.Decision.HOLD
+            planned.interview_answer = _answer(rng, decision, answered_at)
+        return
+    to_stage, at, _ = left_interview
+    if at <= interview.ends_at:
+        return
+    if to_stage == Stage.OFFER:
+        planned.interview_answer = _answer(
+            rng, Feedback.Decision.ADVANCE, interview.ends_at + (at - interview.ends_at) / 2
+        )
+    elif to_stage == Stage.REJECTED:
+        planned.interview_answer = _answer(rng, Feedback.Decision.REJECT, at)
 
 
 def plan_requisition(

@@ -2,7 +2,11 @@
 
 ``pipeline`` adds to each requisition of ``world`` a submitted candidate (at the interview stage,
 with an interview), a candidate on each engagement's bench (never submitted), and an absence of
-the recruiter. ``VISIBLE_REQUISITIONS`` says, per persona, which requisitions they see; every
+the recruiter, and the feedback side of each submission: a résumé review asked of the
+requisition's hiring manager, an open availability request, and on ``acme1`` a second
+availability request already answered with two slots (to book from); the hiring manager of
+``acme1`` is also asked to assess ``acme2``'s interview, on whose panel they sit
+(``acme2_panel``). ``VISIBLE_REQUISITIONS`` says, per persona, which requisitions they see; every
 other expectation is derived from it by the product's rules (see ``expected``).
 """
 
@@ -14,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Assignment, Submission
+from feedback.models import RequestStatus
 
 from .. import factories
 
@@ -59,6 +64,9 @@ class Pipeline:
     assignments: dict = field(default_factory=dict)
     absences: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
+    feedback_requests: dict = field(default_factory=dict)
+    availability_requests: dict = field(default_factory=dict)
+    slots: dict = field(default_factory=dict)
 
     def persona(self, name: str) -> User:
         return getattr(self.world, name)
@@ -101,6 +109,18 @@ def pipeline(world) -> Pipeline:
         ends_at=timezone.now() + timedelta(days=3),
     )
     pipeline.users = {name: pipeline.persona(name) for name in PERSONAS}
+
+    for key, submission in pipeline.submissions.items():
+        pipeline.feedback_requests[key] = factories.FeedbackRequestFactory(submission=submission)
+        pipeline.availability_requests[key] = factories.AvailabilityRequestFactory(submission=submission)
+    pipeline.feedback_requests["acme2_panel"] = factories.InterviewFeedbackRequestFactory(
+        interview=pipeline.interviews["acme2"], requested_of=world.hiring_manager
+    )
+    offered = factories.AvailabilityRequestFactory(
+        submission=pipeline.submissions["acme1"], status=RequestStatus.ANSWERED
+    )
+    pipeline.availability_requests["acme1_offered"] = offered
+    pipeline.slots["acme1_offered"] = factories.AvailabilitySlotFactory.create_batch(2, request=offered)
     return pipeline
 
 
@@ -129,6 +149,14 @@ def expected(route: str, persona: str, pipeline: Pipeline) -> set[str]:
         if user.is_client_user:  # client colleagues asked to interview see that interview
             seen |= {key for key, interview in pipeline.interviews.items() if user in interview.interviewers.all()}
         return seen
+    if route in ("feedback-requests", "availability-requests"):
+        # Whoever sees the submission sees the requests about it; the person asked always does.
+        objects = getattr(pipeline, route.replace("-", "_"))
+        return {
+            key
+            for key, request in objects.items()
+            if _requisition_key(pipeline, request.submission) in requisitions or request.requested_of_id == user.pk
+        }
     if route == "out-of-office":
         return set(pipeline.absences) if user.is_provider_staff else set()
     if route == "users":

@@ -14,6 +14,10 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/interviews/{id}/status/",
         "/api/v1/assignments/{id}/end/",
         "/api/v1/out-of-office/{id}/",
+        "/api/v1/feedback-requests/",
+        "/api/v1/feedback-requests/{id}/respond/",
+        "/api/v1/availability-requests/{id}/slots/",
+        "/api/v1/availability-requests/{id}/book/",
     ):
         assert f"{path}:" in schema
 

@@ -130,6 +130,13 @@ def test_other_list_filters(pipeline, client_for):
         ("interviews", {"status": "maybe"}, "status"),
         ("out-of-office", {"user": "rita"}, "user"),
         ("users", {"role": "ceo"}, "role"),
+        ("feedback-requests", {"status": "late"}, "status"),
+        ("feedback-requests", {"kind": "phone_screen"}, "kind"),
+        ("feedback-requests", {"engagement": "acme"}, "engagement"),
+        ("feedback-requests", {"requisition": "1.5"}, "requisition"),
+        ("feedback-requests", {"requested_of": "me"}, "requested_of"),
+        ("availability-requests", {"status": "booked"}, "status"),
+        ("availability-requests", {"submission": "[]"}, "submission"),
     ],
 )
 def test_invalid_filter_values_are_400(pipeline, client_for, route, query, field):

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Organization, OutOfOffice
 from engagements.models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
+from feedback.models import RequestStatus
+from feedback.services import availability_book
 
 from .. import factories
 
@@ -198,6 +200,44 @@ WRITES = [
         hidden=("other_hiring_manager", "globex_admin", "idle_recruiter"),
     ),
     Write(
+        "feedback-request-respond",
+        "post",
+        lambda p: f"/api/v1/feedback-requests/{p.feedback_requests['acme1'].pk}/respond/",
+        lambda p, user: {
+            "decision": "advance",
+            "rating": 4,
+            "reasons": ["skills_match"],
+            "comments": "Strong on Django.",
+        },
+        # Only the person asked answers; colleagues who can see the request may not answer for them.
+        allowed=("hiring_manager",),
+        forbidden=("provider_admin", "account_manager", "recruiter", "sourcer", "client_admin"),
+        hidden=("other_hiring_manager", "globex_admin", "globex_hiring_manager", "idle_recruiter"),
+        success=201,
+    ),
+    Write(
+        "availability-request-slots",
+        "post",
+        lambda p: f"/api/v1/availability-requests/{p.availability_requests['acme1'].pk}/slots/",
+        lambda p, user: {
+            "slots": [{"starts_at": _later(0), "ends_at": _later(1)}, {"starts_at": _later(24), "ends_at": _later(25)}]
+        },
+        allowed=("hiring_manager",),
+        forbidden=("provider_admin", "account_manager", "recruiter", "sourcer", "client_admin"),
+        hidden=("other_hiring_manager", "globex_admin", "globex_hiring_manager", "idle_recruiter"),
+        success=201,
+    ),
+    Write(
+        "availability-request-book",
+        "post",
+        lambda p: f"/api/v1/availability-requests/{p.availability_requests['acme1_offered'].pk}/book/",
+        lambda p, user: {"slot": p.slots["acme1_offered"][0].pk, "location": "Video call"},
+        allowed=PROVIDER_PIPELINE,
+        forbidden=("hiring_manager", "client_admin"),
+        hidden=("other_hiring_manager", "globex_admin", "globex_recruiter", "idle_recruiter"),
+        success=201,
+    ),
+    Write(
         "out-of-office-create",
         "post",
         lambda p: "/api/v1/out-of-office/",
@@ -342,6 +382,8 @@ def test_deleting_is_not_offered_except_for_out_of_office(pipeline, client_for):
         "submissions": pipeline.submissions["acme1"],
         "interviews": pipeline.interviews["acme1"],
         "users": pipeline.world.recruiter,
+        "feedback-requests": pipeline.feedback_requests["acme1"],
+        "availability-requests": pipeline.availability_requests["acme1"],
     }
     for route, obj in targets.items():
         assert client.delete(f"/api/v1/{route}/{obj.pk}/").status_code == 405, route
@@ -354,6 +396,25 @@ def test_deleting_is_not_offered_except_for_out_of_office(pipeline, client_for):
 
 def _submitted_submission(p):
     return factories.SubmissionFactory(requisition=p.requisitions["acme1"], stage=Submission.Stage.SUBMITTED).pk
+
+
+def _answered(request) -> None:
+    request.status, request.answered_at, request.next_step_at = RequestStatus.ANSWERED, timezone.now(), None
+    request.save(update_fields=["status", "answered_at", "next_step_at"])
+
+
+def _cancelled(request) -> None:
+    request.status, request.cancelled_at, request.next_step_at = RequestStatus.CANCELLED, timezone.now(), None
+    request.save(update_fields=["status", "cancelled_at", "next_step_at"])
+
+
+def _past_slot(request):
+    start = timezone.now() - timedelta(hours=2)
+    return factories.AvailabilitySlotFactory(request=request, starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def _booked(p, request) -> None:
+    availability_book(slot=p.slots["acme1_offered"][1], booked_by=p.world.recruiter)
 
 
 def _valid(name, p, user, **changes):
@@ -592,6 +653,98 @@ BAD_INPUT = [
         {"ends_at"},
     ),
     ("out-of-office-update", "recruiter", lambda p, u: {"ends_at": "2000-01-01T00:00:00Z"}, {"ends_at"}),
+    ("feedback-request-respond", "hiring_manager", lambda p, u: {}, {"decision", "rating"}),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: {"decision": "maybe", "rating": 6, "reasons": ["vibes"], "comments": "x" * 5001},
+        {"decision", "rating", "reasons", "comments"},
+    ),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: {"decision": "hold", "rating": "four", "reasons": "skills_match", "comments": None},
+        {"rating", "reasons", "comments"},
+    ),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: {"decision": ["advance"], "rating": True, "reasons": [1], "comments": "Nul\x00"},
+        {"decision", "rating", "reasons", "comments"},
+    ),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: _answered(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
+        {"non_field_errors"},
+    ),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: _cancelled(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
+        {"non_field_errors"},
+    ),
+    ("availability-request-slots", "hiring_manager", lambda p, u: {}, {"slots"}),
+    ("availability-request-slots", "hiring_manager", lambda p, u: {"slots": []}, {"slots"}),
+    ("availability-request-slots", "hiring_manager", lambda p, u: {"slots": "tomorrow at ten"}, {"slots"}),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: {"slots": [{"starts_at": "2030-01-01T10:00:00", "ends_at": "2030-01-01T11:00:00+01:00"}]},
+        {"slots"},
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: {"slots": [{"starts_at": _later(0), "ends_at": _later(1)}, {"starts_at": "soon"}, 7]},
+        {"slots"},
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: {"slots": [{"starts_at": _later(2), "ends_at": _later(1)}]},
+        {"slots"},
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: {"slots": [{"starts_at": "2020-01-01T10:00:00Z", "ends_at": "2020-01-01T11:00:00Z"}]},
+        {"slots"},
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: {"slots": [{"starts_at": _later(n), "ends_at": _later(n + 1)} for n in range(0, 42, 2)]},
+        {"slots"},
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: _answered(p.availability_requests["acme1"]) or _valid("availability-request-slots", p, u),
+        {"non_field_errors"},
+    ),
+    ("availability-request-book", "recruiter", lambda p, u: {}, {"slot"}),
+    (
+        "availability-request-book",
+        "recruiter",
+        lambda p, u: {"slot": "abc", "location": "x" * 301},
+        {"slot", "location"},
+    ),
+    ("availability-request-book", "recruiter", lambda p, u: {"slot": 10**30}, {"slot"}),
+    # A slot offered on another request (here another candidate's) is not one of this request's.
+    ("availability-request-book", "recruiter", lambda p, u: {"slot": factories.AvailabilitySlotFactory().pk}, {"slot"}),
+    (
+        "availability-request-book",
+        "recruiter",
+        lambda p, u: {"slot": _past_slot(p.availability_requests["acme1_offered"]).pk},
+        {"slot"},
+    ),
+    (
+        "availability-request-book",
+        "provider_admin",
+        lambda p, u: _booked(p, p.availability_requests["acme1_offered"]) or _valid("availability-request-book", p, u),
+        {"slot"},
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Assignment, Submission
+from feedback.models import Reminder, RequestStatus
 
 from .. import factories
 
@@ -59,6 +60,32 @@ def _user(world, n):
     return factories.UserFactory(organization=world.acme, role=User.Role.HIRING_MANAGER)
 
 
+def _feedback_request(world, n):
+    """On its own requisition and candidate; answered every other time, with a reminder history."""
+    submission = _submission(world, n)
+    request = factories.FeedbackRequestFactory(submission=submission)
+    factories.ReminderFactory(feedback_request=request, level=Reminder.Level.REQUESTED)
+    factories.ReminderFactory(feedback_request=request, level=Reminder.Level.DUE_SOON)
+    if n % 2:
+        factories.FeedbackFactory(request=request, given_by=factories.UserFactory(organization=world.acme))
+    return request
+
+
+def _availability_request(world, n):
+    """Offered slots and a booked interview every other time, open otherwise."""
+    submission = factories.SubmissionFactory(requisition=_requisition(world, n), stage=Submission.Stage.INTERVIEW)
+    if n % 2:
+        return factories.AvailabilityRequestFactory(submission=submission)
+    request = factories.AvailabilityRequestFactory(
+        submission=submission,
+        status=RequestStatus.ANSWERED,
+        booked_interview=factories.InterviewFactory(submission=submission),
+    )
+    factories.AvailabilitySlotFactory.create_batch(2, request=request)
+    factories.ReminderFactory(feedback_request=None, availability_request=request, level=Reminder.Level.REQUESTED)
+    return request
+
+
 LISTS = [
     ("engagements", _engagement),
     ("requisitions", _requisition),
@@ -68,6 +95,8 @@ LISTS = [
     ("interviews", _interview),
     ("out-of-office", _absence),
     ("users", _user),
+    ("feedback-requests", _feedback_request),
+    ("availability-requests", _availability_request),
 ]
 
 
@@ -85,6 +114,8 @@ def test_list_queries_do_not_grow_with_rows(world, client_for, route, make, pers
     query = (
         {"ordering": "-id", "mine": "1"} if route in ("requisitions", "submissions") and persona == "recruiter" else {}
     )
+    if route in ("feedback-requests", "availability-requests") and persona == "hiring_manager":
+        query = {"mine": "1", "overdue": "0", "ordering": "-due_at"}
     for n in range(5):
         make(world, n)
     few, _ = _count_queries(client, route, query)

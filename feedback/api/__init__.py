@@ -1,0 +1,5 @@
+"""REST API of the feedback domain (``serializers`` and ``views``), routed in ``feedback.api_urls``."""
+
+from .views import AvailabilityRequestViewSet, FeedbackRequestViewSet
+
+__all__ = ["AvailabilityRequestViewSet", "FeedbackRequestViewSet"]
