@@ -25,9 +25,11 @@ run: install
 	@echo
 	@echo "  RPO Partnership Portal: http://127.0.0.1:$(PORT)/"
 	@echo "  API docs: http://127.0.0.1:$(PORT)/api/docs/   admin: http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Log in with one of the accounts listed above. Ctrl-C stops web, worker and scheduler."
+	@echo "  Log in with one of the accounts listed above; emails appear in the worker's output."
+	@echo "  Ctrl-C stops web, worker and scheduler."
 	@echo
-	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	DEBUG=1 PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f Procfile.dev start
 
 test: install lint check
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -53,6 +55,8 @@ seed: migrate
 # One reminder sweep over 100,000 open requests on PostgreSQL (creates the database if needed).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench
 BENCH_REQUESTS ?= 100000
+bench: bench-reminders
+
 bench-reminders: install
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
