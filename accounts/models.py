@@ -133,6 +133,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             )
 
     @property
+    def is_unscoped_admin(self) -> bool:
+        """The bootstrap superuser, who belongs to no organisation and sees everything."""
+        return self.is_superuser and self.organization_id is None
+
+    @property
     def is_provider_staff(self) -> bool:
         return self.role in self.PROVIDER_ROLES
 

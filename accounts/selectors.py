@@ -27,7 +27,7 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
     queryset = Organization.objects.all()
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_superuser and user.organization_id is None:
+    if user.is_unscoped_admin:
         return queryset
     if user.role == User.Role.PROVIDER_ADMIN:
         return queryset.filter(Q(pk=user.organization_id) | Q(kind=Organization.Kind.CLIENT))

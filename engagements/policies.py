@@ -12,28 +12,27 @@ PIPELINE_ROLES = frozenset(
 )
 
 
-def _is_unscoped(user: User) -> bool:
-    return user.is_superuser and user.organization_id is None
-
-
 def can_create_engagement(user: User) -> bool:
-    return _is_unscoped(user) or user.role == User.Role.PROVIDER_ADMIN
+    return user.is_unscoped_admin or user.role == User.Role.PROVIDER_ADMIN
 
 
 def can_manage_engagement(user: User, engagement: Engagement) -> bool:
     """Change the engagement itself (status, SLA, account managers) and its assignments."""
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return True
     if user.organization_id != engagement.provider_id:
         return False
     if user.role == User.Role.PROVIDER_ADMIN:
         return True
-    return user.role == User.Role.ACCOUNT_MANAGER and engagement.account_managers.filter(pk=user.pk).exists()
+    # engagement_list prefetches the account managers: no extra query on the API's hot path.
+    return user.role == User.Role.ACCOUNT_MANAGER and any(
+        manager.pk == user.pk for manager in engagement.account_managers.all()
+    )
 
 
 def can_manage_requisitions(user: User, engagement: Engagement) -> bool:
     """Open or edit requisitions: the provider's recruiting staff, or the client's admin."""
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return True
     if user.role == User.Role.CLIENT_ADMIN:
         return user.organization_id == engagement.client_id
@@ -47,7 +46,7 @@ def can_manage_assignments(user: User, requisition: Requisition) -> bool:
 def can_work_pipeline(user: User, engagement: Engagement) -> bool:
     """Add candidates, submit them, move submissions, schedule interviews: provider staff only.
     Hiring managers act on submissions through feedback, never by moving stages directly."""
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return True
     return user.organization_id == engagement.provider_id and user.role in PIPELINE_ROLES
 

@@ -22,10 +22,6 @@ from accounts.models import OutOfOffice, User
 from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
 
 
-def _is_unscoped(user: User) -> bool:
-    return user.is_superuser and user.organization_id is None
-
-
 def _active_assignment_q(today: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_on__lte": today}) & (
         Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
@@ -56,7 +52,7 @@ def _visible_engagement_ids(user: User) -> QuerySet | None:
 
 
 def _can_see_anything(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.organization_id or _is_unscoped(user)))
+    return bool(user.is_authenticated and user.is_active and (user.organization_id or user.is_unscoped_admin))
 
 
 def engagement_list(*, user: User) -> QuerySet[Engagement]:
@@ -65,7 +61,7 @@ def engagement_list(*, user: User) -> QuerySet[Engagement]:
     )
     if not _can_see_anything(user):
         return queryset.none()
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return queryset
     if user.role == User.Role.HIRING_MANAGER:
         return queryset.filter(id__in=Requisition.objects.filter(hiring_manager_id=user.pk).values("engagement_id"))
@@ -87,7 +83,7 @@ def requisition_list(*, user: User, mine: bool = False) -> QuerySet[Requisition]
                 )
             )
         )
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return queryset
     if user.role == User.Role.HIRING_MANAGER:
         return queryset.filter(hiring_manager_id=user.pk)
@@ -109,7 +105,7 @@ def candidate_list(*, user: User) -> QuerySet[Candidate]:
     queryset = Candidate.objects.select_related("engagement")
     if not _can_see_anything(user):
         return queryset.none()
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return queryset
     if user.role == User.Role.HIRING_MANAGER:
         return queryset.filter(
@@ -124,7 +120,7 @@ def submission_list(*, user: User, mine: bool = False) -> QuerySet[Submission]:
     )
     if not _can_see_anything(user):
         return queryset.none()
-    if _is_unscoped(user) and not mine:
+    if user.is_unscoped_admin and not mine:
         return queryset
     return queryset.filter(requisition_id__in=_visible_requisition_ids(user, mine=mine))
 
@@ -136,7 +132,7 @@ def interview_list(*, user: User, mine: bool = False) -> QuerySet[Interview]:
     if not _can_see_anything(user):
         return queryset.none()
     as_interviewer = Q(id__in=Interview.interviewers.through.objects.filter(user_id=user.pk).values("interview_id"))
-    if not _is_unscoped(user):
+    if not user.is_unscoped_admin:
         visible = Q(submission__requisition_id__in=_visible_requisition_ids(user))
         if user.is_client_user:
             # A client colleague asked to interview sees that interview too.
@@ -156,7 +152,7 @@ def user_list(*, user: User) -> QuerySet[User]:
     queryset = User.objects.select_related("organization").filter(is_active=True)
     if not _can_see_anything(user):
         return queryset.none()
-    if _is_unscoped(user):
+    if user.is_unscoped_admin:
         return queryset
     if user.is_provider_staff:
         client_ids = engagement_list(user=user).values("client_id")
