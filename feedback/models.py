@@ -64,6 +64,9 @@ class FeedbackRequest(ChasedRequest):
         RESUME_REVIEW = "resume_review", "Résumé review"
         INTERVIEW = "interview", "Post-interview assessment"
 
+    # The Reminder field that points at this kind of request.
+    reminder_field = "feedback_request"
+
     kind = models.CharField(max_length=16, choices=Kind.choices)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback_requests")
     interview = models.ForeignKey(
@@ -164,6 +167,8 @@ class Feedback(models.Model):
 
 class AvailabilityRequest(ChasedRequest):
     """Interview slots asked of a hiring manager (or interviewer) after an advance."""
+
+    reminder_field = "availability_request"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="availability_requests")
     booked_interview = models.OneToOneField(

@@ -20,7 +20,6 @@ from .models import (
     AvailabilitySlot,
     Feedback,
     FeedbackRequest,
-    LadderStep,
     Reminder,
     RequestStatus,
 )
@@ -40,7 +39,7 @@ def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: in
 
 def _record_request_notice(request, *, at: datetime) -> None:
     """The ask itself goes out through the same recorded, exactly-once path as the reminders."""
-    field = "feedback_request" if isinstance(request, FeedbackRequest) else "availability_request"
+    field = request.reminder_field
     reminder, created = Reminder.objects.get_or_create(
         **{field: request, "level": Reminder.Level.REQUESTED},
         defaults={"recipient": request.requested_of, "created_at": at, "send_after": at},
@@ -51,7 +50,7 @@ def _record_request_notice(request, *, at: datetime) -> None:
         enqueue_on_commit(send_reminder, reminder.pk)
 
 
-def _open(model, *, lookup: dict, defaults: dict, at: datetime):
+def _open(model, *, lookup: dict, defaults: dict):
     """Insert-if-absent guarded by the model's unique constraint: safe to call twice."""
     existing = model.objects.filter(**lookup).first()
     if existing is not None:
@@ -87,7 +86,6 @@ def feedback_request_open(
         FeedbackRequest,
         lookup=lookup,
         defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
-        at=at,
     )
     if created:
         _record_request_notice(request, at=at)
@@ -105,7 +103,6 @@ def availability_request_open(
         AvailabilityRequest,
         lookup={"submission": submission, "requested_of": requested_of, "status": RequestStatus.OPEN},
         defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
-        at=at,
     )
     if created:
         _record_request_notice(request, at=at)
@@ -123,7 +120,7 @@ def _close(request, *, status: str, at: datetime) -> None:
         request.cancelled_at = at
         fields = ["status", "cancelled_at", "next_step_at"]
     request.save(update_fields=fields)
-    field = "feedback_request" if isinstance(request, FeedbackRequest) else "availability_request"
+    field = request.reminder_field
     Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
         status=Reminder.Status.SKIPPED
     )
@@ -316,16 +313,3 @@ def interview_feedback_requests_open(*, interview: Interview, at: datetime | Non
         )
         for person in interviewers_to_assess(interview)
     ]
-
-
-__all__ = [
-    "LadderStep",
-    "availability_book",
-    "availability_offer_slots",
-    "availability_request_open",
-    "feedback_request_open",
-    "feedback_respond",
-    "interview_feedback_requests_open",
-    "request_ladder",
-    "requests_cancel_for_submission",
-]

@@ -68,7 +68,7 @@ def _record_sql(model) -> str:
     - rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
       locks in the same order and wait for each other instead of deadlocking.
     """
-    fk_column = "feedback_request_id" if model is FeedbackRequest else "availability_request_id"
+    fk_column = Reminder._meta.get_field(model.reminder_field).column
     table = connection.ops.quote_name
     return f"""
         INSERT INTO {table(Reminder._meta.db_table)}
