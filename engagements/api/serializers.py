@@ -13,6 +13,7 @@ from rpo_portal.api import AwareDateTimeField, ScopedRelatedField
 
 from .. import selectors
 from ..models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
+from ..services import ENGAGEMENT_FIELDS
 
 INTERVIEW_OUTCOME_CHOICES = [
     (status, label) for status, label in Interview.Status.choices if status != Interview.Status.SCHEDULED
@@ -33,26 +34,10 @@ class EngagementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Engagement
+        # The editable fields are the ones engagement_create / engagement_update accept.
         fields = [
-            "id",
-            "name",
-            "provider",
-            "provider_name",
-            "client",
-            "client_name",
-            "status",
-            "account_managers",
-            "escalation_contact",
-            "resume_feedback_due_hours",
-            "interview_feedback_due_hours",
-            "availability_due_hours",
-            "reminder_lead_hours",
-            "escalation_delay_hours",
-            "time_zone",
-            "business_day_start",
-            "business_day_end",
-            "business_weekdays",
-            "started_on",
+            *("id", "provider", "provider_name", "client", "client_name", "account_managers"),
+            *ENGAGEMENT_FIELDS,
             "created_at",
         ]
         read_only_fields = ["id", "provider", "client", "created_at"]
