@@ -21,12 +21,11 @@ from accounts.models import User
 
 from .. import notifications
 from ..models import AvailabilityRequest, Digest, FeedbackRequest, Reminder, RequestStatus
+from ..selectors import inbox_for
 from .delivery import is_transient
 from .sweep import SENDING_LEASE
 
 logger = logging.getLogger(__name__)
-
-_REQUEST_RELATED = ("submission__candidate", "submission__requisition__engagement", "requested_of")
 
 
 def zones_at_digest_hour(*, now: datetime) -> dict[str, date]:
@@ -86,13 +85,9 @@ def digests_prepare(*, now: datetime) -> list[int]:
 
 
 def _open_requests(user: User) -> list:
-    feedback = FeedbackRequest.objects.select_related(*_REQUEST_RELATED).filter(
-        requested_of=user, status=RequestStatus.OPEN
-    )
-    availability = AvailabilityRequest.objects.select_related(*_REQUEST_RELATED).filter(
-        requested_of=user, status=RequestStatus.OPEN
-    )
-    return sorted([*feedback, *availability], key=lambda request: (request.due_at, request.pk))
+    """Everything asked of the user and still open (their inbox), soonest due first."""
+    asked = inbox_for(user=user)
+    return sorted([*asked["feedback"], *asked["availability"]], key=lambda request: (request.due_at, request.pk))
 
 
 def digest_deliver(*, digest_id: int) -> str:
