@@ -23,6 +23,7 @@ from .models import (
     Reminder,
     RequestStatus,
 )
+from .policies import can_respond
 
 MAX_SLOTS = 20
 MAX_COMMENT_LENGTH = 5000
@@ -180,7 +181,7 @@ def feedback_respond(
     at = at or timezone.now()
     reasons = _validate_answer(decision=decision, rating=rating, reasons=list(reasons), comments=comments)
     request = FeedbackRequest.objects.select_for_update().select_related("submission").get(pk=feedback_request.pk)
-    if responder.pk != request.requested_of_id:
+    if not can_respond(responder, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
@@ -252,7 +253,7 @@ def availability_offer_slots(
     at = at or timezone.now()
     slots = _validate_slots(slots, now=at)
     request = AvailabilityRequest.objects.select_for_update().get(pk=availability_request.pk)
-    if responder.pk != request.requested_of_id:
+    if not can_respond(responder, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})

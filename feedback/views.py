@@ -190,7 +190,7 @@ def _feedback_answered(
         **_feedback_context(feedback_request, via_link=via_link),
         "feedback": feedback,
         "just_answered": just_answered,
-        "is_responder": viewer.pk == feedback_request.requested_of_id,
+        "is_responder": can_respond(viewer, feedback_request),
         "next_availability": next_availability,
         "next_availability_url": (
             _availability_url(next_availability, via_link=via_link)
