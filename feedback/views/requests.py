@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet, add_service_errors
-from .links import LinkError, link_max_age_seconds, make_token, read_token
-from .models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
-from .policies import can_book, can_respond
-from .selectors import availability_request_list, feedback_request_list, inbox_for, recruiter_note_for
-from .services import availability_book, availability_offer_slots, feedback_respond
+from ..forms import BookingForm, FeedbackAnswerForm, SlotFormSet, add_service_errors
+from ..links import LinkError, link_max_age_seconds, make_token, read_token
+from ..models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
+from ..policies import can_book, can_respond
+from ..selectors import availability_request_list, feedback_request_list, inbox_for, recruiter_note_for
+from ..services import availability_book, availability_offer_slots, feedback_respond
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 

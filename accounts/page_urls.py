@@ -1,0 +1,15 @@
+"""Pages of the accounts app (its /api/v1/ routes are in urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("out-of-office/", views.out_of_office, name="out-of-office"),
+    path("out-of-office/<int:pk>/delete/", views.out_of_office_delete, name="out-of-office-delete"),
+    path("team/", views.team, name="team"),
+    path("team/invite/", views.team_invite, name="team-invite"),
+    path("team/<int:pk>/active/", views.team_member_active, name="team-member-active"),
+]
