@@ -1,7 +1,10 @@
 """Reads on people. Access scoping for accounts models lives here and nowhere else."""
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
+from . import policies
 from .models import Organization, OutOfOffice, User
 
 
@@ -11,6 +14,15 @@ def out_of_office_list(*, user: User) -> QuerySet[OutOfOffice]:
     if not user.is_authenticated or not user.is_active or not user.is_provider_staff:
         return queryset.none()
     return queryset.filter(user__organization_id=user.organization_id)
+
+
+def out_of_office_upcoming_list(*, user: User, now: datetime) -> QuerySet[OutOfOffice]:
+    """Absences not over yet, soonest first, that concern the user: their own and those they cover;
+    for a provider admin or account manager, every colleague's."""
+    queryset = out_of_office_list(user=user).filter(ends_at__gt=now)
+    if not policies.can_set_out_of_office_for_others(user):
+        queryset = queryset.filter(Q(user_id=user.pk) | Q(backup_id=user.pk))
+    return queryset.order_by("starts_at", "id")
 
 
 def colleague_list(*, user: User) -> QuerySet[User]:
@@ -32,3 +44,12 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
     if user.role == User.Role.PROVIDER_ADMIN:
         return queryset.filter(Q(pk=user.organization_id) | Q(kind=Organization.Kind.CLIENT))
     return queryset.filter(pk=user.organization_id)
+
+
+def team_member_list(*, user: User) -> QuerySet[User]:
+    """A client admin's organisation, deactivated members included (so they can be reactivated);
+    nobody for anyone else."""
+    queryset = User.objects.all()
+    if not user.is_authenticated or not policies.can_manage_team(user):
+        return queryset.none()
+    return queryset.filter(organization_id=user.organization_id).order_by("-is_active", "full_name", "email")

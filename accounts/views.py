@@ -1,26 +1,271 @@
-"""Placeholder: account pages (role home, out-of-office, the client admin's team)."""
+"""Pages of the accounts app: the role home, signing out and resetting a password, out-of-office
+with a backup, and the client admin's team.
 
-from django.http import Http404
-from django.views.generic import TemplateView
+Thin, like the API: the selectors say what a user may see (anything else answers 404), the
+policies what they may do (403), one service writes, and every moment is shown in the viewer's own
+time zone, named on the page.
+"""
 
-home = TemplateView.as_view(template_name="home.html")
+from __future__ import annotations
+
+import zoneinfo
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import dateformat, timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import policies, selectors, services
+from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm, add_service_errors
+from .models import User
+
+UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
+# Where each role starts after signing in (PRODUCT.md, "Who uses it").
+ROLE_HOME = {
+    User.Role.ACCOUNT_MANAGER: "feedback:engagement-list",
+    User.Role.PROVIDER_ADMIN: "feedback:engagement-list",
+    User.Role.RECRUITER: "feedback:requisition-list",
+    User.Role.SOURCER: "feedback:requisition-list",
+    User.Role.HIRING_MANAGER: "feedback:inbox",
+    User.Role.CLIENT_ADMIN: "feedback:engagement-list",
+}
 
 
-def out_of_office(request):
-    raise Http404
+def role_home_url(user: User) -> str:
+    if user.is_unscoped_admin:
+        return reverse("feedback:engagement-list")
+    return reverse(ROLE_HOME.get(user.role, "feedback:inbox"))
 
 
-def out_of_office_delete(request, pk):
-    raise Http404
+# --- Rendering in the viewer's time zone, and the friendly refusals -----------------------------
 
 
-def team(request):
-    raise Http404
+def _render(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """Render with every datetime shown in the viewer's own time zone (named on the page)."""
+    zone = getattr(request.user, "zone", None) or UTC_ZONE
+    with timezone.override(zone):
+        return render(request, template, {**context, "zone_name": str(zone)}, status=status)
 
 
-def team_invite(request):
-    raise Http404
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return _render(request, "404.html", {}, status=404)
 
 
-def team_member_active(request, pk):
-    raise Http404
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return _render(request, "accounts/forbidden.html", {"message": message}, status=403)
+
+
+# --- Home, signing in and out, resetting a password ---------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: straight to the page the role comes for. Otherwise the landing page."""
+    if request.user.is_authenticated:
+        return redirect(role_home_url(request.user))
+    return render(request, "home.html")
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out (POST only, as in Django) and say so on the landing page."""
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You are signed out.")
+        return response
+
+
+def _email_context() -> dict:
+    return {"site_url": settings.SITE_URL.rstrip("/"), "site_name": "RPO Partnership Portal"}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an email address and always answers the same page, whether or not an account has
+    it (the email goes only to an address that has one). The link is built from SITE_URL, never
+    from the Host header of the request."""
+
+    form_class = PasswordResetForm
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = _email_context()
+        self.domain_override = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the emailed link (also the invitation's "set your password");
+    signed in straight away afterwards."""
+
+    post_reset_login = True
+    success_url = reverse_lazy("password_reset_complete")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # An invited user has no usable password yet: they are choosing one, not resetting it.
+        context["first_password"] = self.user is not None and not self.user.has_usable_password()
+        return context
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    pass
+
+
+# --- Out of office ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def out_of_office(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not policies.can_be_out_of_office(viewer):
+        return _forbidden(request, "Out of office with a backup is for the provider's recruiting staff.")
+    may_choose_user = policies.can_set_out_of_office_for_others(viewer)
+    colleagues = selectors.colleague_list(user=viewer).filter(role__in=User.PROVIDER_ROLES)
+    form = OutOfOfficeForm(
+        request.POST if request.method == "POST" else None,
+        viewer=viewer,
+        colleagues=colleagues,
+        may_choose_user=may_choose_user,
+    )
+    if request.method == "POST" and form.is_valid():
+        absence = form.absence()
+        try:
+            created = services.out_of_office_create(actor=viewer, **absence)
+        except PermissionDenied as refusal:
+            form.add_error("user" if may_choose_user else None, str(refusal))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            starts = dateformat.format(created.starts_at.astimezone(viewer.zone), "D j M, H:i T")
+            ends = dateformat.format(created.ends_at.astimezone(viewer.zone), "D j M, H:i T")
+            who = "You are" if created.user_id == viewer.pk else f"{created.user.full_name or created.user.email} is"
+            backup = created.backup.full_name or created.backup.email
+            messages.success(request, f"{who} out of office from {starts} to {ends}; {backup} covers.")
+            return redirect("accounts:out-of-office")
+
+    now = timezone.now()
+    absences = list(selectors.out_of_office_upcoming_list(user=viewer, now=now))
+    rows = [
+        {
+            "absence": absence,
+            "is_current": absence.starts_at <= now,
+            "is_mine": absence.user_id == viewer.pk,
+            "i_cover": absence.backup_id == viewer.pk,
+            "may_delete": policies.can_manage_out_of_office(viewer, absence.user),
+        }
+        for absence in absences
+    ]
+    context = {"form": form, "rows": rows, "may_choose_user": may_choose_user}
+    return _render(request, "accounts/out_of_office.html", context)
+
+
+@login_required
+@require_POST
+def out_of_office_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    absence = selectors.out_of_office_list(user=request.user).filter(pk=pk).first()
+    if absence is None:
+        return _not_found(request)
+    try:
+        services.out_of_office_delete(actor=request.user, out_of_office=absence)
+    except PermissionDenied as refusal:
+        return _forbidden(request, str(refusal))
+    messages.success(request, "The out-of-office period is deleted.")
+    return redirect("accounts:out-of-office")
+
+
+# --- The client admin's team --------------------------------------------------------------------
+
+TEAM_FORBIDDEN = "The team page is for your organisation's client admin: they invite and deactivate hiring managers."
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def team(request: HttpRequest) -> HttpResponse:
+    if not policies.can_manage_team(request.user):
+        return _forbidden(request, TEAM_FORBIDDEN)
+    members = list(selectors.team_member_list(user=request.user))
+    rows = [
+        {
+            "member": member,
+            "invited": not member.has_usable_password(),
+            "may_change": policies.can_change_member_active(request.user, member),
+        }
+        for member in members
+    ]
+    return _render(request, "accounts/team.html", {"rows": rows})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invite(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not policies.can_manage_team(viewer):
+        return _forbidden(request, TEAM_FORBIDDEN)
+    organization = viewer.organization
+    form = TeamInviteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": organization.time_zone if organization else "UTC"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.user_invite(actor=viewer, **form.cleaned_data)
+        except PermissionDenied as refusal:
+            return _forbidden(request, str(refusal))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{invited.full_name} is invited: we emailed {invited.email} a link to choose a password.",
+            )
+            return redirect("accounts:team")
+    return _render(request, "accounts/team_invite.html", {"form": form, "organization": organization})
+
+
+@login_required
+@require_POST
+def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
+    if not policies.can_manage_team(request.user):
+        return _forbidden(request, TEAM_FORBIDDEN)
+    member = selectors.team_member_list(user=request.user).filter(pk=pk).first()
+    if member is None:
+        return _not_found(request)
+    wanted = request.POST.get("active", "")
+    if wanted not in {"0", "1"}:
+        messages.error(request, "Nothing changed: the request did not say whether to deactivate or reactivate.")
+        return redirect("accounts:team")
+    try:
+        services.user_set_active(actor=request.user, user=member, is_active=wanted == "1")
+    except PermissionDenied as refusal:
+        return _forbidden(request, str(refusal))
+    name = member.full_name or member.email
+    if member.is_active:
+        messages.success(request, f"{name} is active again and can sign in.")
+    else:
+        messages.success(request, f"{name} is deactivated: they can no longer sign in.")
+    return redirect("accounts:team")

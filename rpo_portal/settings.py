@@ -69,6 +69,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The main navigation of base.html, per role (no queries).
+                "accounts.navigation.navigation",
             ],
         },
     },

@@ -33,10 +33,12 @@ def _shown(moment, zone) -> str:
     return f"{local:%a} {local.day} {local:%b, %H:%M}"
 
 
-def test_inbox_is_at_inbox_and_in_the_top_bar(client, world):
+def test_hiring_manager_lands_on_the_inbox_which_is_in_the_top_bar(client, world):
     assert reverse("feedback:inbox") == INBOX
     client.force_login(world.hiring_manager)
-    assert f'href="{INBOX}"' in client.get("/").content.decode()
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == INBOX
+    assert f'href="{INBOX}"' in home.content.decode()
 
 
 def test_hiring_manager_sees_only_their_open_requests(client, world):

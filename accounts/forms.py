@@ -1,0 +1,159 @@
+"""Forms of the accounts pages.
+
+They only parse what a browser sends (a local date and time to an aware instant, an id to one of
+the people the user may name). The rules — who may be away, who may be a backup, who may be
+invited — live once, in ``accounts.services``; its ``ValidationError`` is put back beside the
+fields by ``add_service_errors``, so the page and the API answer with the same words.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import ValidationError
+
+from .models import TIME_ZONE_CHOICES, User
+
+LOCAL_INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the fields it names; the rest on top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class LocalDateTimeField(forms.Field):
+    """A wall-clock date and time (``<input type="datetime-local">``), read in the form's zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages = {
+        "required": "Enter a date and time.",
+        "invalid": "Enter a date and time like 2026-12-01 09:00.",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        for layout in LOCAL_INPUT_FORMATS:
+            try:
+                return datetime.strptime(text, layout)  # noqa: DTZ007 (a wall-clock time: the zone comes next)
+            except ValueError:
+                continue
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def aware_in_zone(wall_clock: datetime, zone: zoneinfo.ZoneInfo) -> datetime | None:
+    """The instant a wall-clock time names in ``zone``; None if the clocks skip it (spring forward).
+    In the hour that repeats (autumn), the first of the two is meant."""
+    moment = wall_clock.replace(tzinfo=zone)
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
+        return None
+    return moment
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user.full_name or user.email} ({user.get_role_display().lower()})"
+
+
+class OutOfOfficeForm(forms.Form):
+    user = PersonChoiceField(
+        queryset=User.objects.none(),
+        empty_label=None,
+        label="Who is away",
+        error_messages={"required": "Choose who is away.", "invalid_choice": "Choose a member of your own team."},
+    )
+    starts_at = LocalDateTimeField(label="Away from")
+    ends_at = LocalDateTimeField(label="Back on")
+    backup = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Backup",
+        help_text="They receive your requisitions' reminders and escalations while you are away.",
+        error_messages={
+            "required": "Choose who covers for you.",
+            "invalid_choice": "Choose a backup from your own team.",
+        },
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Note",
+        help_text="For example “Holiday” or “Conference”. Your colleagues see it.",
+        widget=forms.TextInput(),
+    )
+
+    def __init__(self, *args, viewer: User, colleagues, may_choose_user: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.zone = viewer.zone
+        self.may_choose_user = may_choose_user
+        if may_choose_user:
+            self.fields["user"].queryset = colleagues
+            self.fields["user"].initial = viewer.pk
+            self.fields["backup"].queryset = colleagues
+            self.fields["backup"].help_text = "They receive the requisitions' reminders and escalations meanwhile."
+        else:
+            del self.fields["user"]
+            self.fields["backup"].queryset = colleagues.exclude(pk=viewer.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            wall_clock = cleaned.get(name)
+            if wall_clock is None:
+                continue
+            moment = aware_in_zone(wall_clock, self.zone)
+            if moment is None:
+                skipped = f"{wall_clock:%H:%M} does not exist on {wall_clock:%d %b %Y} in {self.zone}"
+                self.add_error(name, f"{skipped} (the clocks go forward).")
+            else:
+                cleaned[name] = moment
+        return cleaned
+
+    def absence(self) -> dict:
+        """Keyword arguments for ``out_of_office_create``."""
+        return {
+            "user": self.cleaned_data.get("user") or self.viewer,
+            "starts_at": self.cleaned_data["starts_at"],
+            "ends_at": self.cleaned_data["ends_at"],
+            "backup": self.cleaned_data["backup"],
+            "note": self.cleaned_data["note"].strip(),
+        }
+
+
+class TeamInviteForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Name", error_messages={"required": "Enter their name."})
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Time zone",
+        help_text="Due times in their inbox and emails are shown in it. They can change it later.",
+        error_messages={"invalid_choice": "Choose a time zone from the list."},
+    )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, except that an invited user who has not chosen a password yet (no usable
+    password) can also ask for a fresh link: the invitation's may have expired."""
+
+    def get_users(self, email):
+        email_field = User.get_email_field_name()
+        candidates = User._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (user for user in candidates if getattr(user, email_field).casefold() == email.casefold())
