@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import OutOfOffice, User
@@ -218,3 +218,57 @@ def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = No
 
 def requisition_covering_recruiter(*, requisition: Requisition, at: datetime | None = None) -> User | None:
     return requisition_covering_recruiters(requisition_ids=[requisition.pk], at=at)[requisition.pk].recruiter
+
+
+# --- Added for the requisition pages (issue 4) ----------------------------------------------------
+
+
+def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = None) -> list[int]:
+    """Requisitions ``user`` covers today only because their primary is out of office and named
+    ``user`` as backup (and no in-office backup of the requisition itself comes first). One query
+    for the candidates, then the coverage rule itself decides (requisition_covering_recruiters)."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    away_now = OutOfOffice.objects.filter(starts_at__lte=at, ends_at__gt=at)
+    away_naming_me = away_now.filter(backup_id=user.pk).values("user_id")
+    # A cheap superset first, so the coverage rule below reads only a few requisitions: a
+    # requisition whose backups are all in the office is covered by one of them, never by the
+    # person the primary named for the absence.
+    backups = Assignment.objects.filter(
+        _active_assignment_q(today), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
+    )
+    candidate_ids = list(
+        Assignment.objects.filter(
+            _active_assignment_q(today), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
+        )
+        .filter(~Exists(backups) | Exists(backups.filter(recruiter_id__in=away_now.values("user_id"))))
+        .values_list("requisition_id", flat=True)
+    )
+    if not candidate_ids:
+        return []
+    coverage = requisition_covering_recruiters(requisition_ids=candidate_ids, at=at)
+    return [
+        requisition_id
+        for requisition_id, covered in coverage.items()
+        if covered.recruiter is not None and covered.recruiter.pk == user.pk
+    ]
+
+
+def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:
+    """Submissions per stage of each requisition: one grouped query on ``submission_req_stage_idx``."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Submission.objects.filter(requisition_id__in=requisition_ids)
+        .order_by()
+        .values_list("requisition_id", "stage")
+        .annotate(total=Count("id"))
+    )
+    for requisition_id, stage, total in rows:
+        counts.setdefault(requisition_id, {})[stage] = total
+    return counts
+
+
+def active_assignment_list(*, user: User, requisition_ids, at: datetime | None = None) -> QuerySet[Assignment]:
+    """The assignments active today on these requisitions, among those ``user`` may see."""
+    today = timezone.localdate(at or timezone.now())
+    return assignment_list(user=user).filter(_active_assignment_q(today), requisition_id__in=requisition_ids)

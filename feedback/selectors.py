@@ -4,7 +4,10 @@ A request is visible to whoever can see its submission (engagements.selectors.su
 and always to the person it was asked of (an interviewer who is not the hiring manager).
 """
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -87,3 +90,82 @@ def recruiter_note_for(*, feedback_request: FeedbackRequest) -> str:
         .first()
     )
     return note or ""
+
+
+# --- Added for the requisition pages (issue 4) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingOn:
+    """Open requests of one requisition asked of one person: how many, and since when."""
+
+    requisition_id: int
+    person_id: int
+    person_name: str
+    count: int
+    oldest_at: datetime
+
+
+def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn]]:
+    """What waits on the client side for each requisition, per person asked, oldest wait first:
+    the open requests about candidates still in play (a closed submission's requests are cancelled).
+
+    ``requisition_ids`` comes from a scoped selector (engagements.selectors.requisition_list); a
+    queryset stays a subquery. Two grouped queries (feedback, availability) whatever the number
+    of requisitions or requests."""
+    merged: dict[tuple[int, int], dict] = {}
+    for model in (FeedbackRequest, AvailabilityRequest):
+        rows = (
+            model.objects.filter(
+                status=RequestStatus.OPEN,
+                submission__requisition_id__in=requisition_ids,
+                submission__stage__in=Submission.OPEN_STAGES,
+            )
+            .order_by()
+            .values("submission__requisition_id", "requested_of_id", "requested_of__full_name", "requested_of__email")
+            .annotate(total=Count("id"), oldest=Min("created_at"))
+        )
+        for row in rows:
+            key = (row["submission__requisition_id"], row["requested_of_id"])
+            entry = merged.setdefault(
+                key,
+                {"name": row["requested_of__full_name"] or row["requested_of__email"], "count": 0, "oldest": None},
+            )
+            entry["count"] += row["total"]
+            entry["oldest"] = row["oldest"] if entry["oldest"] is None else min(entry["oldest"], row["oldest"])
+    waiting: dict[int, list[WaitingOn]] = {}
+    for (requisition_id, person_id), entry in merged.items():
+        waiting.setdefault(requisition_id, []).append(
+            WaitingOn(
+                requisition_id=requisition_id,
+                person_id=person_id,
+                person_name=entry["name"],
+                count=entry["count"],
+                oldest_at=entry["oldest"],
+            )
+        )
+    for entries in waiting.values():
+        entries.sort(key=lambda entry: entry.oldest_at)
+    return waiting
+
+
+def requisition_request_lists(
+    *, requisition_id: int
+) -> tuple[QuerySet[FeedbackRequest], QuerySet[AvailabilityRequest]]:
+    """The open and answered feedback and availability requests about one requisition's submissions.
+
+    Call it only with a requisition that came through engagements.selectors.requisition_list(user=...):
+    whoever sees a requisition sees every request about its submissions, so this is what
+    feedback_request_list / availability_request_list would give for it, without deriving the
+    user's whole scope again (one index lookup by requisition instead of a scan of every request).
+    """
+    live = [RequestStatus.OPEN, RequestStatus.ANSWERED]
+    feedback = FeedbackRequest.objects.select_related(*_REQUEST_RELATED, "interview", "feedback").filter(
+        submission__requisition_id=requisition_id, status__in=live
+    )
+    availability = (
+        AvailabilityRequest.objects.select_related(*_REQUEST_RELATED, "booked_interview")
+        .prefetch_related("slots")
+        .filter(submission__requisition_id=requisition_id, status__in=live)
+    )
+    return feedback, availability
