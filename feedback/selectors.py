@@ -60,19 +60,32 @@ def reminder_list(*, user: User) -> QuerySet[Reminder]:
     )
 
 
-def inbox_for(*, user: User) -> dict[str, list]:
-    """What is asked of a user and still open, soonest due first (the hiring manager's inbox)."""
-    feedback = list(
-        FeedbackRequest.objects.select_related(*_REQUEST_RELATED)
-        .filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
-        .order_by("due_at")
-    )
-    availability = list(
-        AvailabilityRequest.objects.select_related(*_REQUEST_RELATED)
-        .filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
-        .order_by("due_at")
-    )
-    return {"feedback": feedback, "availability": availability}
+INBOX_LIMIT = 50
+
+
+def inbox_for(*, user: User, limit: int | None = None) -> dict:
+    """What is asked of a user and still open, soonest due first (the hiring manager's inbox).
+
+    With ``limit``, at most that many of each kind (the most urgent), and ``total`` / ``overdue``
+    count them all: a page stays fast for someone with thousands of open requests. Served by
+    ``feedback_request_inbox_idx`` and ``availability_request_inbox_idx`` (requested_of, status, due_at).
+    """
+    now = timezone.now()
+    asked: dict = {"total": 0, "overdue": 0}
+    for key, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest)):
+        open_requests = model.objects.filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
+        soonest = open_requests.select_related(*_REQUEST_RELATED).order_by("due_at", "id")
+        asked[key] = list(soonest if limit is None else soonest[:limit])
+        if limit is None or len(asked[key]) == limit:
+            counts = open_requests.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
+        else:
+            counts = {
+                "total": len(asked[key]),
+                "overdue": sum(request.due_at <= now for request in asked[key]),
+            }
+        asked["total"] += counts["total"]
+        asked["overdue"] += counts["overdue"]
+    return asked
 
 
 def recruiter_note_for(*, feedback_request: FeedbackRequest) -> str:

@@ -24,7 +24,13 @@ from ..forms import BookingForm, FeedbackAnswerForm, SlotFormSet, add_service_er
 from ..links import LinkError, link_max_age_seconds, make_token, read_token
 from ..models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
 from ..policies import can_book, can_respond
-from ..selectors import availability_request_list, feedback_request_list, inbox_for, recruiter_note_for
+from ..selectors import (
+    INBOX_LIMIT,
+    availability_request_list,
+    feedback_request_list,
+    inbox_for,
+    recruiter_note_for,
+)
 from ..services import availability_book, availability_offer_slots, feedback_respond
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
@@ -375,6 +381,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """What is asked of me and still open; for provider staff, what waits on the hiring managers
     of my requisitions, and the slots ready to book."""
     user = request.user
+    limit = INBOX_LIMIT
     if user.is_provider_staff:
         open_feedback = feedback_request_list(user=user, mine=True).filter(status=RequestStatus.OPEN)
         open_availability = (
@@ -383,21 +390,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
         to_book = availability_request_list(user=user, mine=True).filter(
             status=RequestStatus.ANSWERED, booked_interview__isnull=True
         )
+        # The most urgent of each kind, then the most urgent of both; the totals count them all.
         waiting = _soonest_first(
-            [_feedback_item(item) for item in open_feedback]
-            + [_availability_item(item, url_name="feedback:availability-respond") for item in open_availability]
-        )
+            [_feedback_item(item) for item in open_feedback.order_by("due_at", "id")[:limit]]
+            + [
+                _availability_item(item, url_name="feedback:availability-respond")
+                for item in open_availability.order_by("due_at", "id")[:limit]
+            ]
+        )[:limit]
         ready = [
             (_availability_item(item, url_name="feedback:availability-book"), list(item.slots.all()))
-            for item in to_book.order_by("answered_at", "id")
+            for item in to_book.order_by("answered_at", "id")[:limit]
         ]
-        context = {"waiting": waiting, "ready": ready, "now": timezone.now()}
+        context = {
+            "waiting": waiting,
+            "waiting_total": open_feedback.count() + open_availability.count(),
+            "ready": ready,
+            "ready_total": to_book.count() if len(ready) == limit else len(ready),
+            "now": timezone.now(),
+        }
         return _render(request, "feedback/inbox_staff.html", context, viewer=user)
 
-    asked = inbox_for(user=user)
+    asked = inbox_for(user=user, limit=limit)
     items = _soonest_first(
         [_feedback_item(item) for item in asked["feedback"]]
         + [_availability_item(item, url_name="feedback:availability-respond") for item in asked["availability"]]
-    )
-    overdue_count = sum(item.is_overdue for item in items)
-    return _render(request, "feedback/inbox.html", {"items": items, "overdue_count": overdue_count}, viewer=user)
+    )[:limit]
+    context = {"items": items, "total": asked["total"], "overdue_count": asked["overdue"]}
+    return _render(request, "feedback/inbox.html", context, viewer=user)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -175,3 +176,24 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_requests(
     with django_assert_max_num_queries(with_five):
         page = client.get(INBOX).content.decode()
     assert page.count('class="inbox-item') == 24
+
+
+def test_a_very_long_inbox_shows_the_most_urgent_and_counts_them_all(client, world, monkeypatch):
+    monkeypatch.setattr("feedback.views.requests.INBOX_LIMIT", 3)
+    requests = [_ask(world, name=f"Candidate {number}") for number in range(5)]
+    week = timedelta(days=7)
+    FeedbackRequest.objects.filter(pk=requests[4].pk).update(
+        remind_at=F("remind_at") - week, due_at=F("due_at") - week, escalate_at=F("escalate_at") - week
+    )
+    client.force_login(world.hiring_manager)
+
+    page = client.get(INBOX).content.decode()
+
+    assert "5 waiting on you (1 overdue)" in page
+    assert "the 3 most urgent are shown" in page
+    assert "Candidate 4" in page  # the overdue one comes first
+    assert len(re.findall(r'class="inbox-item', page)) == 3
+
+    client.force_login(world.recruiter)
+    staff_page = client.get(INBOX).content.decode()
+    assert "(5, the 3 most urgent shown)" in staff_page
