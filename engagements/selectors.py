@@ -29,12 +29,18 @@ def _active_assignment_q(today: date, prefix: str = "") -> Q:
 
 
 def engagement_ids_assigned_to(*, user: User) -> QuerySet:
-    """Engagements a provider staff member works in: as account manager or by an active assignment."""
-    today = timezone.localdate()
+    """Engagements a provider staff member works in: as account manager, by an active assignment,
+    or as the named backup of a colleague who is out of office now (their work comes to the backup,
+    so the backup must be able to open it)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
     managed = Engagement.account_managers.through.objects.filter(user_id=user.pk).values("engagement_id")
-    assigned = Assignment.objects.filter(_active_assignment_q(today), recruiter_id=user.pk).values(
-        "requisition__engagement_id"
+    standing_in_for = OutOfOffice.objects.filter(backup_id=user.pk, starts_at__lte=now, ends_at__gt=now).values(
+        "user_id"
     )
+    assigned = Assignment.objects.filter(
+        _active_assignment_q(today), Q(recruiter_id=user.pk) | Q(recruiter_id__in=standing_in_for)
+    ).values("requisition__engagement_id")
     return Engagement.objects.filter(
         Q(provider_id=user.organization_id) & (Q(id__in=managed) | Q(id__in=assigned))
     ).values("id")

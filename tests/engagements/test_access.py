@@ -258,6 +258,19 @@ def test_a_recruiter_assigned_from_next_week_does_not_see_the_engagement_yet(wor
     assert not engagement_list(user=world.idle_recruiter).exists()
 
 
+def test_the_backup_named_for_an_absence_sees_the_absent_recruiters_requisitions_only_meanwhile(world, pipeline):
+    absence = factories.OutOfOfficeFactory(user=world.recruiter, backup=world.idle_recruiter)
+    assert engagement_list(user=world.idle_recruiter).get() == world.acme_engagement
+    assert requisition_list(user=world.idle_recruiter).filter(pk=world.requisition.pk).exists()
+    assert submission_list(user=world.idle_recruiter).exists()
+    assert not requisition_list(user=world.idle_recruiter).filter(pk=world.globex_requisition.pk).exists()
+
+    absence.ends_at = timezone.now() - timedelta(minutes=1)
+    absence.starts_at = absence.ends_at - timedelta(days=1)
+    absence.save(update_fields=["starts_at", "ends_at"])
+    assert not engagement_list(user=world.idle_recruiter).exists()
+
+
 def test_a_provider_colleague_named_as_interviewer_does_not_see_more_with_mine(world, pipeline):
     pipeline["int_req"].interviewers.add(world.idle_recruiter)
     assert not interview_list(user=world.idle_recruiter).exists()
