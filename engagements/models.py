@@ -271,6 +271,9 @@ class Submission(models.Model):
             models.Index(fields=["requisition", "stage"], name="submission_req_stage_idx"),
             # scorecard windows: WHERE submitted_at >= ?
             models.Index(fields=["submitted_at"], name="submission_submitted_at_idx"),
+            # the scorecard's first submission of each requisition: WHERE requisition_id = ?
+            # ORDER BY submitted_at LIMIT 1
+            models.Index(fields=["requisition", "submitted_at"], name="submission_req_submitted_idx"),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +302,8 @@ class SubmissionStageChange(models.Model):
         indexes = [
             # history of one submission, in order: WHERE submission_id = ? ORDER BY changed_at
             models.Index(fields=["submission", "changed_at"], name="stage_change_submission_idx"),
+            # the scorecard's stage ratios: WHERE changed_at >= ? AND changed_at < ?
+            models.Index(fields=["changed_at"], name="stage_change_changed_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +326,9 @@ class Interview(models.Model):
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # How many times the interview was moved to another time (interview_update): the scorecard's
+    # "interview reschedules".
+    rescheduled_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -332,6 +340,8 @@ class Interview(models.Model):
         indexes = [
             # interview lists by submission, soonest first
             models.Index(fields=["submission", "starts_at"], name="interview_submission_idx"),
+            # the scorecard's no-shows and reschedules: WHERE starts_at >= ? AND starts_at < ?
+            models.Index(fields=["starts_at"], name="interview_starts_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -395,12 +395,19 @@ def interview_update(
 ) -> Interview:
     if interview.status != Interview.Status.SCHEDULED:
         raise ValidationError({"status": "Only a scheduled interview can be changed."})
+    moved = (starts_at and starts_at != interview.starts_at) or (ends_at and ends_at != interview.ends_at)
     interview.starts_at = starts_at or interview.starts_at
     interview.ends_at = ends_at or interview.ends_at
     if location is not None:
         interview.location = location
     _full_clean(interview)
-    interview.save(update_fields=["starts_at", "ends_at", "location"])
+    fields = ["starts_at", "ends_at", "location"]
+    if moved:  # a reschedule (the scorecard counts them), added in the database: none is lost
+        interview.rescheduled_count = F("rescheduled_count") + 1
+        fields.append("rescheduled_count")
+    interview.save(update_fields=fields)
+    if moved:
+        interview.refresh_from_db(fields=["rescheduled_count"])
     if interviewers is not None:
         interview.interviewers.set(_check_interviewers(interview.submission, interviewers))
     return interview

@@ -57,6 +57,7 @@ class PlannedInterview:
     ends_at: datetime
     status: str
     location: str
+    rescheduled_count: int = 0  # times it was moved before it took place (the scorecard's reschedules)
 
 
 @dataclass
@@ -172,7 +173,17 @@ def _plan_interview(
         status = Interview.Status.NO_SHOW if left and rng.random() < 0.15 else Interview.Status.COMPLETED
     else:
         status = Interview.Status.COMPLETED if ends_at <= now else Interview.Status.SCHEDULED
-    return PlannedInterview(starts_at=starts_at, ends_at=ends_at, status=status, location=rng.choice(client.rooms))
+    # About one interview in eight was moved once, one in forty twice; decided from the time (no
+    # draw from ``rng``, so the rest of the plan is the same as before reschedules were recorded).
+    turn = (starts_at.day * 96 + starts_at.hour * 4 + starts_at.minute // 15 + index) % 40
+    rescheduled_count = 2 if turn == 0 else 1 if turn % 8 == 1 else 0
+    return PlannedInterview(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        location=rng.choice(client.rooms),
+        rescheduled_count=rescheduled_count,
+    )
 
 
 def _plan_submission(

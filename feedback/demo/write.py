@@ -117,7 +117,7 @@ def _book_interview(submission: Submission, planned: PlannedSubmission, staffing
 
 
 def _settle_interview(interview: Interview, planned: PlannedInterview, staffing: Staffing, booked_at: datetime):
-    changes = {"created_at": booked_at}
+    changes = {"created_at": booked_at, "rescheduled_count": planned.rescheduled_count}
     if planned.status == Interview.Status.COMPLETED:
         # Asked for the assessment when the interview ended; the receiver of the status change
         # below finds the requests open already (opening is idempotent) and adds nothing.
@@ -327,6 +327,7 @@ def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datet
                     ends_at=interview.ends_at,
                     location=interview.location,
                     status=interview.status,
+                    rescheduled_count=interview.rescheduled_count,
                     created_by_id=plan.staffing.primary.pk,
                     created_at=planned.availability.booked_at
                     if planned.availability and planned.availability.booked_at
