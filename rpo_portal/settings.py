@@ -143,6 +143,18 @@ DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
+# The cache (computed scorecards): shared by every web process through Redis when REDIS_URL is
+# set (CACHE_URL overrides), so one process computes a scorecard and the others read it; otherwise
+# each process keeps its own in memory. Keys of this portal are prefixed, so it can share a Redis.
+CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "rpo"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rpo-portal"}
+    )
+}
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

@@ -18,3 +18,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "https://portal.example.com"
+
+# Each test process keeps its own cache, cleared between tests (tests/conftest.py), even when
+# REDIS_URL points at the Redis that CI starts for the broker tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rpo-tests"}}
