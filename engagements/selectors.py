@@ -22,7 +22,8 @@ from accounts.models import OutOfOffice, User
 from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
 
 
-def _active_assignment_q(today: date, prefix: str = "") -> Q:
+def active_assignment_q(today: date, prefix: str = "") -> Q:
+    """The one definition of an assignment in effect on ``today`` (its dates are inclusive)."""
     return Q(**{f"{prefix}starts_on__lte": today}) & (
         Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
     )
@@ -39,7 +40,7 @@ def engagement_ids_assigned_to(*, user: User) -> QuerySet:
         "user_id"
     )
     assigned = Assignment.objects.filter(
-        _active_assignment_q(today), Q(recruiter_id=user.pk) | Q(recruiter_id__in=standing_in_for)
+        active_assignment_q(today), Q(recruiter_id=user.pk) | Q(recruiter_id__in=standing_in_for)
     ).values("requisition__engagement_id")
     return Engagement.objects.filter(
         Q(provider_id=user.organization_id) & (Q(id__in=managed) | Q(id__in=assigned))
@@ -84,7 +85,7 @@ def requisition_list(*, user: User, mine: bool = False) -> QuerySet[Requisition]
         queryset = queryset.filter(
             Q(hiring_manager_id=user.pk)
             | Q(
-                id__in=Assignment.objects.filter(_active_assignment_q(today), recruiter_id=user.pk).values(
+                id__in=Assignment.objects.filter(active_assignment_q(today), recruiter_id=user.pk).values(
                     "requisition_id"
                 )
             )
@@ -187,7 +188,7 @@ def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = No
     requisition_ids = list(requisition_ids)
     assignments = (
         Assignment.objects.filter(
-            _active_assignment_q(today),
+            active_assignment_q(today),
             requisition_id__in=requisition_ids,
             role__in=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP],
         )
@@ -241,11 +242,11 @@ def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = Non
     # requisition whose backups are all in the office is covered by one of them, never by the
     # person the primary named for the absence.
     backups = Assignment.objects.filter(
-        _active_assignment_q(today), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
+        active_assignment_q(today), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
     )
     candidate_ids = list(
         Assignment.objects.filter(
-            _active_assignment_q(today), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
+            active_assignment_q(today), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
         )
         .filter(~Exists(backups) | Exists(backups.filter(recruiter_id__in=away_now.values("user_id"))))
         .values_list("requisition_id", flat=True)
@@ -277,4 +278,4 @@ def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:
 def active_assignment_list(*, user: User, requisition_ids, at: datetime | None = None) -> QuerySet[Assignment]:
     """The assignments active today on these requisitions, among those ``user`` may see."""
     today = timezone.localdate(at or timezone.now())
-    return assignment_list(user=user).filter(_active_assignment_q(today), requisition_id__in=requisition_ids)
+    return assignment_list(user=user).filter(active_assignment_q(today), requisition_id__in=requisition_ids)

@@ -102,7 +102,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))  # where collectstatic writes
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development WhiteNoise serves straight from the app and static/ folders (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG

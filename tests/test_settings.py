@@ -44,6 +44,17 @@ def test_deploy_check_passes_without_a_warning_in_production(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_collectstatic_prepares_every_front_end_file_for_production(tmp_path):
+    # The manifest storage follows every url() and sourceMappingURL in CSS and JS; a reference to a
+    # file we do not ship (a vendored library's source map, say) would stop a deployment here.
+    static_root = tmp_path / "static"
+    result = _run(["manage.py", "collectstatic", "--noinput"], _environment(tmp_path, STATIC_ROOT=str(static_root)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (static_root / "staticfiles.json").read_text()
+    for name in ("vendor/htmx/htmx.min.js", "vendor/chartjs/chart.umd.min.js", "css/portal.css"):
+        assert f'"{name}"' in manifest
+
+
 def _load_settings(env) -> subprocess.CompletedProcess:
     # Importing the settings module is what every process (web, worker, manage.py) does first.
     return _run(["-c", "import rpo_portal.settings"], env)

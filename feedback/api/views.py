@@ -22,7 +22,7 @@ from engagements.selectors import engagement_list, interview_list
 
 from .. import filters, policies, selectors, services
 from ..models import Feedback, Reminder
-from ..scorecard import engagement_scorecard, may_read_scorecard
+from ..scorecard import engagement_scorecard
 from .serializers import (
     AvailabilityRequestSerializer,
     BookingSerializer,
@@ -173,7 +173,7 @@ class EngagementScorecardView(APIView):
         managers slowest first, and what is overdue on either side. For client admins and the
         provider's staff on the engagement."""
         engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
-        if not may_read_scorecard(request.user):
+        if not policies.can_read_scorecard(request.user):
             raise PermissionDenied("The scorecard is for client admins and the provider's staff.")
         query = ScorecardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

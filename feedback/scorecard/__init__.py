@@ -82,7 +82,6 @@ __all__ = [
     "engagement_health_map",
     "engagement_scorecard",
     "format_value",
-    "may_read_scorecard",
     "overdue_counts",
     "scorecard_csv",
     "window_days",
@@ -94,16 +93,6 @@ CACHE_SECONDS = 60  # how long a computed scorecard is served while nothing new 
 COMPUTE_LOCK_SECONDS = 10  # longest wait for another request computing the same scorecard
 LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
 STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
-
-
-def may_read_scorecard(user: User) -> bool:
-    """Who reads an engagement's scorecard among those who see the engagement: the provider's
-    staff and the client's admins (PRODUCT.md). Hiring managers do not: it ranks their colleagues.
-    (The pages and the API share this rule; it belongs with ``feedback.policies``.)"""
-    return bool(
-        user.is_authenticated
-        and (user.is_unscoped_admin or user.is_provider_staff or user.role == User.Role.CLIENT_ADMIN)
-    )
 
 
 def window_days(value) -> int:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -38,7 +39,7 @@ def _items(count: int) -> str:
 
 def judge(*, on_time_share: float | None, recent_escalations: int, overdue: dict[str, int]) -> Health:
     on_time = (
-        f"feedback on time is {on_time_share:.0f}% over the last {HEALTH_DAYS} days"
+        f"feedback on time is {math.floor(on_time_share * 10) / 10:g}% over the last {HEALTH_DAYS} days"
         if on_time_share is not None
         else ""
     )

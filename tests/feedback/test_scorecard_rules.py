@@ -37,7 +37,7 @@ NOTHING_OVERDUE = {"client": 0, "provider": 0}
          "Feedback on time is 95% over the last 30 days and nothing is overdue on either side."),
         (80.0, 0, NOTHING_OVERDUE, "on_track",
          "Feedback on time is 80% over the last 30 days and nothing is overdue on either side."),
-        (79.5, 0, NOTHING_OVERDUE, "at_risk", "Feedback on time is 80% over the last 30 days (below 80%)."),
+        (79.5, 0, NOTHING_OVERDUE, "at_risk", "Feedback on time is 79.5% over the last 30 days (below 80%)."),
         (90.0, 0, {"client": 2, "provider": 0}, "at_risk", "2 items overdue on the client side."),
         (90.0, 0, {"client": 0, "provider": 1}, "at_risk", "1 item overdue on the provider side."),
         (70.0, 0, {"client": 1, "provider": 3}, "at_risk",
