@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -22,7 +21,7 @@ from engagements.models import Engagement
 from ..models import FeedbackRequest, Reminder, RequestStatus
 from .figures import escalation_q
 from .overdue import overdue_counts
-from .types import Health, share
+from .types import Health, display, share
 
 HEALTH_DAYS = 30
 OFF_TRACK_ON_TIME_BELOW = 60.0
@@ -38,8 +37,10 @@ def _items(count: int) -> str:
 
 
 def judge(*, on_time_share: float | None, recent_escalations: int, overdue: dict[str, int]) -> Health:
+    if on_time_share is not None:
+        on_time_share = round(on_time_share, 1)  # judged as shown: never "60% (below 60%)"
     on_time = (
-        f"feedback on time is {math.floor(on_time_share * 10) / 10:g}% over the last {HEALTH_DAYS} days"
+        f"feedback on time is {display(on_time_share, 'percent')} over the last {HEALTH_DAYS} days"
         if on_time_share is not None
         else ""
     )

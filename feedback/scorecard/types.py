@@ -215,7 +215,9 @@ def display(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "percent":
-        return f"{value:.0f}%"
+        # One decimal, so a share just under a health threshold does not show as the threshold
+        # itself ("59.7%", not "60%", beside "below 60%"); the health rules judge this same value.
+        return f"{round(value, 1):g}%"
     if unit == "hours":
         return f"{value:.1f} h"
     if unit == "days":

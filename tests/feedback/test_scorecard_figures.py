@@ -25,7 +25,7 @@ ACME_30_DAYS = {
     "median_days_to_first_submission": (3.5, "3.5 days"),  # R2 5 days, R6 2 days (New York dates)
     "submissions_per_requisition": (1.2, "1.2"),  # 6 submissions / 5 requisitions open
     "submission_to_interview_ratio": (50.0, "50%"),  # 3 / 6
-    "interview_to_offer_ratio": (66.67, "67%"),  # 2 / 3
+    "interview_to_offer_ratio": (66.67, "66.7%"),  # 2 / 3
     "offer_acceptance_share": (50.0, "50%"),  # S1 hired, S2 rejected at offer
     "median_days_to_fill": (28.0, "28 days"),  # 21 and 35 days
 }
@@ -153,7 +153,7 @@ def test_the_90_day_window_reaches_further_back_but_health_stays_on_30_days(hist
 
     assert figures["feedback_on_time_share"] == (50.0, "50%")  # F6 (on time) and F8 (late) join: 3 of 6
     assert figures["feedback_median_turnaround_hours"] == (22.0, "22.0 h")  # 20, 21, 22, 48, 78 h
-    assert figures["submission_to_interview_ratio"] == (42.86, "43%")  # 3 / 7 with S1
+    assert figures["submission_to_interview_ratio"] == (42.86, "42.9%")  # 3 / 7 with S1
     assert figures["interview_no_shows"] == (2.0, "2")  # I4 on 10 May
     assert len(scorecard.weeks) == 14
     assert scorecard.health == engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW).health
