@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check migrate seed bench bench-reminders clean
+.PHONY: run test test-browser install browser-deps lint format check migrate seed bench bench-reminders bench-web clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: on Debian, apt-get install python3-venv"; exit 1; }
@@ -18,6 +18,20 @@ $(BIN)/activate: requirements.txt
 	touch $(BIN)/activate
 
 install: $(BIN)/activate
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
+# Installed with apt-get when missing and running as root; otherwise this says how (the browser
+# tests are skipped without it locally, and fail in CI where REQUIRE_SERVICES=1).
+CHROMIUM_PATH ?= /usr/bin/chromium
+browser-deps:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests: apt-get install chromium"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "Could not install Chromium; the browser tests will be skipped (REQUIRE_SERVICES=1: fail)."; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' (Debian/Ubuntu)."; \
+	fi
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -31,8 +45,11 @@ run: install
 	DEBUG=1 PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho -f Procfile.dev start
 
-test: install lint check
+test: install browser-deps lint check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install browser-deps
+	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,6 +76,12 @@ bench: bench-reminders
 
 bench-reminders: install
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
+
+# The pages under concurrent load: gunicorn (DEBUG off) + locust headless against seed_demo --scale 100
+# on PostgreSQL (database created, migrated and seeded when missing). See bench/README.md.
+BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench_web
+bench-web: install
+	BENCH_WEB_DATABASE_URL="$(BENCH_WEB_DATABASE_URL)" $(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .coverage

@@ -1,0 +1,380 @@
+"""``make bench-web``: the four busiest pages under concurrent load, production-like.
+
+1. PostgreSQL database ``BENCH_WEB_DATABASE_URL`` (default rpo_bench_web): created when missing,
+   migrated, and seeded with ``seed_demo --scale BENCH_WEB_SCALE`` (100: about 100,000
+   submissions, a couple of minutes) unless that many submissions are already there.
+2. gunicorn with DEBUG off, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, static files collected
+   (into var/bench-web/static) and served by WhiteNoise, the cache in Redis (``BENCH_WEB_CACHE_URL``,
+   db 5 on 127.0.0.1, when it answers), ``BENCH_WEB_WORKERS`` gthread workers x ``BENCH_WEB_THREADS``.
+3. The demo people log in once (the login form; an API token from POST /api/v1/auth/token/).
+4. locust, headless, ``BENCH_WEB_USERS`` users (split evenly over the targets) for
+   ``BENCH_WEB_SECONDS`` seconds, each waiting ``BENCH_WEB_WAIT`` ("min,max" s) between requests.
+5. Per target: p50, p95, requests/s, failures, and whether p95 < ``BENCH_WEB_P95_MS`` (200 ms).
+
+The targets: the account manager's engagement page, the recruiter's requisition list, the hiring
+manager's inbox and the scorecard API; a target that does not answer 200 stops the run. Traffic goes
+to 127.0.0.1 only; the run is bounded in time.
+Exit status: 0 when every target met the p95 target without failures, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+OUT = ROOT / "var" / "bench-web"
+
+DATABASE_URL = os.environ.get("BENCH_WEB_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rpo_bench_web")
+SCALE = int(os.environ.get("BENCH_WEB_SCALE", "100"))
+PORT = int(os.environ.get("BENCH_WEB_PORT", "8765"))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "2"))
+USERS = int(os.environ.get("BENCH_WEB_USERS", "20"))
+SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
+WAIT = os.environ.get("BENCH_WEB_WAIT", "0.5,1.5")
+P95_MS = float(os.environ.get("BENCH_WEB_P95_MS", "200"))
+CACHE_URL = os.environ.get("BENCH_WEB_CACHE_URL", "redis://127.0.0.1:6379/5")  # "" = per-process memory
+PASSWORD = "portal-demo-2026"  # feedback/demo/data.py DEMO_PASSWORD
+PEOPLE = {
+    "account_manager": os.environ.get("BENCH_WEB_ACCOUNT_MANAGER", "am@talentbridge.example"),
+    "recruiter": os.environ.get("BENCH_WEB_RECRUITER", "recruiter@talentbridge.example"),
+    "hiring_manager": os.environ.get("BENCH_WEB_HIRING_MANAGER", "hm@acme.example"),
+}
+BASE = f"http://127.0.0.1:{PORT}"
+ORIGIN = f"https://127.0.0.1:{PORT}"  # as seen behind the TLS proxy (X-Forwarded-Proto: https)
+PROXY = {"X-Forwarded-Proto": "https"}
+
+
+def say(message: str) -> None:
+    print(f"[bench-web] {message}", flush=True)
+
+
+def manage(*args: str, env: dict, quiet: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    if not quiet:
+        sys.stdout.write(result.stdout)
+    return result.stdout
+
+
+# --- 1. The database --------------------------------------------------------------------------
+
+
+def ensure_database() -> None:
+    import psycopg2
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"Unexpected database name {name!r} in BENCH_WEB_DATABASE_URL")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        connection = psycopg2.connect(admin_url)
+    except psycopg2.OperationalError as error:
+        raise SystemExit(f"PostgreSQL is not reachable at {admin_url}: {error}") from error
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            say(f"creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def submission_count() -> int:
+    import psycopg2
+
+    connection = psycopg2.connect(DATABASE_URL)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM engagements_submission")
+        (count,) = cursor.fetchone()
+    connection.close()
+    return count
+
+
+def analyze() -> None:
+    """Planner statistics, as autovacuum would have them in production. This machine's cluster runs
+    with autovacuum off: right after a bulk seed the planner thinks every table is nearly empty and
+    picks nested loops that take seconds (the engagement page's overdue list took 17 s)."""
+    import psycopg2
+
+    connection = psycopg2.connect(DATABASE_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
+
+
+def prepare_data(dev_env: dict) -> int:
+    ensure_database()
+    say("migrating")
+    manage("migrate", "--noinput", env=dev_env, quiet=True)
+    count = submission_count()
+    wanted = SCALE * 1000
+    if count >= wanted:
+        say(f"{count:,} submissions already there (>= {wanted:,}): not seeding again")
+    else:
+        say(f"{count:,} submissions: seeding --scale {SCALE} (a couple of minutes)")
+        started = time.monotonic()
+        manage("seed_demo", "--scale", str(SCALE), env=dev_env, quiet=True)
+        count = submission_count()
+        say(f"seeded {count:,} submissions in {time.monotonic() - started:.0f} s")
+    say("ANALYZE (planner statistics)")
+    analyze()
+    return count
+
+
+def cache_url() -> str:
+    """Production shares computed scorecards between web processes through Redis: use it when it
+    answers, else say that each worker keeps its own in-memory cache."""
+    if not CACHE_URL:
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(CACHE_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        say(f"Redis does not answer at {CACHE_URL}: each gunicorn worker caches in its own memory")
+        return ""
+    return CACHE_URL
+
+
+# --- 2. gunicorn ------------------------------------------------------------------------------
+
+
+def start_gunicorn(prod_env: dict) -> subprocess.Popen:
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - kept open for the server's lifetime
+    command = [
+        str(BIN / "gunicorn"),
+        "rpo_portal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=prod_env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}; see {OUT / 'gunicorn.log'}")
+        try:
+            requests.get(f"{BASE}/healthz", timeout=10)
+            return server
+        except requests.RequestException:
+            time.sleep(0.3)
+    stop(server)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --- 3. Logging in ----------------------------------------------------------------------------
+
+
+def log_in(email: str) -> str:
+    """The session cookie of ``email``, through the real login form."""
+    form = requests.get(f"{BASE}/login/", headers=PROXY, timeout=30)
+    form.raise_for_status()
+    csrf_cookie = form.cookies.get("csrftoken")
+    csrf_field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    if not (csrf_cookie and csrf_field):
+        raise SystemExit("The login page has no CSRF token")
+    answer = requests.post(
+        f"{BASE}/login/",
+        data={"username": email, "password": PASSWORD, "csrfmiddlewaretoken": csrf_field.group(1), "next": ""},
+        headers={**PROXY, "Cookie": f"csrftoken={csrf_cookie}", "Origin": ORIGIN, "Referer": f"{ORIGIN}/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    session = answer.cookies.get("sessionid")
+    if answer.status_code != 302 or not session:
+        raise SystemExit(f"Could not log in as {email} (HTTP {answer.status_code}); is the demo seeded?")
+    return session
+
+
+def api_token(email: str) -> str:
+    answer = requests.post(
+        f"{BASE}/api/v1/auth/token/", json={"email": email, "password": PASSWORD}, headers=PROXY, timeout=30
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"No API token for {email}: HTTP {answer.status_code} {answer.text[:200]}")
+    return answer.json()["token"]
+
+
+def get(path: str, headers: dict) -> requests.Response:
+    return requests.get(f"{BASE}{path}", headers={**PROXY, **headers}, allow_redirects=False, timeout=60)
+
+
+# --- 4. Targets -------------------------------------------------------------------------------
+
+
+def choose_targets(sessions: dict, token: str) -> list[dict]:
+    api = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    engagements = get("/api/v1/engagements/?page_size=200", api).json()["results"]
+    acme = next((item for item in engagements if "acme" in json.dumps(item).lower()), engagements[0])
+    pk = acme["id"]
+    wanted = [
+        ("engagement-page", f"/engagements/{pk}/", "session:account_manager"),
+        ("requisition-list", "/requisitions/", "session:recruiter"),
+        ("hm-inbox", "/inbox/", "session:hiring_manager"),
+        ("scorecard-api", f"/api/v1/engagements/{pk}/scorecard/", "token"),
+    ]
+    targets = []
+    for name, path, auth in wanted:
+        headers = api if auth == "token" else {"Cookie": f"sessionid={sessions[auth.split(':')[1]]}"}
+        status = get(path, headers).status_code
+        if status != 200:
+            raise SystemExit(f"{path} answers HTTP {status} as {auth}; see {OUT / 'gunicorn.log'}")
+        targets.append({"name": name, "path": path, "auth": auth})
+    return targets
+
+
+def warm_up(targets: list[dict], sessions: dict, token: str) -> None:
+    """Each target twice per worker or so, so the first measured requests are not imports."""
+    for target in targets:
+        if target["auth"] == "token":
+            headers = {"Authorization": f"Token {token}"}
+        else:
+            headers = {"Cookie": f"sessionid={sessions[target['auth'].split(':')[1]]}"}
+        for _ in range(WORKERS * 2):
+            get(target["path"], headers)
+
+
+# --- 5. Load and report -----------------------------------------------------------------------
+
+
+def run_locust(targets: list[dict], sessions: dict, token: str) -> list[dict]:
+    prefix = OUT / "locust"
+    env = {
+        **os.environ,
+        "BENCH_WEB_TARGETS": json.dumps(targets),
+        "BENCH_WEB_SESSIONS": json.dumps(sessions),
+        "BENCH_WEB_TOKEN": token,
+        "BENCH_WEB_WAIT": WAIT,
+        "BENCH_WEB_USERS_PER_TARGET": str(max(USERS // len(targets), 1)),
+    }
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(USERS),
+        "--spawn-rate",
+        str(USERS),
+        "--run-time",
+        f"{SECONDS}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        BASE,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    say(f"locust: {USERS} users for {SECONDS} s, think time {WAIT} s, against {WORKERS}x{THREADS} gthread")
+    with open(OUT / "locust.log", "w") as log:
+        subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=SECONDS + 120)
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        return [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
+
+
+def report(rows: list[dict], *, submissions: int, cache: str) -> bool:
+    by_name = {row["Name"]: row for row in rows}
+    print()
+    print(
+        f"Web benchmark: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} workers x {THREADS} "
+        f"threads (DEBUG off, cache: {cache or 'per-process memory'}), {USERS} concurrent users, {SECONDS} s, "
+        f"think time {WAIT} s, {os.cpu_count()} CPUs"
+    )
+    header = (
+        f"{'target':<60} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'failures':>8}  p95<{P95_MS:.0f}ms"
+    )
+    print(header)
+    print("-" * len(header))
+    all_ok = True
+    for name, row in sorted(by_name.items()):
+        p95 = float(row["95%"])
+        failures = int(row["Failure Count"])
+        ok = p95 < P95_MS and failures == 0
+        all_ok &= ok
+        print(
+            f"{name:<60} {int(row['Request Count']):>8} {float(row['50%']):>7.0f} {p95:>7.0f} "
+            f"{float(row['Requests/s']):>7.1f} {failures:>8}  {'yes' if ok else 'NO'}"
+        )
+    print()
+    print(f"Raw figures: {OUT}/locust_stats.csv, server log: {OUT}/gunicorn.log")
+    return all_ok
+
+
+def main() -> int:
+    dev_env = {**os.environ, "DEBUG": "1", "DATABASE_URL": DATABASE_URL}
+    prod_env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": DATABASE_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(OUT / "static"),
+        "CACHE_URL": cache_url(),
+    }
+    submissions = prepare_data(dev_env)
+    say("collecting static files")
+    manage("collectstatic", "--noinput", env=prod_env, quiet=True)
+    server = start_gunicorn(prod_env)
+    try:
+        sessions = {who: log_in(email) for who, email in PEOPLE.items()}
+        token = api_token(PEOPLE["account_manager"])
+        targets = choose_targets(sessions, token)
+        warm_up(targets, sessions, token)
+        rows = run_locust(targets, sessions, token)
+    finally:
+        stop(server)
+    return 0 if report(rows, submissions=submissions, cache=prod_env["CACHE_URL"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
