@@ -43,6 +43,13 @@ ROLE_HOME = {
 def role_home_url(user: User) -> str:
     if user.is_unscoped_admin:
         return reverse("feedback:engagement-list")
+    if user.role == User.Role.CLIENT_ADMIN:
+        # A client usually has one partnership: its scorecard is the page they come for.
+        from engagements.selectors import engagement_list
+
+        only = list(engagement_list(user=user).values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            return reverse("feedback:engagement-detail", args=[only[0]])
     return reverse(ROLE_HOME.get(user.role, "feedback:inbox"))
 
 

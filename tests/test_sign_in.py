@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, EngagementFactory, UserFactory
 
 RESET_LINK = re.compile(r"https://portal\.example\.com(/password-reset/[^/\s]+/[^/\s]+/)")
 
@@ -16,7 +16,6 @@ ROLE_HOMES = [
     ("recruiter", "feedback:requisition-list"),
     ("sourcer", "feedback:requisition-list"),
     ("hiring_manager", "feedback:inbox"),
-    ("client_admin", "feedback:engagement-list"),
 ]
 
 
@@ -28,6 +27,22 @@ def _sign_in(client, email, password=DEFAULT_PASSWORD, **extra):
 def test_each_role_lands_on_its_own_home_after_signing_in(client, world, persona, home):
     response = _sign_in(client, getattr(world, persona).email)
     assert [url for url, _ in response.redirect_chain] == [reverse("home"), reverse(home)]
+
+
+def test_client_admin_with_one_partnership_lands_on_its_scorecard(client, world):
+    response = _sign_in(client, world.client_admin.email)
+    assert response.redirect_chain[-1][0] == reverse("feedback:engagement-detail", args=[world.acme_engagement.pk])
+    assert "Acme partnership" in response.content.decode()
+
+
+def test_client_admin_with_two_partnerships_lands_on_the_list_of_them(client, world):
+    EngagementFactory(provider=world.provider, client=world.acme, name="Acme Europe partnership")
+    response = _sign_in(client, world.client_admin.email)
+    assert response.redirect_chain[-1][0] == reverse("feedback:engagement-list")
+    page = response.content.decode()
+    assert "Acme partnership" in page
+    assert "Acme Europe partnership" in page
+    assert "Globex partnership" not in page
 
 
 def test_email_is_not_case_sensitive_when_signing_in(client, world):
