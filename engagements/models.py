@@ -274,6 +274,14 @@ class Submission(models.Model):
             # the scorecard's first submission of each requisition: WHERE requisition_id = ?
             # ORDER BY submitted_at LIMIT 1
             models.Index(fields=["requisition", "submitted_at"], name="submission_req_submitted_idx"),
+            # what waits on the client per requisition ("my requisitions"): the candidates still in
+            # play of a set of requisitions, read from the index alone (id included)
+            models.Index(
+                fields=["requisition"],
+                include=["id"],
+                condition=models.Q(stage__in=["submitted", "hm_review", "interview", "offer"]),
+                name="submission_open_by_req_idx",
+            ),
         ]
 
     def __str__(self) -> str:

