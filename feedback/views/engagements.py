@@ -38,6 +38,7 @@ from engagements.selectors import (
 from .. import scorecard as scorecard_module
 from ..models import Reminder
 from ..policies import can_read_scorecard
+from ..scorecard.figures import escalation_q
 from .requests import _forbidden, _not_found, _render
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
@@ -238,7 +239,7 @@ def _escalations(scorecard) -> dict:
     """
     rows = list(
         Reminder.objects.filter(
-            _engagement_requests_q(scorecard.engagement.pk),
+            escalation_q([scorecard.engagement.pk]),
             level=Reminder.Level.ESCALATION,
             sent_at__gte=scorecard.starts_at,
             sent_at__lt=scorecard.ends_at,
@@ -255,16 +256,6 @@ def _escalations(scorecard) -> dict:
         .order_by("-sent_at", "-id")[: ESCALATIONS_SHOWN + 1]
     )
     return {"rows": rows[:ESCALATIONS_SHOWN], "more": len(rows) > ESCALATIONS_SHOWN}
-
-
-def _engagement_requests_q(engagement_id: int) -> Q:
-    """Reminders about a request of the engagement: the scorecard's own definition when it has one."""
-    escalation_q = getattr(getattr(scorecard_module, "figures", None), "escalation_q", None)
-    if escalation_q is not None:
-        return escalation_q([engagement_id])
-    return Q(feedback_request__submission__requisition__engagement_id=engagement_id) | Q(
-        availability_request__submission__requisition__engagement_id=engagement_id
-    )
 
 
 # --- Requisitions and who covers them today -----------------------------------------------------
