@@ -150,6 +150,9 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # set (CACHE_URL overrides), so one process computes a scorecard and the others read it; otherwise
 # each process keeps its own in memory. Keys of this portal are prefixed, so it can share a Redis.
 CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Caught here, at start-up, rather than as a 500 on the first page that reads the cache.
+    raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {CACHE_URL!r}")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "rpo"}

@@ -76,6 +76,13 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, secret_
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_cache_url_that_is_not_redis_stops_the_start_with_a_clear_message(tmp_path):
+    result = _load_settings(_environment(tmp_path, CACHE_URL="memcached://127.0.0.1:11211"))
+    assert result.returncode != 0
+    assert "CACHE_URL must be a Redis URL" in result.stderr
+    assert "memcached://127.0.0.1:11211" in result.stderr
+
+
 @pytest.mark.parametrize("debug", ["0", "false", "off"])
 def test_debug_spelled_off_is_production(tmp_path, debug):
     result = _load_settings(_environment(tmp_path, DEBUG=debug, SECRET_KEY=None))
