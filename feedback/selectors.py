@@ -119,6 +119,33 @@ class WaitingOn:
     oldest_at: datetime
 
 
+def _open_requests_about(model, requisition_ids):
+    """Open requests of ``model`` about candidates still in play on these requisitions (a closed
+    submission's requests are cancelled); read from the *_waiting_idx indexes alone."""
+    return model.objects.filter(
+        status=RequestStatus.OPEN,
+        submission__requisition_id__in=requisition_ids,
+        submission__stage__in=Submission.OPEN_STAGES,
+    ).order_by()
+
+
+def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
+    """Since when the oldest open request of each requisition waits on the client side; only the
+    requisitions with something waiting. Two grouped queries, one small row per requisition: what
+    ordering a long list needs, before the page's own rows read open_requests_by_requisition."""
+    oldest: dict[int, datetime] = {}
+    for model in (FeedbackRequest, AvailabilityRequest):
+        rows = (
+            _open_requests_about(model, requisition_ids)
+            .values_list("submission__requisition_id")
+            .annotate(oldest=Min("created_at"))
+        )
+        for requisition_id, at in rows:
+            if requisition_id not in oldest or at < oldest[requisition_id]:
+                oldest[requisition_id] = at
+    return oldest
+
+
 def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn]]:
     """What waits on the client side for each requisition, per person asked, oldest wait first:
     the open requests about candidates still in play (a closed submission's requests are cancelled).
@@ -129,12 +156,7 @@ def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn
     merged: dict[tuple[int, int], dict] = {}
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            model.objects.filter(
-                status=RequestStatus.OPEN,
-                submission__requisition_id__in=requisition_ids,
-                submission__stage__in=Submission.OPEN_STAGES,
-            )
-            .order_by()
+            _open_requests_about(model, requisition_ids)
             .values("submission__requisition_id", "requested_of_id", "requested_of__full_name", "requested_of__email")
             .annotate(total=Count("*"), oldest=Min("created_at"))
         )
