@@ -123,3 +123,32 @@ def test_models_and_migrations_agree(tmp_path):
         ["manage.py", "makemigrations", "--check", "--dry-run"], _environment(tmp_path, DEBUG="1", SECRET_KEY=None)
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _gunicorn_config(tmp_path, **overrides) -> dict[str, str]:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--print-config", "rpo_portal.wsgi"],
+        cwd=BASE_DIR,
+        env=_environment(tmp_path, **overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return {
+        name.strip(): value.strip() for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    }
+
+
+def test_plain_gunicorn_runs_four_single_threaded_workers_per_core(tmp_path):
+    config = _gunicorn_config(tmp_path, WEB_CONCURRENCY=None, GUNICORN_THREADS=None, PORT="8123")
+    assert config["workers"] == str(4 * os.cpu_count())
+    assert config["threads"] == "1"
+    assert config["worker_class"] == "gthread"
+    assert config["bind"] == "['0.0.0.0:8123']"
+
+
+def test_gunicorn_workers_and_threads_follow_the_environment(tmp_path):
+    config = _gunicorn_config(tmp_path, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
+    assert (config["workers"], config["threads"]) == ("3", "2")
