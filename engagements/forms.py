@@ -49,7 +49,10 @@ class CandidateSubmitForm(forms.Form):
         Candidate, "full_name", label="Full name", required=True, error_messages={"required": "Enter the name."}
     )
     email = forms.EmailField(
-        label="Email", required=False, max_length=254, error_messages={"invalid": "Enter an email address."}
+        label="Email",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like name@example.com."},
     )
     phone = _text(Candidate, "phone", label="Phone")
     current_title = _text(Candidate, "current_title", label="Current title")

@@ -112,7 +112,7 @@ def test_errors_are_shown_beside_the_fields_and_what_was_typed_is_kept(client, w
     name_field = page[page.index('for="id_full_name"') : page.index('for="id_email"')]
     assert "Enter the name." in name_field
     email_field = page[page.index('for="id_email"') : page.index('for="id_phone"')]
-    assert "Enter an email address." in email_field
+    assert "Enter an email address like name@example.com." in email_field
     assert 'value="not-an-email"' in email_field
     summary_field = page[page.index('for="id_summary"') : page.index('for="id_send_to_review"')]
     assert "Write a few lines for the hiring manager" in summary_field
