@@ -275,7 +275,8 @@ class Submission(models.Model):
             # ORDER BY submitted_at LIMIT 1
             models.Index(fields=["requisition", "submitted_at"], name="submission_req_submitted_idx"),
             # what waits on the client per requisition ("my requisitions"): the candidates still in
-            # play of a set of requisitions, read from the index alone (id included)
+            # play of a set of requisitions, read from the index alone (id included). The stages are
+            # OPEN_STAGES spelled out (Meta cannot see the class body); tests hold the two equal.
             models.Index(
                 fields=["requisition"],
                 include=["id"],

@@ -262,3 +262,12 @@ def test_two_recruiters_moving_the_same_submission_at_once_record_one_move(world
 
     assert sorted(outcomes) == ["moved", "refused: ['stage']"]
     assert list(submission.stage_changes.values_list("from_stage", "to_stage")) == [(Stage.SUBMITTED, Stage.HM_REVIEW)]
+
+
+def test_the_open_submissions_index_covers_exactly_the_open_stages():
+    # "What waits on the client" reads this partial index; a stage added to OPEN_STAGES but not
+    # to the index would silently drop those candidates from the index-only plan.
+    [index] = [index for index in Submission._meta.indexes if index.name == "submission_open_by_req_idx"]
+    (lookup, stages) = index.condition.children[0]
+    assert lookup == "stage__in"
+    assert set(stages) == set(Submission.OPEN_STAGES)
