@@ -20,15 +20,6 @@ from .models import TIME_ZONE_CHOICES, User
 LOCAL_INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the fields it names; the rest on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class LocalDateTimeField(forms.Field):
     """A wall-clock date and time (``<input type="datetime-local">``), read in the form's zone."""
 

@@ -17,68 +17,24 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
+
 from . import policies, selectors, services
-from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm, add_service_errors
+from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm
 from .models import User
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 
-# Where each role starts after signing in (PRODUCT.md, "Who uses it").
-ROLE_HOME = {
-    User.Role.ACCOUNT_MANAGER: "feedback:engagement-list",
-    User.Role.PROVIDER_ADMIN: "feedback:engagement-list",
-    User.Role.RECRUITER: "feedback:requisition-list",
-    User.Role.SOURCER: "feedback:requisition-list",
-    User.Role.HIRING_MANAGER: "feedback:inbox",
-    User.Role.CLIENT_ADMIN: "feedback:engagement-list",
-}
-
-
-def role_home_url(user: User) -> str:
-    if user.is_unscoped_admin:
-        return reverse("feedback:engagement-list")
-    if user.role == User.Role.CLIENT_ADMIN:
-        # A client usually has one partnership: its scorecard is the page they come for.
-        from engagements.selectors import engagement_list
-
-        only = list(engagement_list(user=user).values_list("pk", flat=True)[:2])
-        if len(only) == 1:
-            return reverse("feedback:engagement-detail", args=[only[0]])
-    return reverse(ROLE_HOME.get(user.role, "feedback:inbox"))
-
-
 # --- Rendering in the viewer's time zone, and the friendly refusals -----------------------------
 
 
-def _render(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
-    """Render with every datetime shown in the viewer's own time zone (named on the page)."""
-    zone = getattr(request.user, "zone", None) or UTC_ZONE
-    with timezone.override(zone):
-        return render(request, template, {**context, "zone_name": str(zone)}, status=status)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _render(request, "404.html", {}, status=404)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _render(request, "accounts/forbidden.html", {"message": message}, status=403)
-
-
 # --- Home, signing in and out, resetting a password ---------------------------------------------
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: straight to the page the role comes for. Otherwise the landing page."""
-    if request.user.is_authenticated:
-        return redirect(role_home_url(request.user))
-    return render(request, "home.html")
 
 
 class LoginView(auth_views.LoginView):
@@ -148,7 +104,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def out_of_office(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     if not policies.can_be_out_of_office(viewer):
-        return _forbidden(request, "Out of office with a backup is for the provider's recruiting staff.")
+        return forbidden(request, "Out of office with a backup is for the provider's recruiting staff.")
     may_choose_user = policies.can_set_out_of_office_for_others(viewer)
     colleagues = selectors.colleague_list(user=viewer).filter(role__in=User.PROVIDER_ROLES)
     form = OutOfOfficeForm(
@@ -186,7 +142,7 @@ def out_of_office(request: HttpRequest) -> HttpResponse:
         for absence in absences
     ]
     context = {"form": form, "rows": rows, "may_choose_user": may_choose_user}
-    return _render(request, "accounts/out_of_office.html", context)
+    return render_page(request, "accounts/out_of_office.html", context)
 
 
 @login_required
@@ -194,11 +150,11 @@ def out_of_office(request: HttpRequest) -> HttpResponse:
 def out_of_office_delete(request: HttpRequest, pk: int) -> HttpResponse:
     absence = selectors.out_of_office_list(user=request.user).filter(pk=pk).first()
     if absence is None:
-        return _not_found(request)
+        return not_found(request)
     try:
         services.out_of_office_delete(actor=request.user, out_of_office=absence)
     except PermissionDenied as refusal:
-        return _forbidden(request, str(refusal))
+        return forbidden(request, str(refusal))
     messages.success(request, "The out-of-office period is deleted.")
     return redirect("accounts:out-of-office")
 
@@ -213,7 +169,7 @@ TEAM_FORBIDDEN = "The team page is for your organisation's client admin: they in
 @require_http_methods(["GET"])
 def team(request: HttpRequest) -> HttpResponse:
     if not policies.can_manage_team(request.user):
-        return _forbidden(request, TEAM_FORBIDDEN)
+        return forbidden(request, TEAM_FORBIDDEN)
     members = list(selectors.team_member_list(user=request.user))
     rows = [
         {
@@ -223,7 +179,7 @@ def team(request: HttpRequest) -> HttpResponse:
         }
         for member in members
     ]
-    return _render(request, "accounts/team.html", {"rows": rows})
+    return render_page(request, "accounts/team.html", {"rows": rows})
 
 
 @never_cache
@@ -232,7 +188,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def team_invite(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     if not policies.can_manage_team(viewer):
-        return _forbidden(request, TEAM_FORBIDDEN)
+        return forbidden(request, TEAM_FORBIDDEN)
     organization = viewer.organization
     form = TeamInviteForm(
         request.POST if request.method == "POST" else None,
@@ -242,7 +198,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
         try:
             invited = services.user_invite(actor=viewer, **form.cleaned_data)
         except PermissionDenied as refusal:
-            return _forbidden(request, str(refusal))
+            return forbidden(request, str(refusal))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -251,17 +207,17 @@ def team_invite(request: HttpRequest) -> HttpResponse:
                 f"{invited.full_name} is invited: we emailed {invited.email} a link to choose a password.",
             )
             return redirect("accounts:team")
-    return _render(request, "accounts/team_invite.html", {"form": form, "organization": organization})
+    return render_page(request, "accounts/team_invite.html", {"form": form, "organization": organization})
 
 
 @login_required
 @require_POST
 def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
     if not policies.can_manage_team(request.user):
-        return _forbidden(request, TEAM_FORBIDDEN)
+        return forbidden(request, TEAM_FORBIDDEN)
     member = selectors.team_member_list(user=request.user).filter(pk=pk).first()
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     wanted = request.POST.get("active", "")
     if wanted not in {"0", "1"}:
         messages.error(request, "Nothing changed: the request did not say whether to deactivate or reactivate.")
@@ -269,7 +225,7 @@ def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.user_set_active(actor=request.user, user=member, is_active=wanted == "1")
     except PermissionDenied as refusal:
-        return _forbidden(request, str(refusal))
+        return forbidden(request, str(refusal))
     name = member.full_name or member.email
     if member.is_active:
         messages.success(request, f"{name} is active again and can sign in.")

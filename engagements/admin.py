@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from rpo_portal.pages import add_service_errors
 
 from . import services
 from .models import (
@@ -24,13 +25,6 @@ from .models import (
     Submission,
     SubmissionStageChange,
 )
-
-
-def _add_service_errors(form: forms.ModelForm, error: ValidationError) -> None:
-    """Show a service's field-keyed ``ValidationError`` on the admin form."""
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class EngagementForm(forms.ModelForm):
@@ -56,7 +50,7 @@ class EngagementForm(forms.ModelForm):
             if client is not None:
                 services.engagement_check_escalation_contact(client.pk, cleaned.get("escalation_contact"))
         except ValidationError as error:
-            _add_service_errors(self, error)
+            add_service_errors(self, error)
         return cleaned
 
 
@@ -126,7 +120,7 @@ class RequisitionForm(forms.ModelForm):
             try:
                 services.requisition_check_hiring_manager(engagement, hiring_manager)
             except ValidationError as error:
-                _add_service_errors(self, error)
+                add_service_errors(self, error)
         return cleaned
 
 

@@ -32,15 +32,6 @@ REASON_GROUPS = (
 )
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the fields it names; the rest on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class CodeListField(forms.Field):
     """A list of codes from checkboxes, passed on unchecked: the service knows the valid codes."""
 

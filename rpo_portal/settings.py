@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "engagements",
     "feedback",
+    "partnership",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 # The main navigation of base.html, per role (no queries).
-                "accounts.navigation.navigation",
+                "partnership.navigation.navigation",
             ],
         },
     },

@@ -11,10 +11,10 @@ from tests.factories import DEFAULT_PASSWORD, EngagementFactory, UserFactory
 RESET_LINK = re.compile(r"https://portal\.example\.com(/password-reset/[^/\s]+/[^/\s]+/)")
 
 ROLE_HOMES = [
-    ("account_manager", "feedback:engagement-list"),
-    ("provider_admin", "feedback:engagement-list"),
-    ("recruiter", "feedback:requisition-list"),
-    ("sourcer", "feedback:requisition-list"),
+    ("account_manager", "partnership:engagement-list"),
+    ("provider_admin", "partnership:engagement-list"),
+    ("recruiter", "partnership:requisition-list"),
+    ("sourcer", "partnership:requisition-list"),
     ("hiring_manager", "feedback:inbox"),
 ]
 
@@ -31,14 +31,14 @@ def test_each_role_lands_on_its_own_home_after_signing_in(client, world, persona
 
 def test_client_admin_with_one_partnership_lands_on_its_scorecard(client, world):
     response = _sign_in(client, world.client_admin.email)
-    assert response.redirect_chain[-1][0] == reverse("feedback:engagement-detail", args=[world.acme_engagement.pk])
+    assert response.redirect_chain[-1][0] == reverse("partnership:engagement-detail", args=[world.acme_engagement.pk])
     assert "Acme partnership" in response.content.decode()
 
 
 def test_client_admin_with_two_partnerships_lands_on_the_list_of_them(client, world):
     EngagementFactory(provider=world.provider, client=world.acme, name="Acme Europe partnership")
     response = _sign_in(client, world.client_admin.email)
-    assert response.redirect_chain[-1][0] == reverse("feedback:engagement-list")
+    assert response.redirect_chain[-1][0] == reverse("partnership:engagement-list")
     page = response.content.decode()
     assert "Acme partnership" in page
     assert "Acme Europe partnership" in page
@@ -53,7 +53,7 @@ def test_email_is_not_case_sensitive_when_signing_in(client, world):
 def test_the_superuser_without_an_organisation_lands_on_the_engagements(client, db):
     User.objects.create_superuser("root@example.com", DEFAULT_PASSWORD, full_name="Root")
     response = _sign_in(client, "root@example.com")
-    assert response.redirect_chain[-1][0] == reverse("feedback:engagement-list")
+    assert response.redirect_chain[-1][0] == reverse("partnership:engagement-list")
 
 
 def test_sign_in_goes_back_to_the_page_asked_for(client, world):

@@ -1,4 +1,4 @@
-"""REST API of the feedback domain (``serializers`` and ``views``), routed in ``feedback.api_urls``."""
+"""REST API of the feedback domain (``serializers`` and ``views``), routed in ``feedback.urls``."""
 
 from .views import AvailabilityRequestViewSet, FeedbackRequestViewSet
 

@@ -8,29 +8,23 @@ keeps clients simple.
 """
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from engagements.api.serializers import InterviewSerializer
 from engagements.api.views import ScopedViewSet
-from engagements.selectors import engagement_list, interview_list
+from engagements.selectors import interview_list
 
 from .. import filters, policies, selectors, services
 from ..models import Feedback, Reminder
-from ..scorecard import engagement_scorecard
 from .serializers import (
     AvailabilityRequestSerializer,
     BookingSerializer,
     FeedbackAnswerSerializer,
     FeedbackRequestSerializer,
     FeedbackSerializer,
-    ScorecardQuerySerializer,
-    ScorecardSerializer,
     SlotOfferSerializer,
 )
 
@@ -151,31 +145,3 @@ class AvailabilityRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         interview = services.availability_book(booked_by=request.user, **serializer.validated_data)
         interview = interview_list(user=request.user).filter(pk=interview.pk).first() or interview
         return Response(InterviewSerializer(interview, context=self.get_serializer_context()).data, status=201)
-
-
-class EngagementScorecardView(APIView):
-    """The mutual scorecard of one engagement (GET /api/v1/engagements/{id}/scorecard/)."""
-
-    @extend_schema(
-        operation_id="engagements_scorecard",
-        tags=["engagements"],
-        parameters=[ScorecardQuerySerializer],
-        responses={
-            200: ScorecardSerializer,
-            400: OpenApiResponse(description="``days`` is not 30 or 90."),
-            403: OpenApiResponse(description="Hiring managers do not read the scorecard."),
-            404: OpenApiResponse(description="No such engagement among those you can see."),
-        },
-    )
-    def get(self, request, pk: int):
-        """The client's side beside the provider's side over the last 30 or 90 days: every figure
-        with its one-line definition, the engagement's health and why, weekly trends, the hiring
-        managers slowest first, and what is overdue on either side. For client admins and the
-        provider's staff on the engagement."""
-        engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
-        if not policies.can_read_scorecard(request.user):
-            raise PermissionDenied("The scorecard is for client admins and the provider's staff.")
-        query = ScorecardQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        scorecard = engagement_scorecard(engagement=engagement, days=query.validated_data["days"])
-        return Response(ScorecardSerializer(scorecard).data)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.feedback.scorecard_history import build_history, many_submissions
+from tests.partnership.scorecard_history import build_history, many_submissions
 
 from .conftest import PERSONAS, expected
 

@@ -179,7 +179,7 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_requests(
 
 
 def test_a_very_long_inbox_shows_the_most_urgent_and_counts_them_all(client, world, monkeypatch):
-    monkeypatch.setattr("feedback.views.requests.INBOX_LIMIT", 3)
+    monkeypatch.setattr("feedback.views.INBOX_LIMIT", 3)
     requests = [_ask(world, name=f"Candidate {number}") for number in range(5)]
     week = timedelta(days=7)
     FeedbackRequest.objects.filter(pk=requests[4].pk).update(

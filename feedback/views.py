@@ -1,0 +1,407 @@
+"""Pages of the feedback app: thin, like the API. They find the request through the selectors
+(what a user may see), ask the policies (what they may do), call one service, and show the
+result in the viewer's own time zone. The signed one-click link from the emails reaches the same
+pages as the logged-in forms, on behalf of the one user the link was sent to.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
+
+from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet
+from .links import LinkError, link_max_age_seconds, make_token, read_token
+from .models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
+from .policies import can_book, can_respond
+from .selectors import (
+    INBOX_LIMIT,
+    availability_request_list,
+    feedback_request_list,
+    inbox_for,
+    recruiter_note_for,
+)
+from .services import availability_book, availability_offer_slots, feedback_respond
+
+UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
+
+# --- Rendering in the viewer's time zone, and the friendly refusals -----------------------------
+
+
+def _link_invalid(request: HttpRequest, *, status: int) -> HttpResponse:
+    return render_page(request, "feedback/link_invalid.html", {}, status=status)
+
+
+def _closed_status(request: HttpRequest) -> int:
+    """Looking at a closed request is fine; trying to answer it again is a conflict."""
+    return 409 if request.method == "POST" else 200
+
+
+def _availability_url(availability_request: AvailabilityRequest, *, via_link: bool) -> str:
+    if via_link:
+        token = make_token(
+            kind="availability",
+            request_id=availability_request.pk,
+            user_id=availability_request.requested_of_id,
+        )
+        return reverse("feedback:respond-link", kwargs={"token": token})
+    return reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk})
+
+
+# --- The one-click link -------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind the link in an email: no password, one request, one user, for a while."""
+    try:
+        target = read_token(token)
+    except LinkError as error:
+        if error.reason == "expired":
+            days = link_max_age_seconds() // (24 * 3600)
+            return render_page(request, "feedback/link_expired.html", {"link_max_age_days": days}, status=410)
+        return _link_invalid(request, status=400)
+
+    responder = get_user_model().objects.filter(pk=target.user_id, is_active=True).first()
+    if responder is None:
+        return _link_invalid(request, status=404)
+    if target.kind == "feedback":
+        feedback_request = feedback_request_list(user=responder).filter(pk=target.request_id).first()
+        if feedback_request is None or not can_respond(responder, feedback_request):
+            return _link_invalid(request, status=404)
+        return _feedback_page(request, feedback_request, viewer=responder, via_link=True)
+    availability_request = availability_request_list(user=responder).filter(pk=target.request_id).first()
+    if availability_request is None or not can_respond(responder, availability_request):
+        return _link_invalid(request, status=404)
+    return _availability_page(request, availability_request, viewer=responder, via_link=True)
+
+
+# --- Feedback -----------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback_request = feedback_request_list(user=request.user).filter(pk=pk).first()
+    if feedback_request is None:
+        return not_found(request)
+    return _feedback_page(request, feedback_request, viewer=request.user, via_link=False)
+
+
+def _feedback_context(feedback_request: FeedbackRequest, *, via_link: bool) -> dict:
+    submission = feedback_request.submission
+    return {
+        "feedback_request": feedback_request,
+        "submission": submission,
+        "candidate": submission.candidate,
+        "requisition": submission.requisition,
+        "recruiter_note": recruiter_note_for(feedback_request=feedback_request),
+        "via_link": via_link,
+    }
+
+
+def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_link: bool) -> HttpResponse:
+    if feedback_request.status == RequestStatus.ANSWERED:
+        return _feedback_answered(
+            request,
+            feedback_request,
+            getattr(feedback_request, "feedback", None),  # None only if an answer was lost: still say so
+            viewer=viewer,
+            via_link=via_link,
+            just_answered=False,
+            status=_closed_status(request),
+        )
+    if feedback_request.status == RequestStatus.CANCELLED:
+        return _request_cancelled(request, feedback_request, viewer=viewer)
+
+    may_answer = can_respond(viewer, feedback_request)
+    form = FeedbackAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_answer:
+            return forbidden(request, _only_they_answer(feedback_request), viewer=viewer)
+        if form.is_valid():
+            channel = Feedback.Channel.EMAIL_LINK if via_link else Feedback.Channel.WEB
+            try:
+                feedback = feedback_respond(
+                    feedback_request=feedback_request, responder=viewer, channel=channel, **form.answer()
+                )
+            except PermissionDenied:
+                return forbidden(request, _only_they_answer(feedback_request), viewer=viewer)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _feedback_answered(
+                    request, feedback_request, feedback, viewer=viewer, via_link=via_link, just_answered=True
+                )
+    context = {
+        **_feedback_context(feedback_request, via_link=via_link),
+        "form": form,
+        "may_answer": may_answer,
+    }
+    return render_page(request, "feedback/respond.html", context, viewer=viewer)
+
+
+def _only_they_answer(request) -> str:
+    person = request.requested_of
+    return (
+        f"Only {person.full_name or person.email} can answer this request: it was sent to them. "
+        "You can see it, and the portal will remind them."
+    )
+
+
+def _feedback_answered(
+    request, feedback_request, feedback, *, viewer, via_link: bool, just_answered: bool, status: int = 200
+) -> HttpResponse:
+    next_availability = None
+    if (
+        feedback is not None
+        and feedback.decision == Feedback.Decision.ADVANCE
+        and feedback_request.kind == FeedbackRequest.Kind.RESUME_REVIEW
+    ):
+        next_availability = (
+            availability_request_list(user=viewer)
+            .filter(submission_id=feedback_request.submission_id, requested_of_id=feedback_request.requested_of_id)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    context = {
+        **_feedback_context(feedback_request, via_link=via_link),
+        "feedback": feedback,
+        "just_answered": just_answered,
+        "is_responder": can_respond(viewer, feedback_request),
+        "next_availability": next_availability,
+        "next_availability_url": (
+            _availability_url(next_availability, via_link=via_link)
+            if next_availability is not None and next_availability.is_open
+            else ""
+        ),
+    }
+    return render_page(request, "feedback/answered.html", context, viewer=viewer, status=status)
+
+
+def _request_cancelled(request, chased_request, *, viewer) -> HttpResponse:
+    submission = chased_request.submission
+    context = {
+        "chased_request": chased_request,
+        "candidate": submission.candidate,
+        "requisition": submission.requisition,
+    }
+    return render_page(request, "feedback/cancelled.html", context, viewer=viewer, status=_closed_status(request))
+
+
+# --- Availability -------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
+    availability_request = availability_request_list(user=request.user).filter(pk=pk).first()
+    if availability_request is None:
+        return not_found(request)
+    return _availability_page(request, availability_request, viewer=request.user, via_link=False)
+
+
+def _availability_context(availability_request: AvailabilityRequest, *, via_link: bool) -> dict:
+    submission = availability_request.submission
+    return {
+        "availability_request": availability_request,
+        "submission": submission,
+        "candidate": submission.candidate,
+        "requisition": submission.requisition,
+        "slots": list(availability_request.slots.all()),
+        "via_link": via_link,
+    }
+
+
+def _availability_page(request, availability_request: AvailabilityRequest, *, viewer, via_link: bool) -> HttpResponse:
+    if availability_request.status == RequestStatus.CANCELLED:
+        return _request_cancelled(request, availability_request, viewer=viewer)
+    if availability_request.status == RequestStatus.ANSWERED:
+        context = {**_availability_context(availability_request, via_link=via_link), "just_answered": False}
+        return render_page(
+            request, "feedback/availability_answered.html", context, viewer=viewer, status=_closed_status(request)
+        )
+
+    may_answer = can_respond(viewer, availability_request)
+    zone = viewer.zone
+    if request.method == "POST":
+        if not may_answer:
+            return forbidden(request, _only_they_answer(availability_request), viewer=viewer)
+        formset = SlotFormSet(request.POST, zone=zone)
+        if formset.is_valid():
+            try:
+                availability_offer_slots(
+                    availability_request=availability_request, responder=viewer, slots=formset.slots()
+                )
+            except PermissionDenied:
+                return forbidden(request, _only_they_answer(availability_request), viewer=viewer)
+            except ValidationError as error:
+                formset.add_service_errors(error)
+            else:
+                availability_request.refresh_from_db()
+                context = {**_availability_context(availability_request, via_link=via_link), "just_answered": True}
+                return render_page(request, "feedback/availability_answered.html", context, viewer=viewer)
+    else:
+        formset = SlotFormSet(zone=zone)
+    context = {
+        **_availability_context(availability_request, via_link=via_link),
+        "formset": formset,
+        "first_rows": formset.forms[:3],
+        "more_rows": formset.forms[3:],
+        "more_rows_open": formset.is_bound and any(not form.is_blank for form in formset.forms[3:]),
+        "may_answer": may_answer,
+    }
+    return render_page(request, "feedback/availability.html", context, viewer=viewer)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recruiter picks one of the offered slots; the service books it and sends invitations."""
+    availability_request = availability_request_list(user=request.user).filter(pk=pk).first()
+    if availability_request is None:
+        return not_found(request)
+    if not can_book(request.user, availability_request):
+        return forbidden(
+            request,
+            "The recruiting team books interviews from the slots offered. "
+            "They will send you an invitation as soon as one is booked.",
+        )
+    if availability_request.booked_interview_id is not None:
+        return redirect("feedback:availability-booked", pk=availability_request.pk)
+
+    slots = list(availability_request.slots.all())
+    form = BookingForm(request.POST if request.method == "POST" else None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            availability_book(
+                slot=form.cleaned_data["slot"], booked_by=request.user, location=form.cleaned_data["location"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("feedback:availability-booked", pk=availability_request.pk)
+    context = {**_availability_context(availability_request, via_link=False), "form": form, "slots": slots}
+    return render_page(request, "feedback/book.html", context, viewer=request.user)
+
+
+@never_cache
+@login_required
+def availability_booked_page(request: HttpRequest, pk: int) -> HttpResponse:
+    availability_request = availability_request_list(user=request.user).filter(pk=pk).first()
+    if availability_request is None:
+        return not_found(request)
+    if availability_request.booked_interview_id is None:
+        return redirect("feedback:availability-book", pk=availability_request.pk)
+    context = {
+        **_availability_context(availability_request, via_link=False),
+        "interview": availability_request.booked_interview,
+    }
+    return render_page(request, "feedback/booked.html", context, viewer=request.user)
+
+
+# --- Inbox --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    label: str
+    candidate: object
+    requisition: object
+    requested_of: object
+    created_at: datetime
+    due_at: datetime
+    is_overdue: bool
+    url: str
+
+
+def _feedback_item(feedback_request: FeedbackRequest) -> InboxItem:
+    return InboxItem(
+        label=feedback_request.get_kind_display(),
+        candidate=feedback_request.submission.candidate,
+        requisition=feedback_request.submission.requisition,
+        requested_of=feedback_request.requested_of,
+        created_at=feedback_request.created_at,
+        due_at=feedback_request.due_at,
+        is_overdue=feedback_request.is_overdue,
+        url=reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk}),
+    )
+
+
+def _availability_item(availability_request: AvailabilityRequest, *, url_name: str) -> InboxItem:
+    return InboxItem(
+        label="Interview availability",
+        candidate=availability_request.submission.candidate,
+        requisition=availability_request.submission.requisition,
+        requested_of=availability_request.requested_of,
+        created_at=availability_request.created_at,
+        due_at=availability_request.due_at,
+        is_overdue=availability_request.is_overdue,
+        url=reverse(url_name, kwargs={"pk": availability_request.pk}),
+    )
+
+
+def _soonest_first(items: list[InboxItem]) -> list[InboxItem]:
+    return sorted(items, key=lambda item: item.due_at)
+
+
+@never_cache
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What is asked of me and still open; for provider staff, what waits on the hiring managers
+    of my requisitions, and the slots ready to book."""
+    user = request.user
+    limit = INBOX_LIMIT
+    if user.is_provider_staff:
+        open_feedback = feedback_request_list(user=user, mine=True).filter(status=RequestStatus.OPEN)
+        open_availability = (
+            availability_request_list(user=user, mine=True).filter(status=RequestStatus.OPEN).prefetch_related(None)
+        )
+        to_book = availability_request_list(user=user, mine=True).filter(
+            status=RequestStatus.ANSWERED, booked_interview__isnull=True
+        )
+        # The most urgent of each kind, then the most urgent of both; the totals count them all.
+        waiting = _soonest_first(
+            [_feedback_item(item) for item in open_feedback.order_by("due_at", "id")[:limit]]
+            + [
+                _availability_item(item, url_name="feedback:availability-respond")
+                for item in open_availability.order_by("due_at", "id")[:limit]
+            ]
+        )[:limit]
+        ready = [
+            (_availability_item(item, url_name="feedback:availability-book"), list(item.slots.all()))
+            for item in to_book.order_by("answered_at", "id")[:limit]
+        ]
+        context = {
+            "waiting": waiting,
+            "waiting_total": open_feedback.count() + open_availability.count(),
+            "ready": ready,
+            "ready_total": to_book.count() if len(ready) == limit else len(ready),
+            "now": timezone.now(),
+        }
+        return render_page(request, "feedback/inbox_staff.html", context, viewer=user)
+
+    asked = inbox_for(user=user, limit=limit)
+    items = _soonest_first(
+        [_feedback_item(item) for item in asked["feedback"]]
+        + [_availability_item(item, url_name="feedback:availability-respond") for item in asked["availability"]]
+    )[:limit]
+    context = {"items": items, "total": asked["total"], "overdue_count": asked["overdue"]}
+    return render_page(request, "feedback/inbox.html", context, viewer=user)

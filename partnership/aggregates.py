@@ -1,0 +1,101 @@
+"""Database functions the scorecard needs on both PostgreSQL and SQLite (the embedded default).
+
+- ``Median(expression)``: ``percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)`` on PostgreSQL; on
+  SQLite a ``median`` aggregate registered on the connection (NULLs ignored on both, the mean of
+  the two middle values for an even count on both). Accepts ``filter=`` like any aggregate.
+- ``HoursBetween(end, start)``: wall-clock hours between two datetimes, as a float.
+- ``DaysBetween(end, start)``: whole days between two dates.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.signals import connection_created
+from django.db.models import Aggregate, FloatField, Func
+
+
+class _SQLiteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        values = sorted(self.values)
+        count = len(values)
+        if not count:
+            return None
+        middle = count // 2
+        return float(values[middle]) if count % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def _register_sqlite_median(connection) -> None:
+    """Register ``median`` on the connection's current SQLite handle, once per handle."""
+    raw = connection.connection
+    if getattr(connection, "_median_registered_on", None) is not raw:
+        raw.create_aggregate("median", 1, _SQLiteMedian)
+        connection._median_registered_on = raw
+
+
+def _on_connection_created(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        _register_sqlite_median(connection)
+
+
+connection_created.connect(_on_connection_created, dispatch_uid="partnership.aggregates.sqlite_median")
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    name = "Median"
+    output_field = FloatField()
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+    empty_result_set_value = None
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        _register_sqlite_median(connection)
+        clone = self.copy()
+        clone.template = "median(%(distinct)s%(expressions)s)"
+        return clone.as_sql(compiler, connection, **extra_context)
+
+
+class HoursBetween(Func):
+    """Hours from ``start`` to ``end`` (both datetimes), wall clock."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)", arg_joiner=" - "
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+        )
+
+
+class DaysBetween(Func):
+    """Days from the date ``start`` to the date ``end``."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="((%(expressions)s)::double precision)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(")

@@ -1,0 +1,474 @@
+"""Writing a planned requisition: through the services (as a recruiter and a hiring manager
+would), or in bulk.
+
+The feedback side is history, not news. Through the services, the receivers open the requests
+as stages change (at the stage's time); answers go through ``feedback_respond``, slots and
+bookings through ``availability_offer_slots`` and ``availability_book``, each with its moment in
+the past. Then the requisition's history is made to look lived: every "requested" notice was
+sent when its request opened, each ladder level whose moment came before the request closed (or
+before now) has its ``Reminder`` recorded as sent at that moment, open requests wait for their
+next level only (``next_step_at`` in the future), and recruiters were told of each answer and
+invitations went out at booking. A worker started on the demo therefore sends nothing from the
+past; the first reminders it sends are the ones that fall due from now on.
+
+In bulk (``--scale``) the same requests, answers, slots and bookings are written with
+``bulk_create`` and the same ladder times (``request_ladder``), but no ``Reminder`` rows: a
+scaled data set is for benchmarks, where a few hundred thousand invented reminder records would
+only slow the seed down. Its open requests stand at the ladder step their times say (as if
+chased without records) and its closed ones have no next step, so a sweep never fires ancient
+reminders for them either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from engagements import services
+from engagements.models import (
+    Assignment,
+    Candidate,
+    Engagement,
+    Interview,
+    Requisition,
+    Submission,
+    SubmissionStageChange,
+)
+from feedback import services as feedback_services
+from feedback.models import (
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackRequest,
+    LadderStep,
+    Reminder,
+    RequestStatus,
+)
+
+from .plan import PlannedAnswer, PlannedInterview, PlannedRequisition, PlannedSubmission, Staffing, Stage
+
+BULK_BATCH_SIZE = 2000
+# The reminder ladder: (step reached, the request's moment for it, the reminder level recorded).
+LADDER = (
+    (LadderStep.DUE_SOON, "remind_at", Reminder.Level.DUE_SOON),
+    (LadderStep.OVERDUE, "due_at", Reminder.Level.OVERDUE),
+    (LadderStep.ESCALATED, "escalate_at", Reminder.Level.ESCALATION),
+)
+
+
+def ladder_state(request, *, until: datetime) -> tuple[list[tuple[datetime, str]], int, datetime | None]:
+    """How far the ladder of ``request`` had gone by ``until``: the (moment, level) of each level
+    whose time had come, the step reached, and when the next level falls due (None after the last)."""
+    passed = [(getattr(request, name), level) for _, name, level in LADDER if getattr(request, name) <= until]
+    upcoming = [getattr(request, name) for _, name, _ in LADDER if getattr(request, name) > until]
+    return passed, LADDER[len(passed) - 1][0] if passed else LadderStep.NONE, upcoming[0] if upcoming else None
+
+
+def _respond(submission: Submission, answer: PlannedAnswer, hiring_manager, interview=None) -> None:
+    kind = FeedbackRequest.Kind.INTERVIEW if interview is not None else FeedbackRequest.Kind.RESUME_REVIEW
+    request = FeedbackRequest.objects.get(
+        submission=submission, kind=kind, interview=interview, requested_of=hiring_manager
+    )
+    feedback_services.feedback_respond(
+        feedback_request=request,
+        responder=hiring_manager,
+        decision=answer.decision,
+        rating=answer.rating,
+        reasons=answer.reasons,
+        comments=answer.comments,
+        channel=answer.channel,
+        at=answer.at,
+    )
+
+
+def _book_interview(submission: Submission, planned: PlannedSubmission, staffing: Staffing) -> Interview | None:
+    """The interview booked from the slots the hiring manager offered (None while they have not)."""
+    interview_plan, availability = planned.interview, planned.availability
+    if interview_plan is None:  # the slots are not in yet: the availability request stays open
+        return None
+    if availability is None or availability.offered_at is None:  # reached the stage without an advance
+        interview = services.interview_create(
+            submission=submission,
+            starts_at=interview_plan.starts_at,
+            ends_at=interview_plan.ends_at,
+            created_by=staffing.primary,
+            interviewers=[staffing.hiring_manager],
+            location=interview_plan.location,
+        )
+        booked_at = planned.events[0][1]
+    else:
+        request = AvailabilityRequest.objects.get(submission=submission, status=RequestStatus.OPEN)
+        slots = feedback_services.availability_offer_slots(
+            availability_request=request,
+            responder=request.requested_of,
+            slots=availability.slots,
+            at=availability.offered_at,
+        )
+        interview = feedback_services.availability_book(
+            slot=slots[0], booked_by=staffing.primary, location=interview_plan.location, at=availability.booked_at
+        )
+        booked_at = availability.booked_at
+        # The invitations went out when it was booked.
+        AvailabilityRequest.objects.filter(pk=request.pk).update(invitations_sent_at=booked_at)
+    return _settle_interview(interview, interview_plan, staffing, booked_at)
+
+
+def _settle_interview(interview: Interview, planned: PlannedInterview, staffing: Staffing, booked_at: datetime):
+    changes = {"created_at": booked_at, "rescheduled_count": planned.rescheduled_count}
+    if planned.status == Interview.Status.COMPLETED:
+        # Asked for the assessment when the interview ended; the receiver of the status change
+        # below finds the requests open already (opening is idempotent) and adds nothing.
+        feedback_services.interview_feedback_requests_open(interview=interview, at=planned.ends_at)
+        changes["completed_at"] = planned.ends_at
+    if planned.status != Interview.Status.SCHEDULED:
+        services.interview_set_status(interview=interview, status=planned.status, changed_by=staffing.primary)
+    Interview.objects.filter(pk=interview.pk).update(**changes)
+    return interview
+
+
+def _write_submission(requisition: Requisition, planned: PlannedSubmission, staffing: Staffing) -> None:
+    candidate = services.candidate_create(
+        engagement=requisition.engagement, created_by=planned.submitted_by, **planned.candidate
+    )
+    Candidate.objects.filter(pk=candidate.pk).update(created_at=planned.candidate_created_at)
+    _, submitted_at, submitted_by = planned.events[0]
+    submission = services.submission_create(
+        requisition=requisition,
+        candidate=candidate,
+        submitted_by=submitted_by,
+        summary=planned.summary,
+        submitted_at=submitted_at,
+    )
+    for to_stage, at, changed_by in planned.events[1:]:
+        if submission.stage == to_stage:  # the hiring manager's answer has moved it already
+            continue
+        if submission.stage == Stage.HM_REVIEW and planned.resume_answer is not None:
+            _respond(submission, planned.resume_answer, staffing.hiring_manager)
+        else:
+            services.submission_change_stage(submission=submission, to_stage=to_stage, changed_by=changed_by, at=at)
+        submission.refresh_from_db(fields=["stage", "stage_changed_at"])
+        if submission.stage == Stage.INTERVIEW:
+            interview = _book_interview(submission, planned, staffing)
+            if interview is not None and planned.interview_answer is not None:
+                _respond(submission, planned.interview_answer, staffing.hiring_manager, interview=interview)
+                submission.refresh_from_db(fields=["stage", "stage_changed_at"])
+
+
+def _record_history(requisition: Requisition, escalation_contact, now: datetime, created: Counter) -> None:
+    """The requisition's chase as it would have happened (see the module's docstring)."""
+    about_requisition = Q(submission__requisition=requisition)
+    escalation_contact_id = escalation_contact.pk if escalation_contact is not None else None
+    reminders = []
+    for model, field in ((FeedbackRequest, "feedback_request"), (AvailabilityRequest, "availability_request")):
+        requests = list(model.objects.filter(about_requisition))
+        for request in requests:
+            closed_at = request.answered_at or request.cancelled_at or now
+            passed, request.ladder_step, next_step_at = ladder_state(request, until=min(closed_at, now))
+            request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
+            reminders += [
+                Reminder(
+                    **{field: request},
+                    level=level,
+                    recipient_id=escalation_contact_id
+                    if level == Reminder.Level.ESCALATION
+                    else request.requested_of_id,
+                    status=Reminder.Status.SENT,
+                    created_at=moment,
+                    send_after=moment,
+                    sent_at=moment,
+                    attempts=1,
+                )
+                for moment, level in passed
+            ]
+        model.objects.bulk_update(requests, ["ladder_step", "next_step_at"])
+        created[f"{field}s"] += len(requests)
+    Reminder.objects.bulk_create(reminders)
+    notices = Reminder.objects.filter(
+        Q(feedback_request__submission__requisition=requisition)
+        | Q(availability_request__submission__requisition=requisition),
+        level=Reminder.Level.REQUESTED,
+    )
+    created["reminders"] += len(reminders) + notices.update(
+        status=Reminder.Status.SENT, sent_at=F("created_at"), attempts=1
+    )
+    # The covering recruiter was told of each answer when it came.
+    answers = Feedback.objects.filter(request__submission__requisition=requisition)
+    created["feedback_answers"] += answers.update(recruiter_notified_at=F("created_at"))
+    created["availability_slots"] += AvailabilitySlot.objects.filter(
+        request__submission__requisition=requisition
+    ).count()
+
+
+@transaction.atomic
+def write_with_services(engagement: Engagement, plan: PlannedRequisition, now: datetime, created: Counter) -> None:
+    staffing = plan.staffing
+    requisition = services.requisition_create(
+        engagement=engagement,
+        code=plan.code,
+        title=plan.title,
+        hiring_manager=staffing.hiring_manager,
+        location=plan.location,
+        openings=plan.openings,
+        priority=plan.priority,
+        opened_on=plan.opened_on,
+        target_on=plan.target_on,
+    )
+    for role, person in (
+        (Assignment.Role.PRIMARY, staffing.primary),
+        (Assignment.Role.BACKUP, staffing.backup),
+        (Assignment.Role.SOURCER, staffing.sourcer),
+    ):
+        services.assignment_create(requisition=requisition, recruiter=person, role=role, starts_on=plan.opened_on)
+    for planned in plan.submissions:
+        _write_submission(requisition, planned, staffing)
+        created["submissions"] += 1
+        created["interviews"] += planned.interview is not None
+    _record_history(requisition, engagement.escalation_contact, now, created)
+    if plan.status != Requisition.Status.OPEN:
+        services.requisition_update(requisition=requisition, status=plan.status, filled_on=plan.filled_on)
+    created["requisitions"] += 1
+
+
+# --- in bulk ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datetime, created: Counter) -> None:
+    requisitions = Requisition.objects.bulk_create(
+        [
+            Requisition(
+                engagement=engagement,
+                code=plan.code,
+                title=plan.title,
+                hiring_manager=plan.staffing.hiring_manager,
+                location=plan.location,
+                openings=plan.openings,
+                status=plan.status,
+                priority=plan.priority,
+                opened_on=plan.opened_on,
+                target_on=plan.target_on,
+                filled_on=plan.filled_on,
+                created_at=datetime.combine(plan.opened_on, time(9), tzinfo=engagement.business_calendar.zone),
+            )
+            for engagement, plan in plans
+        ]
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(requisition=requisition, recruiter=person, role=role, starts_on=plan.opened_on)
+            for requisition, (_, plan) in zip(requisitions, plans, strict=True)
+            for role, person in (
+                (Assignment.Role.PRIMARY, plan.staffing.primary),
+                (Assignment.Role.BACKUP, plan.staffing.backup),
+                (Assignment.Role.SOURCER, plan.staffing.sourcer),
+            )
+        ]
+    )
+    rows = [
+        (engagement, requisition, plan, planned)
+        for requisition, (engagement, plan) in zip(requisitions, plans, strict=True)
+        for planned in plan.submissions
+    ]
+    candidates = Candidate.objects.bulk_create(
+        [
+            Candidate(
+                engagement_id=engagement.pk,
+                created_by_id=planned.submitted_by.pk,
+                created_at=planned.candidate_created_at,
+                **planned.candidate,
+            )
+            for engagement, _, _, planned in rows
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                requisition_id=requisition.pk,
+                candidate_id=candidate.pk,
+                stage=planned.stage,
+                submitted_by_id=planned.submitted_by.pk,
+                submitted_at=planned.events[0][1],
+                stage_changed_at=planned.events[-1][1],
+                summary=planned.summary,
+            )
+            for (_, requisition, _, planned), candidate in zip(rows, candidates, strict=True)
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    # From here on, ids rather than objects: hundreds of thousands of rows go faster without
+    # Django's related-object bookkeeping.
+    changes = []
+    interviews = []
+    interviewers = []
+    row_interviews = []  # per row: its interview or None
+    for (_, _, plan, planned), submission in zip(rows, submissions, strict=True):
+        from_stage = ""
+        for to_stage, at, changed_by in planned.events:
+            changes.append(
+                SubmissionStageChange(
+                    submission_id=submission.pk,
+                    from_stage=from_stage,
+                    to_stage=to_stage,
+                    changed_by_id=changed_by.pk,
+                    changed_at=at,
+                )
+            )
+            from_stage = to_stage
+        if planned.interview is not None:
+            interview = planned.interview
+            interviews.append(
+                Interview(
+                    submission_id=submission.pk,
+                    starts_at=interview.starts_at,
+                    ends_at=interview.ends_at,
+                    location=interview.location,
+                    status=interview.status,
+                    rescheduled_count=interview.rescheduled_count,
+                    created_by_id=plan.staffing.primary.pk,
+                    created_at=planned.availability.booked_at
+                    if planned.availability and planned.availability.booked_at
+                    else planned.events[0][1],
+                    completed_at=interview.ends_at if interview.status == Interview.Status.COMPLETED else None,
+                )
+            )
+            interviewers.append(plan.staffing.hiring_manager)
+        row_interviews.append(interviews[-1] if planned.interview is not None else None)
+    SubmissionStageChange.objects.bulk_create(changes, batch_size=BULK_BATCH_SIZE)
+    Interview.objects.bulk_create(interviews, batch_size=BULK_BATCH_SIZE)
+    Interview.interviewers.through.objects.bulk_create(
+        [
+            Interview.interviewers.through(interview_id=interview.pk, user_id=person.pk)
+            for interview, person in zip(interviews, interviewers, strict=True)
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    created["requisitions"] += len(requisitions)
+    created["submissions"] += len(submissions)
+    created["interviews"] += len(interviews)
+    _write_feedback_in_bulk(rows, submissions, row_interviews, now, created)
+
+
+def _closed_by(planned: PlannedSubmission, after: datetime) -> datetime | None:
+    """When the submission left the pipeline after ``after`` (the receivers then cancel what is
+    still open about it), or None."""
+    for stage, at, _ in planned.events:
+        if stage in Submission.CLOSED_STAGES and at >= after:
+            return at
+    return None
+
+
+def _chased(
+    model,
+    *,
+    planned: PlannedSubmission,
+    engagement: Engagement,
+    opened_at: datetime,
+    due_hours: int,
+    answered_at: datetime | None,
+    now: datetime,
+    **fields,
+):
+    """A request as ``feedback_request_open`` would have opened it at ``opened_at``, answered at
+    ``answered_at`` (or cancelled when the submission left the pipeline), at its ladder step."""
+    ladder = feedback_services.request_ladder(engagement=engagement, opened_at=opened_at, due_hours=due_hours)
+    request = model(created_at=opened_at, **ladder, **fields)
+    cancelled_at = None if answered_at else _closed_by(planned, opened_at)
+    if answered_at is not None:
+        request.status, request.answered_at = RequestStatus.ANSWERED, answered_at
+    elif cancelled_at is not None:
+        request.status, request.cancelled_at = RequestStatus.CANCELLED, cancelled_at
+    _, request.ladder_step, next_step_at = ladder_state(request, until=min(answered_at or cancelled_at or now, now))
+    request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
+    return request
+
+
+def _answer_row(request: FeedbackRequest, answer: PlannedAnswer) -> Feedback:
+    return Feedback(
+        request_id=request.pk,
+        decision=answer.decision,
+        rating=answer.rating,
+        reasons=answer.reasons,
+        comments=answer.comments,
+        channel=answer.channel,
+        given_by_id=request.requested_of_id,
+        created_at=answer.at,
+        recruiter_notified_at=answer.at,
+    )
+
+
+def _write_feedback_in_bulk(rows, submissions, row_interviews, now: datetime, created: Counter) -> None:
+    feedback_requests, answers, availability_requests, offers = [], [], [], []
+    for (engagement, _, plan, planned), submission, interview in zip(rows, submissions, row_interviews, strict=True):
+        # Ids rather than objects: a few hundred thousand rows go faster without related-object checks.
+        common = {"submission_id": submission.pk, "requested_of_id": plan.staffing.hiring_manager.pk, "now": now}
+        in_review = next((at for stage, at, _ in planned.events if stage == Stage.HM_REVIEW), None)
+        if in_review is not None:
+            answer = planned.resume_answer
+            request = _chased(
+                FeedbackRequest,
+                engagement=engagement,
+                opened_at=in_review,
+                due_hours=engagement.resume_feedback_due_hours,
+                answered_at=answer.at if answer else None,
+                kind=FeedbackRequest.Kind.RESUME_REVIEW,
+                planned=planned,
+                **common,
+            )
+            feedback_requests.append(request)
+            if answer is not None:
+                answers.append((request, answer))
+        availability = planned.availability
+        if availability is not None:
+            request = _chased(
+                AvailabilityRequest,
+                engagement=engagement,
+                opened_at=planned.resume_answer.at,
+                due_hours=engagement.availability_due_hours,
+                answered_at=availability.offered_at,
+                booked_interview_id=interview.pk if availability.offered_at else None,
+                invitations_sent_at=availability.booked_at,
+                planned=planned,
+                **common,
+            )
+            availability_requests.append(request)
+            if availability.offered_at is not None:
+                offers.append((request, availability))
+        if interview is not None and interview.status == Interview.Status.COMPLETED:
+            answer = planned.interview_answer
+            request = _chased(
+                FeedbackRequest,
+                engagement=engagement,
+                opened_at=interview.completed_at,
+                due_hours=engagement.interview_feedback_due_hours,
+                answered_at=answer.at if answer else None,
+                kind=FeedbackRequest.Kind.INTERVIEW,
+                interview_id=interview.pk,
+                planned=planned,
+                **common,
+            )
+            feedback_requests.append(request)
+            if answer is not None:
+                answers.append((request, answer))
+    FeedbackRequest.objects.bulk_create(feedback_requests, batch_size=BULK_BATCH_SIZE)
+    AvailabilityRequest.objects.bulk_create(availability_requests, batch_size=BULK_BATCH_SIZE)
+    Feedback.objects.bulk_create(
+        [_answer_row(request, answer) for request, answer in answers], batch_size=BULK_BATCH_SIZE
+    )
+    slots = AvailabilitySlot.objects.bulk_create(
+        [
+            AvailabilitySlot(
+                request_id=request.pk, starts_at=starts_at, ends_at=ends_at, created_at=availability.offered_at
+            )
+            for request, availability in offers
+            for starts_at, ends_at in availability.slots
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    created["feedback_requests"] += len(feedback_requests)
+    created["feedback_answers"] += len(answers)
+    created["availability_requests"] += len(availability_requests)
+    created["availability_slots"] += len(slots)

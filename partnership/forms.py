@@ -1,0 +1,161 @@
+"""Forms of the engagement pages.
+
+They parse what a browser sends; the rules (what a valid candidate, submission, stage move or SLA
+is) live once, in ``engagements.services``, whose ``ValidationError`` is put back beside the
+fields it names by ``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import TIME_ZONE_CHOICES
+from engagements.models import SLA_HOURS_VALIDATORS, Candidate, Engagement, Submission
+
+WEEKDAY_CHOICES = [
+    ("1", "Mon"),
+    ("2", "Tue"),
+    ("3", "Wed"),
+    ("4", "Thu"),
+    ("5", "Fri"),
+    ("6", "Sat"),
+    ("7", "Sun"),
+]
+
+
+def _text(model, name: str, **kwargs) -> forms.CharField:
+    """A text field with the model field's length and label, optional unless told otherwise."""
+    model_field = model._meta.get_field(name)
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("max_length", model_field.max_length)
+    return forms.CharField(**kwargs)
+
+
+class CandidateSubmitForm(forms.Form):
+    """Add a candidate and submit them to one requisition, optionally straight to review."""
+
+    full_name = _text(
+        Candidate, "full_name", label="Full name", required=True, error_messages={"required": "Enter the name."}
+    )
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    phone = _text(Candidate, "phone", label="Phone")
+    current_title = _text(Candidate, "current_title", label="Current title")
+    location = _text(Candidate, "location", label="Location")
+    source = _text(
+        Candidate, "source", label="Source", help_text="Where the candidate came from: referral, LinkedIn, job board."
+    )
+    summary = forms.CharField(
+        label="Summary for the hiring manager",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why this candidate fits the role, in a few lines.",
+    )
+    send_to_review = forms.BooleanField(
+        label="Send to the hiring manager for review now",
+        required=False,
+        initial=True,
+        help_text="Opens a feedback request and emails the hiring manager a one-click link.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("send_to_review")
+            and not (cleaned.get("summary") or "").strip()
+            and "summary" not in self.errors
+        ):
+            self.add_error("summary", "Write a few lines for the hiring manager before sending to review.")
+        return cleaned
+
+    def candidate_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name].strip()
+            for name in ("full_name", "email", "phone", "current_title", "location", "source")
+        }
+
+
+class SubmissionMoveForm(forms.Form):
+    stage = forms.ChoiceField(choices=Submission.Stage.choices, error_messages={"required": "Pick a stage."})
+    note = forms.CharField(required=False, max_length=500)
+
+
+def _hours(label: str) -> forms.IntegerField:
+    """Business hours within the model's bounds (SLA_HOURS_VALIDATORS), also set on the input."""
+    low, high = (validator.limit_value for validator in SLA_HOURS_VALIDATORS)
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={"invalid": "Enter a whole number of hours."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class EngagementSlaForm(forms.Form):
+    """The SLA policy of an engagement: the fields ``engagement_update`` takes for it."""
+
+    resume_feedback_due_hours = _hours("Résumé feedback due in (hours)")
+    interview_feedback_due_hours = _hours("Interview feedback due in (hours)")
+    availability_due_hours = _hours("Interview availability due in (hours)")
+    reminder_lead_hours = _hours("Reminder before the due time (hours)")
+    escalation_delay_hours = _hours("Escalate after the due time (hours)")
+    time_zone = forms.ChoiceField(label="Time zone of the business hours", choices=TIME_ZONE_CHOICES)
+    business_day_start = forms.TimeField(
+        label="Business day starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    business_day_end = forms.TimeField(
+        label="Business day ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    business_weekdays = forms.MultipleChoiceField(
+        label="Business days",
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one business day."},
+    )
+    escalation_contact = forms.ModelChoiceField(
+        label="Escalation contact",
+        queryset=None,
+        required=False,
+        empty_label="The client admins (default)",
+        help_text="The client's champion who hears about requests that stay overdue.",
+    )
+
+    SLA_FIELDS = (
+        "resume_feedback_due_hours",
+        "interview_feedback_due_hours",
+        "availability_due_hours",
+        "reminder_lead_hours",
+        "escalation_delay_hours",
+        "time_zone",
+        "business_day_start",
+        "business_day_end",
+        "business_weekdays",
+        "escalation_contact",
+    )
+
+    def __init__(self, *args, engagement: Engagement, contacts, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                **{name: getattr(engagement, name) for name in self.SLA_FIELDS},
+                "business_weekdays": list(engagement.business_weekdays),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["escalation_contact"].queryset = contacts
+        self.fields["escalation_contact"].label_from_instance = lambda user: (
+            f"{user.full_name or user.email} ({user.get_role_display().lower()})"
+        )
+
+    def clean_business_weekdays(self) -> str:
+        return "".join(sorted(set(self.cleaned_data["business_weekdays"])))
+
+    def sla(self) -> dict:
+        """Keyword arguments for ``engagement_update``."""
+        return {name: self.cleaned_data[name] for name in self.SLA_FIELDS}

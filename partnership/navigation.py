@@ -1,0 +1,59 @@
+"""The main navigation of every page, per role (a template context processor: no queries).
+
+Each link says which paths belong to it, so the page being shown is marked ``aria-current``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    current: bool
+
+
+# (label, URL name, further path prefixes that belong to the same section)
+INBOX = ("Inbox", "feedback:inbox", ("/feedback/", "/availability/"))
+ENGAGEMENTS = ("Engagements", "partnership:engagement-list", ())
+SCORECARD = ("Scorecard", "partnership:engagement-list", ())
+REQUISITIONS = ("Requisitions", "partnership:requisition-list", ("/submissions/",))
+MY_REQUISITIONS = ("My requisitions", "partnership:requisition-list", ("/submissions/",))
+OUT_OF_OFFICE = ("Out of office", "accounts:out-of-office", ())
+TEAM = ("Team", "accounts:team", ())
+API_DOCS = ("API docs", "api-docs", ())
+ADMIN = ("Admin", "admin:index", ())
+
+ROLE_LINKS = {
+    User.Role.PROVIDER_ADMIN: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE),
+    User.Role.ACCOUNT_MANAGER: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE),
+    User.Role.RECRUITER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),
+    User.Role.SOURCER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),
+    User.Role.HIRING_MANAGER: (INBOX, MY_REQUISITIONS),
+    User.Role.CLIENT_ADMIN: (SCORECARD, REQUISITIONS, TEAM),
+}
+UNSCOPED_ADMIN_LINKS = (ENGAGEMENTS, REQUISITIONS, INBOX)
+
+
+def nav_links(user, path: str) -> list[NavLink]:
+    if user is None or not user.is_authenticated:
+        return []
+    entries = UNSCOPED_ADMIN_LINKS if user.is_unscoped_admin else ROLE_LINKS.get(user.role, (INBOX,))
+    entries = (*entries, API_DOCS, *((ADMIN,) if user.is_staff else ()))
+    links = []
+    for label, url_name, prefixes in entries:
+        url = reverse(url_name)
+        current = any(path.startswith(prefix) for prefix in (url, *prefixes))
+        links.append(NavLink(label=label, url=url, current=current))
+    return links
+
+
+def navigation(request: HttpRequest) -> dict:
+    return {"nav_links": nav_links(getattr(request, "user", None), request.path)}

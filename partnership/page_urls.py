@@ -1,0 +1,19 @@
+"""Pages of the partnership app (its /api/v1/ route is in urls.py): the engagement pages with the
+mutual scorecard and the service levels, and the requisition pages with their pipeline."""
+
+from django.urls import path
+
+from .views import engagements, pipeline, requisitions
+
+app_name = "partnership"
+
+urlpatterns = [
+    path("engagements/", engagements.engagement_list, name="engagement-list"),
+    path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
+    path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
+    path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
+    path("requisitions/", requisitions.requisition_list, name="requisition-list"),
+    path("requisitions/<int:pk>/", requisitions.requisition_detail, name="requisition-detail"),
+    path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),
+    path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
+]

@@ -1,0 +1,12 @@
+"""Who may read what of the partnership, given they can already see the engagement."""
+
+from accounts.models import User
+
+
+def can_read_scorecard(user: User) -> bool:
+    """Among those who see an engagement, who reads its mutual scorecard: the provider's staff and
+    the client's admins (PRODUCT.md). Hiring managers do not: it ranks their colleagues."""
+    return bool(
+        user.is_authenticated
+        and (user.is_unscoped_admin or user.is_provider_staff or user.role == User.Role.CLIENT_ADMIN)
+    )

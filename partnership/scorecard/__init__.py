@@ -1,0 +1,268 @@
+"""The mutual scorecard of an engagement: the client's side beside the provider's side.
+
+One module computes every figure with database aggregates (``figures``), used by the engagement
+pages, the CSV export and ``GET /api/v1/engagements/{id}/scorecard/``. Each figure's one-line
+definition is in ``types.FIGURES``; the health rules in ``health``; what counts as overdue in
+``overdue``.
+
+The window is the last ``days`` days ending ``now``. A live scorecard (``now`` not given, or within
+``LIVE_SECONDS`` of the clock) is kept in the cache for about ``CACHE_SECONDS`` (with a little
+jitter, so that processes do not all recompute at once), keyed by a fingerprint of the activity
+(the newest ids of the rows activity creates: answers, stage moves, slots, interviews, reminders,
+requests, requisitions): a new answer or stage move shows at once, while a change that creates no
+row (a requisition marked filled, an interview marked a no-show or moved) shows within
+``CACHE_SECONDS``. A cached scorecard costs one query (the fingerprint, index-only lookups);
+computing one costs about 15. While one request computes a scorecard, others asking for it get
+the previous one (at most ``STALE_SECONDS`` old) rather than computing it again: a shared cache
+(Redis) in ``CACHES`` makes that hold across processes. A ``now`` further from the clock (tests,
+reports as of a date) is computed exactly, never cached.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from engagements.models import Engagement, Interview, Requisition, SubmissionStageChange
+from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+
+from . import figures as q
+from .export import scorecard_csv
+from .health import (
+    AT_RISK_ON_TIME_BELOW,
+    ESCALATION_DAYS,
+    HEALTH_DAYS,
+    OFF_TRACK_ESCALATIONS,
+    OFF_TRACK_ON_TIME_BELOW,
+    engagement_health_map,
+    judge,
+)
+from .overdue import FIRST_SUBMISSION_DUE_DAYS, OVERDUE_LIST_LIMIT, engagement_overdue, overdue_counts
+from .types import (
+    CHARTED,
+    FIGURES,
+    WINDOWS,
+    Figure,
+    Health,
+    HiringManagerRow,
+    OverdueItem,
+    Scorecard,
+    WeekPoint,
+    display,
+    make_figure,
+    ratio,
+    share,
+)
+
+__all__ = [
+    "AT_RISK_ON_TIME_BELOW",
+    "CACHE_SECONDS",
+    "CHARTED",
+    "ESCALATION_DAYS",
+    "FIGURES",
+    "FIRST_SUBMISSION_DUE_DAYS",
+    "HEALTH_DAYS",
+    "OFF_TRACK_ESCALATIONS",
+    "OFF_TRACK_ON_TIME_BELOW",
+    "OVERDUE_LIST_LIMIT",
+    "WINDOWS",
+    "Figure",
+    "Health",
+    "HiringManagerRow",
+    "OverdueItem",
+    "Scorecard",
+    "WeekPoint",
+    "engagement_health_map",
+    "engagement_scorecard",
+    "format_value",
+    "overdue_counts",
+    "scorecard_csv",
+    "window_days",
+]
+
+format_value = display  # format_value(value, unit): a weekly value shown like its figure ("82%", "6.5 h")
+
+CACHE_SECONDS = 60  # how long a computed scorecard is served while nothing new happened
+COMPUTE_LOCK_SECONDS = 10  # longest wait for another request computing the same scorecard
+LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
+STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
+
+
+def window_days(value) -> int:
+    """The window asked for (``?days=``) if it is one of ``WINDOWS``, else the first one."""
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return WINDOWS[0]
+    return days if days in WINDOWS else WINDOWS[0]
+
+
+def engagement_scorecard(*, engagement: Engagement, days: int = 30, now: datetime | None = None) -> Scorecard:
+    days = window_days(days)
+    if now is not None and abs((now - timezone.now()).total_seconds()) > LIVE_SECONDS:
+        return _compute(engagement, days, now)  # a scorecard as of another moment: computed exactly
+    created = engagement.created_at.timestamp() if engagement.created_at else 0
+    base = f"scorecard:v1:{engagement.pk}:{created}:{days}"
+    key = f"{base}:{_activity_fingerprint(engagement)}"
+    scorecard = cache.get(key)
+    if scorecard is not None:
+        return scorecard
+    # One computation at a time per scorecard (per process with the local-memory cache, across
+    # processes with a shared one); meanwhile others get the last one computed if it is recent.
+    if not cache.add(f"{base}:computing", 1, COMPUTE_LOCK_SECONDS):
+        latest = cache.get(f"{base}:latest")
+        if latest is not None:
+            return latest
+        for _ in range(int(COMPUTE_LOCK_SECONDS / 0.05)):
+            time.sleep(0.05)
+            scorecard = cache.get(key)
+            if scorecard is not None:
+                return scorecard
+    try:
+        scorecard = _compute(engagement, days, timezone.now())
+        cache.set(key, scorecard, CACHE_SECONDS + random.randint(0, CACHE_SECONDS // 2))
+        cache.set(f"{base}:latest", scorecard, STALE_SECONDS)
+    finally:
+        cache.delete(f"{base}:computing")
+    return scorecard
+
+
+# Models whose new rows change a scorecard; their newest id is read from the primary key index.
+_ACTIVITY = (
+    Feedback,
+    FeedbackRequest,
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Reminder,
+    SubmissionStageChange,
+    Interview,
+    Requisition,
+)
+
+
+def _activity_fingerprint(engagement: Engagement) -> str:
+    """The newest id of each activity table, in one query (index-only lookups)."""
+    fields = {
+        f"m{number}": Subquery(model.objects.order_by("-pk").values("pk")[:1]) for number, model in enumerate(_ACTIVITY)
+    }
+    row = Engagement.objects.filter(pk=engagement.pk).values(**fields).first() or {}
+    return "-".join(str(row.get(field) or 0) for field in fields)
+
+
+def _weeks(start: datetime, end: datetime, zone: ZoneInfo):
+    monday = start.astimezone(zone).date()
+    monday -= timedelta(days=monday.weekday())
+    last = end.astimezone(zone).date()
+    while monday <= last:
+        yield monday
+        monday += timedelta(days=7)
+
+
+def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
+    start, end = now - timedelta(days=days), now
+    zone = ZoneInfo(engagement.time_zone)
+    window = {"engagement": engagement, "start": start, "end": end}
+
+    on_time_weeks = q.feedback_on_time_by_week(**window, health_start=now - timedelta(days=HEALTH_DAYS))
+    turnaround_weeks = q.feedback_turnaround_by_week(**window)
+    stage_weeks = q.stage_moves_by_week(**window)
+    interviews = q.interviews(**window)
+    escalations = q.escalations(**window, recent_start=now - timedelta(days=ESCALATION_DAYS))
+    requisitions = q.requisitions(**window)
+    overdue, overdue_total = engagement_overdue(engagement=engagement, now=now)
+
+    def total(weeks: dict, index) -> int:
+        return sum(values[index] for values in weeks.values())
+
+    moves = {key: total(stage_weeks, key) for key in ("submitted", "interview", "offer", "hired", "offer_lost")}
+    client = [
+        make_figure("feedback_on_time_share", share(total(on_time_weeks, 1), total(on_time_weeks, 0))),
+        make_figure("feedback_median_turnaround_hours", q.feedback_turnaround(**window)),
+        make_figure("availability_median_lead_hours", q.availability_lead(**window)),
+        make_figure("interview_no_shows", interviews["no_shows"]),
+        make_figure("interview_reschedules", interviews["reschedules"] or 0),
+        make_figure("overdue_now", overdue_total["client"]),
+        make_figure("escalations", escalations["window"]),
+    ]
+    provider = [
+        make_figure("median_days_to_first_submission", requisitions["days_to_first"]),
+        make_figure("submissions_per_requisition", ratio(moves["submitted"], requisitions["open_during"])),
+        make_figure("submission_to_interview_ratio", share(moves["interview"], moves["submitted"])),
+        make_figure("interview_to_offer_ratio", share(moves["offer"], moves["interview"])),
+        make_figure("offer_acceptance_share", share(moves["hired"], moves["hired"] + moves["offer_lost"])),
+        make_figure("median_days_to_fill", requisitions["days_to_fill"]),
+    ]
+    health = judge(
+        on_time_share=share(total(on_time_weeks, 3), total(on_time_weeks, 2)),
+        recent_escalations=escalations["recent"],
+        overdue=overdue_total,
+    )
+
+    weeks = []
+    for monday in _weeks(start, end, zone):
+        due, on_time, _, _ = on_time_weeks.get(monday, (0, 0, 0, 0))
+        stage = stage_weeks.get(monday, {})
+        turnaround = turnaround_weeks.get(monday)
+        values = {
+            "feedback_on_time_share": share(on_time, due),
+            "feedback_median_turnaround_hours": round(turnaround, 2) if turnaround is not None else None,
+            "submission_to_interview_ratio": share(stage.get("interview"), stage.get("submitted")),
+            "interview_to_offer_ratio": share(stage.get("offer"), stage.get("interview")),
+        }
+        weeks.append(WeekPoint(week_start=monday, values=values))
+
+    return Scorecard(
+        engagement=engagement,
+        days=days,
+        starts_at=start,
+        ends_at=end,
+        client=client,
+        provider=provider,
+        health=health,
+        charted=list(CHARTED),
+        weeks=weeks,
+        hiring_managers=_hiring_managers(engagement, start, end, now),
+        overdue=overdue,
+        overdue_total=overdue_total,
+        escalations=escalations["window"],
+    )
+
+
+def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[HiringManagerRow]:
+    rows = q.hiring_manager_rows(engagement=engagement, start=start, end=end, now=now)
+    if not rows:
+        return []
+    users = User.objects.in_bulk([row["requested_of_id"] for row in rows])
+    result = [
+        HiringManagerRow(
+            user=users[row["requested_of_id"]],
+            requests=row["requests"],
+            answered=row["answered"],
+            answered_on_time=row["answered_on_time"],
+            on_time_share=share(row["answered_on_time"], row["measurable"]),
+            median_turnaround_hours=(
+                round(row["median_turnaround_hours"], 2) if row["median_turnaround_hours"] is not None else None
+            ),
+            open_now=row["open_now"],
+            overdue_now=row["overdue_now"],
+        )
+        for row in rows
+    ]
+    # Slowest first: lowest on-time share, then longest turnaround, then most overdue; unmeasured last.
+    result.sort(
+        key=lambda row: (
+            row.on_time_share is None,
+            row.on_time_share if row.on_time_share is not None else 0,
+            -(row.median_turnaround_hours or 0),
+            -row.overdue_now,
+            row.user.full_name,
+        )
+    )
+    return result

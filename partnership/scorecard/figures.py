@@ -1,0 +1,182 @@
+"""The database aggregates behind the figures: one query per source, whatever the amount of data.
+
+Every function takes the engagement and the window [``start``, ``end``) and returns plain numbers;
+weekly series come from the same grouped query as the window's totals where the figure adds up
+(counts), and from one grouped query per source where it does not (medians).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate, TruncWeek
+
+from engagements.models import Engagement, Interview, Requisition, Submission, SubmissionStageChange
+from feedback.models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
+
+from ..aggregates import DaysBetween, HoursBetween, Median
+
+Stage = Submission.Stage
+
+
+def _week(value: datetime, zone: ZoneInfo):
+    return value.astimezone(zone).date()
+
+
+def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: datetime, health_start: datetime):
+    """{week: (due, answered on time, due since health_start, on time since health_start)}."""
+    zone = ZoneInfo(engagement.time_zone)
+    on_time = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    recent = Q(due_at__gte=health_start)
+    rows = (
+        FeedbackRequest.objects.filter(
+            submission__requisition__engagement_id=engagement.pk,
+            due_at__gte=min(start, health_start),
+            due_at__lt=end,
+        )
+        .exclude(status=RequestStatus.CANCELLED)
+        .annotate(week=TruncWeek("due_at", tzinfo=zone))
+        .values("week")
+        .annotate(
+            due=Count("pk", filter=Q(due_at__gte=start)),
+            on_time=Count("pk", filter=Q(due_at__gte=start) & on_time),
+            recent_due=Count("pk", filter=recent),
+            recent_on_time=Count("pk", filter=recent & on_time),
+        )
+        .order_by()
+    )
+    return {
+        _week(row["week"], zone): (row["due"], row["on_time"], row["recent_due"], row["recent_on_time"]) for row in rows
+    }
+
+
+def _turnaround():
+    return Median(HoursBetween("answered_at", "created_at"))
+
+
+def feedback_turnaround_by_week(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
+    zone = ZoneInfo(engagement.time_zone)
+    rows = (
+        FeedbackRequest.objects.filter(
+            submission__requisition__engagement_id=engagement.pk, answered_at__gte=start, answered_at__lt=end
+        )
+        .annotate(week=TruncWeek("answered_at", tzinfo=zone))
+        .values("week")
+        .annotate(median=_turnaround())
+        .order_by()
+    )
+    return {_week(row["week"], zone): row["median"] for row in rows}
+
+
+def feedback_turnaround(*, engagement: Engagement, start: datetime, end: datetime) -> float | None:
+    return FeedbackRequest.objects.filter(
+        submission__requisition__engagement_id=engagement.pk, answered_at__gte=start, answered_at__lt=end
+    ).aggregate(median=_turnaround())["median"]
+
+
+def availability_lead(*, engagement: Engagement, start: datetime, end: datetime) -> float | None:
+    return AvailabilityRequest.objects.filter(
+        submission__requisition__engagement_id=engagement.pk,
+        status=RequestStatus.ANSWERED,
+        answered_at__gte=start,
+        answered_at__lt=end,
+    ).aggregate(median=_turnaround())["median"]
+
+
+def interviews(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
+    return Interview.objects.filter(
+        submission__requisition__engagement_id=engagement.pk, starts_at__gte=start, starts_at__lt=end
+    ).aggregate(
+        no_shows=Count("pk", filter=Q(status=Interview.Status.NO_SHOW)),
+        reschedules=Sum("rescheduled_count"),
+    )
+
+
+def escalation_q(engagement_ids) -> Q:
+    return Q(feedback_request__submission__requisition__engagement_id__in=engagement_ids) | Q(
+        availability_request__submission__requisition__engagement_id__in=engagement_ids
+    )
+
+
+def escalations(*, engagement: Engagement, start: datetime, end: datetime, recent_start: datetime) -> dict:
+    """Escalations sent in the window, and since ``recent_start``."""
+    return Reminder.objects.filter(
+        escalation_q([engagement.pk]),
+        level=Reminder.Level.ESCALATION,
+        sent_at__gte=min(start, recent_start),
+        sent_at__lt=end,
+    ).aggregate(
+        window=Count("pk", filter=Q(sent_at__gte=start)), recent=Count("pk", filter=Q(sent_at__gte=recent_start))
+    )
+
+
+def stage_moves_by_week(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
+    """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history."""
+    zone = ZoneInfo(engagement.time_zone)
+    rows = (
+        SubmissionStageChange.objects.filter(
+            submission__requisition__engagement_id=engagement.pk, changed_at__gte=start, changed_at__lt=end
+        )
+        .annotate(week=TruncWeek("changed_at", tzinfo=zone))
+        .values("week")
+        .annotate(
+            submitted=Count("pk", filter=Q(from_stage="", to_stage=Stage.SUBMITTED)),
+            interview=Count("pk", filter=Q(to_stage=Stage.INTERVIEW)),
+            offer=Count("pk", filter=Q(to_stage=Stage.OFFER)),
+            hired=Count("pk", filter=Q(from_stage=Stage.OFFER, to_stage=Stage.HIRED)),
+            offer_lost=Count("pk", filter=Q(from_stage=Stage.OFFER, to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN])),
+        )
+        .order_by()
+    )
+    keys = ("submitted", "interview", "offer", "hired", "offer_lost")
+    return {_week(row["week"], zone): {key: row[key] for key in keys} for row in rows}
+
+
+def requisitions(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
+    """Requisitions open during the window, median days to fill and to first submission."""
+    zone = ZoneInfo(engagement.time_zone)
+    first_day, last_day = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
+    first_submission = (
+        Submission.objects.filter(requisition_id=OuterRef("pk")).order_by("submitted_at").values("submitted_at")[:1]
+    )
+    open_during = Q(opened_on__lte=last_day) & (
+        Q(status__in=[Requisition.Status.OPEN, Requisition.Status.ON_HOLD])
+        | Q(status=Requisition.Status.FILLED, filled_on__gte=first_day)
+    )
+    filled_in = Q(status=Requisition.Status.FILLED, filled_on__gte=first_day, filled_on__lte=last_day)
+    first_in = Q(first_at__gte=start, first_at__lt=end)
+    return (
+        Requisition.objects.filter(engagement_id=engagement.pk)
+        .annotate(first_at=Subquery(first_submission))
+        .aggregate(
+            open_during=Count("pk", filter=open_during),
+            days_to_fill=Median(DaysBetween("filled_on", "opened_on"), filter=filled_in),
+            days_to_first=Median(DaysBetween(TruncDate("first_at", tzinfo=zone), "opened_on"), filter=first_in),
+        )
+    )
+
+
+def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[dict]:
+    """Per person asked for feedback: one grouped query (see ``HiringManagerRow``)."""
+    asked = Q(created_at__gte=start, created_at__lt=end)
+    answered = Q(answered_at__isnull=False)
+    on_time = answered & Q(answered_at__lte=F("due_at"))
+    is_open = Q(status=RequestStatus.OPEN)
+    return list(
+        FeedbackRequest.objects.filter(submission__requisition__engagement_id=engagement.pk)
+        .exclude(status=RequestStatus.CANCELLED)
+        .filter(asked | is_open)
+        .values("requested_of_id")
+        .annotate(
+            requests=Count("pk", filter=asked),
+            answered=Count("pk", filter=asked & answered),
+            answered_on_time=Count("pk", filter=asked & on_time),
+            measurable=Count("pk", filter=asked & (answered | Q(due_at__lt=now))),
+            median_turnaround_hours=Median(HoursBetween("answered_at", "created_at"), filter=asked & answered),
+            open_now=Count("pk", filter=is_open),
+            overdue_now=Count("pk", filter=is_open & Q(due_at__lt=now)),
+        )
+        .order_by()
+    )

@@ -1,0 +1,112 @@
+"""An engagement's health, from three of its figures, judged the same on every page.
+
+- Off track: feedback on time over the last ``HEALTH_DAYS`` days below ``OFF_TRACK_ON_TIME_BELOW``
+  percent, or at least ``OFF_TRACK_ESCALATIONS`` escalations sent in the last ``ESCALATION_DAYS``.
+- At risk: feedback on time below ``AT_RISK_ON_TIME_BELOW`` percent, or anything overdue now on
+  either side (see ``overdue``).
+- On track otherwise. No feedback due in the period counts as nothing late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from engagements.models import Engagement
+from feedback.models import FeedbackRequest, Reminder, RequestStatus
+
+from .figures import escalation_q
+from .overdue import overdue_counts
+from .types import Health, display, share
+
+HEALTH_DAYS = 30
+OFF_TRACK_ON_TIME_BELOW = 60.0
+AT_RISK_ON_TIME_BELOW = 80.0
+ESCALATION_DAYS = 7
+OFF_TRACK_ESCALATIONS = 1
+
+LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+
+
+def _items(count: int) -> str:
+    return "1 item" if count == 1 else f"{count} items"
+
+
+def judge(*, on_time_share: float | None, recent_escalations: int, overdue: dict[str, int]) -> Health:
+    if on_time_share is not None:
+        on_time_share = round(on_time_share, 1)  # judged as shown: never "60% (below 60%)"
+    on_time = (
+        f"feedback on time is {display(on_time_share, 'percent')} over the last {HEALTH_DAYS} days"
+        if on_time_share is not None
+        else ""
+    )
+    off = []
+    if on_time_share is not None and on_time_share < OFF_TRACK_ON_TIME_BELOW:
+        off.append(f"{on_time} (below {OFF_TRACK_ON_TIME_BELOW:.0f}%)")
+    if recent_escalations >= OFF_TRACK_ESCALATIONS:
+        noun = "escalation was" if recent_escalations == 1 else "escalations were"
+        off.append(f"{recent_escalations} {noun} sent in the last {ESCALATION_DAYS} days")
+    if off:
+        return _health("off_track", off)
+    risk = []
+    if on_time_share is not None and on_time_share < AT_RISK_ON_TIME_BELOW:
+        risk.append(f"{on_time} (below {AT_RISK_ON_TIME_BELOW:.0f}%)")
+    for side in ("client", "provider"):
+        if overdue.get(side):
+            risk.append(f"{_items(overdue[side])} overdue on the {side} side")
+    if risk:
+        return _health("at_risk", risk)
+    first = on_time or f"no feedback was due in the last {HEALTH_DAYS} days"
+    return _health("on_track", [f"{first} and nothing is overdue on either side"])
+
+
+def _health(status: str, reasons: list[str]) -> Health:
+    sentence = "; ".join(reasons)
+    return Health(status=status, label=LABELS[status], reason=sentence[0].upper() + sentence[1:] + ".")
+
+
+def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | None = None) -> dict[int, Health]:
+    """Health of each engagement: seven queries whatever their number (grouped by engagement)."""
+    now = now or timezone.now()
+    engagements = list(engagements)
+    if not engagements:
+        return {}
+    ids = [engagement.pk for engagement in engagements]
+    health_start = now - timedelta(days=HEALTH_DAYS)
+    on_time = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    feedback = {
+        row["submission__requisition__engagement_id"]: share(row["on_time"], row["due"])
+        for row in FeedbackRequest.objects.filter(
+            submission__requisition__engagement_id__in=ids, due_at__gte=health_start, due_at__lt=now
+        )
+        .exclude(status=RequestStatus.CANCELLED)
+        .values("submission__requisition__engagement_id")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=on_time))
+        .order_by()
+    }
+    engagement_of = Coalesce(
+        "feedback_request__submission__requisition__engagement_id",
+        "availability_request__submission__requisition__engagement_id",
+    )
+    escalations = {
+        row["engagement"]: row["n"]
+        for row in Reminder.objects.filter(
+            escalation_q(ids),
+            level=Reminder.Level.ESCALATION,
+            sent_at__gte=now - timedelta(days=ESCALATION_DAYS),
+            sent_at__lt=now,
+        )
+        .annotate(engagement=engagement_of)
+        .values("engagement")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    overdue = overdue_counts(engagements=engagements, now=now)
+    return {
+        pk: judge(on_time_share=feedback.get(pk), recent_escalations=escalations.get(pk, 0), overdue=overdue[pk])
+        for pk in ids
+    }

@@ -1,0 +1,262 @@
+"""What is overdue on either side, now.
+
+Client side (what the client owes):
+- ``feedback``: feedback requests still open past their due time;
+- ``availability``: availability requests still open past their due time;
+- ``implementation_task`` owned by a client user, not completed, past its due date.
+
+Provider side (what the provider owes):
+- ``booking``: slots offered by the hiring manager but no interview booked from them within the
+  engagement's availability SLA (``availability_due_hours``, counted in wall-clock hours from the
+  offer), while the submission is still open;
+- ``implementation_task`` owned by anyone else (or nobody), not completed, past its due date;
+- ``requisition``: an open requisition with no submission ``FIRST_SUBMISSION_DUE_DAYS`` days after
+  its opening date.
+
+The same conditions serve the scorecard's list (one query per kind, capped, with the total from a
+window function) and the health map (one grouped query per kind for any number of engagements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When, Window
+
+from engagements.models import Engagement, ImplementationTask, Requisition, Submission
+from engagements.selectors import requisition_covering_recruiters
+from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
+
+from .types import OverdueItem
+
+OVERDUE_LIST_LIMIT = 25  # items listed per kind, and in all (the totals count everything)
+FIRST_SUBMISSION_DUE_DAYS = 7  # an open requisition should have a first submission this many days after opening
+
+
+def local_today(engagement: Engagement, now: datetime):
+    return now.astimezone(ZoneInfo(engagement.time_zone)).date()
+
+
+def _start_of(day, engagement: Engagement) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(engagement.time_zone))
+
+
+def _any_of(conditions: Iterable[Q]) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def feedback_overdue_q(now: datetime) -> Q:
+    return Q(status=RequestStatus.OPEN, due_at__lt=now)
+
+
+def booking_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
+    per_engagement = _any_of(
+        Q(
+            submission__requisition__engagement_id=engagement.pk,
+            answered_at__lt=now - timedelta(hours=engagement.availability_due_hours),
+        )
+        for engagement in engagements
+    )
+    return per_engagement & Q(
+        status=RequestStatus.ANSWERED,
+        booked_interview__isnull=True,
+        submission__stage__in=Submission.OPEN_STAGES,
+    )
+
+
+def task_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
+    per_engagement = _any_of(
+        Q(engagement_id=engagement.pk, due_on__lt=local_today(engagement, now)) for engagement in engagements
+    )
+    return per_engagement & Q(completed_at__isnull=True)
+
+
+def client_owned_task_q() -> Q:
+    return Q(owner__organization_id=F("engagement__client_id"))
+
+
+def requisition_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
+    per_engagement = _any_of(
+        Q(
+            engagement_id=engagement.pk,
+            opened_on__lte=local_today(engagement, now) - timedelta(days=FIRST_SUBMISSION_DUE_DAYS),
+        )
+        for engagement in engagements
+    )
+    return (
+        per_engagement
+        & Q(status=Requisition.Status.OPEN)
+        & ~Exists(Submission.objects.filter(requisition_id=OuterRef("pk")))
+    )
+
+
+# --- one engagement: the list --------------------------------------------------------------------
+
+
+def _first(queryset, order: str):
+    """The first rows of ``queryset`` with the number of all its rows (one query)."""
+    rows = list(queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk")[:OVERDUE_LIST_LIMIT])
+    return rows, (rows[0].total if rows else 0)
+
+
+def _candidate_on(submission) -> str:
+    return f"{submission.candidate.full_name} for {submission.requisition.code} {submission.requisition.title}"
+
+
+def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
+    """Everything overdue on either side, longest overdue first; and the totals per side."""
+    in_engagement = Q(submission__requisition__engagement_id=engagement.pk)
+    related = ("requested_of", "submission__candidate", "submission__requisition")
+
+    feedback, feedback_total = _first(
+        FeedbackRequest.objects.filter(in_engagement, feedback_overdue_q(now)).select_related(*related), "due_at"
+    )
+    availability, availability_total = _first(
+        AvailabilityRequest.objects.filter(in_engagement, feedback_overdue_q(now)).select_related(*related),
+        "due_at",
+    )
+    bookings, booking_total = _first(
+        AvailabilityRequest.objects.filter(booking_overdue_q([engagement], now)).select_related(*related),
+        "answered_at",
+    )
+    tasks = list(
+        ImplementationTask.objects.filter(task_overdue_q([engagement], now))
+        .select_related("owner")
+        .annotate(
+            total=Window(Count("pk")),
+            client_total=Window(
+                Sum(Case(When(owner__organization_id=engagement.client_id, then=Value(1)), default=Value(0)))
+            ),
+        )
+        .order_by("due_on", "pk")[:OVERDUE_LIST_LIMIT]
+    )
+    task_total = tasks[0].total if tasks else 0
+    client_task_total = int(tasks[0].client_total or 0) if tasks else 0
+    requisitions, requisition_total = _first(
+        Requisition.objects.filter(requisition_overdue_q([engagement], now)), "opened_on"
+    )
+
+    requisition_ids = {request.submission.requisition_id for request in bookings} | {r.pk for r in requisitions}
+    coverage = requisition_covering_recruiters(requisition_ids=requisition_ids, at=now) if requisition_ids else {}
+
+    def covering(requisition_id: int):
+        return coverage[requisition_id].recruiter if requisition_id in coverage else None
+
+    items = [
+        OverdueItem(
+            "client",
+            "feedback",
+            f"Feedback on {_candidate_on(request.submission)}",
+            request.requested_of,
+            request.due_at,
+            "feedback:feedback-respond",
+            request.pk,
+        )
+        for request in feedback
+    ]
+    items += [
+        OverdueItem(
+            "client",
+            "availability",
+            f"Interview availability for {_candidate_on(request.submission)}",
+            request.requested_of,
+            request.due_at,
+            "feedback:availability-respond",
+            request.pk,
+        )
+        for request in availability
+    ]
+    items += [
+        OverdueItem(
+            "provider",
+            "booking",
+            f"Book the interview of {_candidate_on(request.submission)} from the offered slots",
+            covering(request.submission.requisition_id),
+            request.answered_at + timedelta(hours=engagement.availability_due_hours),
+            "feedback:availability-book",
+            request.pk,
+        )
+        for request in bookings
+    ]
+    items += [
+        OverdueItem(
+            "client" if task.owner is not None and task.owner.organization_id == engagement.client_id else "provider",
+            "implementation_task",
+            f"Implementation: {task.title}",
+            task.owner,
+            _start_of(task.due_on + timedelta(days=1), engagement),
+            None,
+            None,
+        )
+        for task in tasks
+    ]
+    items += [
+        OverdueItem(
+            "provider",
+            "requisition",
+            f"First submission for {requisition.code} {requisition.title}",
+            covering(requisition.pk),
+            _start_of(requisition.opened_on + timedelta(days=FIRST_SUBMISSION_DUE_DAYS), engagement),
+            "partnership:requisition-detail",
+            requisition.pk,
+        )
+        for requisition in requisitions
+    ]
+    items.sort(key=lambda item: (item.due_at, item.kind, item.url_pk or 0))
+    totals = {
+        "client": feedback_total + availability_total + client_task_total,
+        "provider": booking_total + (task_total - client_task_total) + requisition_total,
+    }
+    return items[:OVERDUE_LIST_LIMIT], totals
+
+
+# --- many engagements: the counts ------------------------------------------------------------------
+
+
+def overdue_counts(*, engagements: list[Engagement], now: datetime) -> dict[int, dict[str, int]]:
+    """{engagement id: {"client": n, "provider": m}}: one grouped query per kind."""
+    counts = {engagement.pk: {"client": 0, "provider": 0} for engagement in engagements}
+    if not engagements:
+        return counts
+    ids = list(counts)
+    engagement_of_request = "submission__requisition__engagement_id"
+    for model in (FeedbackRequest, AvailabilityRequest):
+        rows = (
+            model.objects.filter(feedback_overdue_q(now), submission__requisition__engagement_id__in=ids)
+            .values(engagement_of_request)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row[engagement_of_request]]["client"] += row["n"]
+    rows = (
+        AvailabilityRequest.objects.filter(booking_overdue_q(engagements, now))
+        .values(engagement_of_request)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row[engagement_of_request]]["provider"] += row["n"]
+    rows = (
+        ImplementationTask.objects.filter(task_overdue_q(engagements, now))
+        .values("engagement_id")
+        .annotate(n=Count("pk"), client=Count("pk", filter=client_owned_task_q()))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["engagement_id"]]["client"] += row["client"]
+        counts[row["engagement_id"]]["provider"] += row["n"] - row["client"]
+    rows = (
+        Requisition.objects.filter(requisition_overdue_q(engagements, now))
+        .values("engagement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["engagement_id"]]["provider"] += row["n"]
+    return counts

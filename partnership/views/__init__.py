@@ -1,0 +1,7 @@
+"""Pages of the partnership app, one module per part.
+
+- ``home``: the start page, which sends each role to the page it comes for.
+- ``engagements``: the account manager's and client admin's engagement pages and the scorecard.
+- ``requisitions``: "my requisitions" for recruiters and hiring managers, and a requisition's pipeline.
+- ``pipeline``: the forms of those pages: service levels, add and submit a candidate, move a stage.
+"""

@@ -1,0 +1,333 @@
+"""The engagement pages: the account manager's list of engagements with their health, and one
+engagement's mutual scorecard (client side beside provider side) with its trends, the hiring
+managers by responsiveness, what is overdue, who covers each requisition today and the
+escalations of the window; plus the scorecard as CSV for a quarterly review.
+
+Who sees what: the engagement comes from ``engagement_list`` (not there -> 404). Provider staff
+and the client's admin see the scorecard; a hiring manager is sent to their inbox from the list
+and refused (403) on an engagement they can see through their requisitions. Every figure comes
+from ``partnership.scorecard``; coverage from ``requisition_covering_recruiters``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from accounts.selectors import out_of_office_list
+from engagements import selectors as engagement_selectors
+from engagements.models import Assignment, Engagement, Requisition
+from engagements.policies import can_manage_engagement
+from engagements.selectors import (
+    active_assignment_q,
+    requisition_covering_recruiters,
+    requisition_list,
+)
+from feedback.models import Reminder
+from rpo_portal.pages import forbidden, not_found, render_page
+
+from .. import scorecard as scorecard_module
+from ..policies import can_read_scorecard
+from ..scorecard.figures import escalation_q
+
+REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
+ESCALATIONS_SHOWN = 20  # the latest ones in the window
+HIRING_MANAGERS_SHOWN = 50  # slowest first: the ones worth a conversation
+OVERDUE_SHOWN_OPEN = 10  # the longest overdue; the rest of the scorecard's list behind "Show"
+
+
+# --- Who may look, and which window -------------------------------------------------------------
+
+
+def _window(request: HttpRequest) -> tuple[int, str]:
+    """The ?days= window: 30 or 90; anything else falls back to the first with a plain message."""
+    windows = scorecard_module.WINDOWS
+    raw = request.GET.get("days", "")
+    if raw == "":
+        return windows[0], ""
+    try:
+        days = int(raw.strip())
+    except ValueError:
+        days = None
+    if days in windows:
+        return days, ""
+    choices = " or ".join(str(window) for window in windows)
+    return windows[0], f"We show the last {choices} days, so this is the last {windows[0]} days."
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_read_scorecard(user):
+        # A hiring manager's page is the inbox: what is asked of them.
+        return redirect("feedback:inbox")
+    today = timezone.localdate()
+    open_requisition = Q(requisitions__status=Requisition.Status.OPEN)
+    engagements = list(
+        engagement_selectors.engagement_list(user=user)
+        .annotate(
+            open_requisitions=Count("requisitions", filter=open_requisition),
+            past_target=Count("requisitions", filter=open_requisition & Q(requisitions__target_on__lt=today)),
+            status_order=Case(
+                When(status=Engagement.Status.ACTIVE, then=Value(0)),
+                When(status=Engagement.Status.IMPLEMENTATION, then=Value(1)),
+                When(status=Engagement.Status.PAUSED, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_order", "name")
+    )
+    now = timezone.now()
+    overdue = _overdue_per_engagement(engagements, now=now)
+    health = scorecard_module.engagement_health_map(engagements=engagements, now=now) if engagements else {}
+    rows = [
+        EngagementRow(
+            engagement=engagement,
+            health=health.get(engagement.pk),
+            open_requisitions=engagement.open_requisitions,
+            overdue_client=overdue.get(engagement.pk, {}).get("client", 0),
+            overdue_provider=overdue.get(engagement.pk, {}).get("provider", 0),
+        )
+        for engagement in engagements
+    ]
+    return render_page(request, "partnership/engagements/list.html", {"rows": rows}, viewer=user)
+
+
+@dataclass(frozen=True)
+class EngagementRow:
+    engagement: Engagement
+    health: object | None
+    open_requisitions: int
+    overdue_client: int
+    overdue_provider: int
+
+
+def _overdue_per_engagement(engagements: list[Engagement], *, now: datetime) -> dict[int, dict[str, int]]:
+    """{engagement id: {"client": n, "provider": m}}, counted as the scorecard counts "overdue now"
+    (a few grouped queries whatever the number of engagements)."""
+    if not engagements:
+        return {}
+    return scorecard_module.overdue_counts(engagements=engagements, now=now)
+
+
+# --- One engagement -----------------------------------------------------------------------------
+
+
+def _visible_engagement(request: HttpRequest, pk: int) -> tuple[Engagement | None, HttpResponse | None]:
+    engagement = engagement_selectors.engagement_list(user=request.user).filter(pk=pk).first()
+    if engagement is None:
+        return None, not_found(request)
+    if not can_read_scorecard(request.user):
+        return None, forbidden(
+            request,
+            "The partnership scorecard is for the account team and your organisation's admin. "
+            "What is asked of you is in your inbox.",
+        )
+    return engagement, None
+
+
+@login_required
+@require_GET
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement, refusal = _visible_engagement(request, pk)
+    if refusal is not None:
+        return refusal
+    user = request.user
+    days, days_message = _window(request)
+    now = timezone.now()
+    # No ``now``: the live scorecard is cached for the rest of the minute (a busy page costs one
+    # computation a minute).
+    scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
+    context = {
+        "engagement": engagement,
+        "days": days,
+        "days_message": days_message,
+        **_scorecard_context(request, scorecard),
+    }
+    if request.headers.get("HX-Request") == "true" and request.GET.get("part") == "scorecard":
+        # htmx swaps only the window-dependent part when the 30/90 switch is clicked.
+        return render_page(request, "partnership/engagements/_scorecard.html", context, viewer=user)
+    context.update(_requisitions_context(request, engagement, now=now))
+    context["can_manage"] = can_manage_engagement(user, engagement)
+    return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
+
+
+def _scorecard_context(request: HttpRequest, scorecard) -> dict:
+    user = request.user
+    figures = {figure.key: figure for figure in [*scorecard.client, *scorecard.provider]}
+    charted = [figures[key] for key in scorecard.charted if key in figures]
+    chart_data = {
+        "labels": [f"{point.week_start.day} {point.week_start:%b}" for point in scorecard.weeks],
+        "weeks": [point.week_start.isoformat() for point in scorecard.weeks],
+        "series": [
+            {
+                "key": figure.key,
+                "label": figure.label,
+                "unit": figure.unit,
+                "side": figure.side,
+                "values": [point.values.get(figure.key) for point in scorecard.weeks],
+            }
+            for figure in charted
+        ],
+    }
+    week_rows = [
+        {
+            "week_start": point.week_start,
+            "cells": [scorecard_module.format_value(point.values.get(figure.key), figure.unit) for figure in charted],
+        }
+        for point in scorecard.weeks
+    ]
+    overdue = [_overdue_row(item) for item in scorecard.overdue]
+    return {
+        "scorecard": scorecard,
+        "windows": scorecard_module.WINDOWS,
+        "viewer_is_client": user.is_client_user,
+        "charted": charted,
+        "chart_data": chart_data,
+        "week_rows": week_rows,
+        "hiring_managers": [
+            {
+                "row": row,
+                "on_time": scorecard_module.format_value(row.on_time_share, "percent"),
+                "turnaround": scorecard_module.format_value(row.median_turnaround_hours, "hours"),
+            }
+            for row in scorecard.hiring_managers[:HIRING_MANAGERS_SHOWN]
+        ],
+        "hiring_managers_hidden": max(0, len(scorecard.hiring_managers) - HIRING_MANAGERS_SHOWN),
+        "overdue": overdue[:OVERDUE_SHOWN_OPEN],
+        "overdue_folded": overdue[OVERDUE_SHOWN_OPEN:],
+        "overdue_listed": len(overdue),
+        "overdue_shown_total": sum(scorecard.overdue_total.values()),
+        "escalations": _escalations(scorecard),
+    }
+
+
+def _overdue_row(item) -> dict:
+    url = None
+    if item.url_name and item.url_pk is not None:
+        try:
+            url = reverse(item.url_name, kwargs={"pk": item.url_pk})
+        except NoReverseMatch:
+            url = None
+    return {"item": item, "url": url}
+
+
+def _escalations(scorecard) -> dict:
+    """Escalations sent in the window about this engagement's requests, newest first.
+
+    Scoped by the engagement, like every part of the scorecard: whoever reaches this page sees the
+    whole engagement (engagement_list, and only roles whose scope is whole engagements get past
+    _may_see_scorecard), so this is exactly what reminder_list would give them, without
+    reminder_list's scans of every request they may see (a test holds the two equal). The window
+    is the scorecard's, so the list agrees with its escalation count.
+    """
+    rows = list(
+        Reminder.objects.filter(
+            escalation_q([scorecard.engagement.pk]),
+            level=Reminder.Level.ESCALATION,
+            sent_at__gte=scorecard.starts_at,
+            sent_at__lt=scorecard.ends_at,
+        )
+        .select_related(
+            "recipient",
+            "feedback_request__requested_of",
+            "feedback_request__submission__candidate",
+            "feedback_request__submission__requisition",
+            "availability_request__requested_of",
+            "availability_request__submission__candidate",
+            "availability_request__submission__requisition",
+        )
+        .order_by("-sent_at", "-id")[: ESCALATIONS_SHOWN + 1]
+    )
+    return {"rows": rows[:ESCALATIONS_SHOWN], "more": len(rows) > ESCALATIONS_SHOWN}
+
+
+# --- Requisitions and who covers them today -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    requisition: Requisition
+    primary: User | None
+    backup: User | None
+    covering: User | None
+    primary_is_away: bool
+    away_until: datetime | None
+
+
+def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: datetime) -> dict:
+    today = timezone.localdate(now)
+    backups = Assignment.objects.filter(active_assignment_q(today), role=Assignment.Role.BACKUP).select_related(
+        "recruiter"
+    )
+    requisitions = (
+        requisition_list(user=request.user)
+        .filter(engagement_id=engagement.pk)
+        .annotate(
+            closed_last=Case(When(status=Requisition.Status.OPEN, then=Value(0)), default=Value(1)),
+        )
+        .prefetch_related(Prefetch("assignments", queryset=backups.order_by("-starts_on", "-id"), to_attr="backups"))
+        .order_by("closed_last", "-opened_on", "code", "pk")
+    )
+    page = Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    coverage = requisition_covering_recruiters(requisition_ids=[row.pk for row in rows], at=now)
+    away_ids = {item.primary.pk for item in coverage.values() if item.primary_is_away and item.primary}
+    away_until: dict[int, datetime] = {}
+    if away_ids:
+        # Shown only to those who may see absences (provider staff); others read "is away".
+        absences = out_of_office_list(user=request.user).filter(
+            user_id__in=away_ids, starts_at__lte=now, ends_at__gt=now
+        )
+        for absence in absences.order_by("user_id", "-ends_at"):
+            away_until.setdefault(absence.user_id, absence.ends_at)
+    coverage_rows = []
+    for requisition in rows:
+        covered = coverage.get(requisition.pk)
+        primary = covered.primary if covered else None
+        coverage_rows.append(
+            CoverageRow(
+                requisition=requisition,
+                primary=primary,
+                backup=requisition.backups[0].recruiter if requisition.backups else None,
+                covering=covered.recruiter if covered else None,
+                primary_is_away=bool(covered and covered.primary_is_away),
+                away_until=away_until.get(primary.pk) if primary else None,
+            )
+        )
+    return {"requisition_page": page, "coverage_rows": coverage_rows}
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def engagement_scorecard_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement, refusal = _visible_engagement(request, pk)
+    if refusal is not None:
+        return refusal
+    days, _ = _window(request)
+    scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
+    today = timezone.localdate(timezone.now(), timezone=request.user.zone)
+    filename = f"{slugify(engagement.name) or 'engagement'}-scorecard-{today:%Y-%m-%d}-{days}-days.csv"
+    response = HttpResponse(scorecard_module.scorecard_csv(scorecard=scorecard), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

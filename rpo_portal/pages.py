@@ -1,0 +1,49 @@
+"""Page plumbing shared by every app's views: render in the viewer's time zone, the friendly 404
+and 403, and a service's ``ValidationError`` put back beside the form fields it names.
+
+Pages follow the API's pattern: the object comes through a selector (not visible: ``not_found``),
+the service refuses what the actor may not do (``PermissionDenied``: ``forbidden``), and every
+moment on the page is shown in the viewer's own zone, named on the page.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
+
+def render_page(request: HttpRequest, template: str, context: dict, *, viewer=None, status: int = 200) -> HttpResponse:
+    """Render with every datetime shown in the viewer's own time zone (named on the page).
+
+    ``viewer`` is whom the page is for when that is not the signed-in user (the one-click link
+    acts for the person it was sent to); by default the signed-in user."""
+    viewer = viewer if viewer is not None else request.user
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    with timezone.override(zone):
+        return render(request, template, {**context, "viewer": viewer, "zone_name": str(zone)}, status=status)
+
+
+def not_found(request: HttpRequest, *, viewer=None) -> HttpResponse:
+    """Not there, or not shared with the viewer: the same answer, so nothing leaks."""
+    return render_page(request, "404.html", {}, viewer=viewer, status=404)
+
+
+def forbidden(request: HttpRequest, message: str, *, viewer=None) -> HttpResponse:
+    """Visible, but not the viewer's to do: say why, and that nothing changed."""
+    return render_page(request, "forbidden.html", {"message": message}, viewer=viewer, status=403)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the fields it names; the rest on top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

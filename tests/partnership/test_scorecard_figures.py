@@ -1,0 +1,208 @@
+"""The scorecard of a known history (``scorecard_history``): every figure, exactly.
+
+The same assertions run twice: on PostgreSQL (marked, as in CI) and on whatever database the suite
+uses (SQLite locally), where the medians come from the registered ``median`` aggregate.
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from partnership.scorecard import engagement_health_map, engagement_scorecard
+
+from .scorecard_history import NOW, build_globex_history, build_history
+
+ACME_30_DAYS = {
+    # client side
+    "feedback_on_time_share": (50.0, "50%"),  # F3, F1 on time of F3, F1, F2, F4 due in the window
+    "feedback_median_turnaround_hours": (34.5, "34.5 h"),  # 20, 21, 48, 78 h
+    "availability_median_lead_hours": (27.0, "27.0 h"),  # 12, 24, 30, 48 h
+    "interview_no_shows": (1.0, "1"),
+    "interview_reschedules": (3.0, "3"),
+    "overdue_now": (3.0, "3"),  # F4, A4, the client's implementation task
+    "escalations": (3.0, "3"),
+    # provider side
+    "median_days_to_first_submission": (3.5, "3.5 days"),  # R2 5 days, R6 2 days (New York dates)
+    "submissions_per_requisition": (1.2, "1.2"),  # 6 submissions / 5 requisitions open
+    "submission_to_interview_ratio": (50.0, "50%"),  # 3 / 6
+    "interview_to_offer_ratio": (66.67, "66.7%"),  # 2 / 3
+    "offer_acceptance_share": (50.0, "50%"),  # S1 hired, S2 rejected at offer
+    "median_days_to_fill": (28.0, "28 days"),  # 21 and 35 days
+}
+
+
+@pytest.fixture
+def history(world):
+    history = build_history(world)
+    build_globex_history(world)  # the other tenant's activity must not show in Acme's figures
+    return history
+
+
+def _figures(scorecard) -> dict:
+    return {figure.key: (figure.value, figure.display) for figure in (*scorecard.client, *scorecard.provider)}
+
+
+def _assert_every_figure_of_the_known_history(history):
+    scorecard = engagement_scorecard(engagement=history.world.acme_engagement, days=30, now=NOW)
+
+    assert scorecard.starts_at == datetime(2026, 5, 18, 12, tzinfo=UTC)
+    assert scorecard.ends_at == NOW
+    assert _figures(scorecard) == ACME_30_DAYS
+    assert next(figure.key for figure in scorecard.client) == "feedback_on_time_share"
+    assert {figure.side for figure in scorecard.provider} == {"provider"}
+    assert all(figure.definition.endswith(".") for figure in (*scorecard.client, *scorecard.provider))
+    assert scorecard.escalations == 3
+    assert scorecard.overdue_total == {"client": 3, "provider": 3}
+
+
+@pytest.mark.postgres
+def test_every_figure_of_a_known_history_on_postgresql(history):
+    _assert_every_figure_of_the_known_history(history)
+
+
+def test_every_figure_of_a_known_history(history):
+    _assert_every_figure_of_the_known_history(history)
+
+
+def test_the_weekly_trends_follow_the_engagements_weeks(history):
+    scorecard = engagement_scorecard(engagement=history.world.acme_engagement, days=30, now=NOW)
+
+    assert scorecard.charted == [
+        "feedback_on_time_share",
+        "feedback_median_turnaround_hours",
+        "submission_to_interview_ratio",
+        "interview_to_offer_ratio",
+    ]
+    weeks = {point.week_start: point.values for point in scorecard.weeks}
+    assert list(weeks) == [date(2026, 5, 18), date(2026, 5, 25), date(2026, 6, 1), date(2026, 6, 8), date(2026, 6, 15)]
+    assert weeks[date(2026, 5, 18)] == {
+        "feedback_on_time_share": 100.0,
+        "feedback_median_turnaround_hours": 49.5,
+        "submission_to_interview_ratio": 200.0,
+        "interview_to_offer_ratio": 0.0,
+    }
+    assert weeks[date(2026, 5, 25)] == {
+        "feedback_on_time_share": 50.0,
+        "feedback_median_turnaround_hours": 34.0,
+        "submission_to_interview_ratio": 50.0,
+        "interview_to_offer_ratio": 0.0,
+    }
+    # S6, submitted at 02:00 UTC on 4 June, falls in New York's week of 1 June.
+    assert weeks[date(2026, 6, 1)] == {
+        "feedback_on_time_share": None,
+        "feedback_median_turnaround_hours": None,
+        "submission_to_interview_ratio": 0.0,
+        "interview_to_offer_ratio": None,
+    }
+    assert weeks[date(2026, 6, 8)]["feedback_on_time_share"] == 0.0
+    assert set(weeks[date(2026, 6, 15)].values()) == {None}
+
+
+def test_hiring_managers_are_ranked_slowest_first(history):
+    world = history.world
+    rows = engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW).hiring_managers
+
+    assert [row.user for row in rows] == [world.other_hiring_manager, world.hiring_manager]
+    slower, faster = rows
+    # Same on-time share (50%): the longer median turnaround comes first.
+    assert (slower.requests, slower.answered, slower.answered_on_time, slower.on_time_share) == (2, 2, 1, 50.0)
+    assert (slower.median_turnaround_hours, slower.open_now, slower.overdue_now) == (34.0, 0, 0)
+    assert (faster.requests, faster.answered, faster.answered_on_time, faster.on_time_share) == (3, 1, 1, 50.0)
+    assert (faster.median_turnaround_hours, faster.open_now, faster.overdue_now) == (21.0, 2, 1)
+
+
+def test_everything_overdue_on_either_side_is_listed_longest_overdue_first(history):
+    world = history.world
+    scorecard = engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW)
+
+    listed = [(item.side, item.kind, item.who, item.due_at) for item in scorecard.overdue]
+    assert listed == [
+        ("provider", "requisition", world.recruiter, datetime(2026, 6, 8, 4, tzinfo=UTC)),
+        ("client", "implementation_task", world.client_admin, datetime(2026, 6, 11, 4, tzinfo=UTC)),
+        ("client", "feedback", world.hiring_manager, datetime(2026, 6, 11, 12, tzinfo=UTC)),
+        ("provider", "implementation_task", world.account_manager, datetime(2026, 6, 13, 4, tzinfo=UTC)),
+        ("provider", "booking", world.recruiter, datetime(2026, 6, 14, 12, tzinfo=UTC)),
+        ("client", "availability", world.hiring_manager, datetime(2026, 6, 15, 12, tzinfo=UTC)),
+    ]
+    titles = [item.title for item in scorecard.overdue]
+    assert titles[0] == f"First submission for ACME-4 {history.requisitions['r4'].title}"
+    assert titles[1] == "Implementation: Share the interview rooms list"
+    assert titles[2].startswith("Feedback on Candidate ")
+    assert " for ACME-1 " in titles[2]
+    links = [(item.url_name, item.url_pk) for item in scorecard.overdue]
+    assert links[0] == ("partnership:requisition-detail", history.requisitions["r4"].pk)
+    assert links[2] == ("feedback:feedback-respond", history.feedback["f4"].pk)
+    assert links[4] == ("feedback:availability-book", history.availability["a5"].pk)
+    assert links[5] == ("feedback:availability-respond", history.availability["a4"].pk)
+
+
+def test_health_says_off_track_and_names_the_deciding_figures(history):
+    scorecard = engagement_scorecard(engagement=history.world.acme_engagement, days=30, now=NOW)
+
+    assert scorecard.health.status == "off_track"
+    assert scorecard.health.label == "Off track"
+    assert scorecard.health.reason == (
+        "Feedback on time is 50% over the last 30 days (below 60%); 2 escalations were sent in the last 7 days."
+    )
+
+
+def test_the_90_day_window_reaches_further_back_but_health_stays_on_30_days(history):
+    world = history.world
+    scorecard = engagement_scorecard(engagement=world.acme_engagement, days=90, now=NOW)
+    figures = _figures(scorecard)
+
+    assert figures["feedback_on_time_share"] == (50.0, "50%")  # F6 (on time) and F8 (late) join: 3 of 6
+    assert figures["feedback_median_turnaround_hours"] == (22.0, "22.0 h")  # 20, 21, 22, 48, 78 h
+    assert figures["submission_to_interview_ratio"] == (42.86, "42.9%")  # 3 / 7 with S1
+    assert figures["interview_no_shows"] == (2.0, "2")  # I4 on 10 May
+    assert len(scorecard.weeks) == 14
+    assert scorecard.health == engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW).health
+
+
+def test_the_health_map_agrees_with_the_scorecards(history):
+    world = history.world
+    health = engagement_health_map(engagements=[world.acme_engagement, world.globex_engagement], now=NOW)
+
+    assert health[world.acme_engagement.pk] == engagement_scorecard(engagement=world.acme_engagement, now=NOW).health
+    assert (
+        health[world.globex_engagement.pk] == engagement_scorecard(engagement=world.globex_engagement, now=NOW).health
+    )
+    assert health[world.globex_engagement.pk].status == "off_track"
+
+
+def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
+    world = history.world
+    globex = engagement_scorecard(engagement=world.globex_engagement, days=30, now=NOW)
+
+    assert _figures(globex) == {
+        "feedback_on_time_share": (0.0, "0%"),
+        "feedback_median_turnaround_hours": (72.0, "72.0 h"),
+        "availability_median_lead_hours": (None, "—"),
+        "interview_no_shows": (1.0, "1"),
+        "interview_reschedules": (4.0, "4"),
+        "overdue_now": (1.0, "1"),
+        "escalations": (1.0, "1"),
+        "median_days_to_first_submission": (18.0, "18 days"),
+        "submissions_per_requisition": (1.0, "1.0"),
+        "submission_to_interview_ratio": (100.0, "100%"),
+        "interview_to_offer_ratio": (100.0, "100%"),
+        "offer_acceptance_share": (100.0, "100%"),
+        "median_days_to_fill": (None, "—"),
+    }
+    assert [row.user for row in globex.hiring_managers] == [world.globex_hiring_manager]
+    assert {item.who for item in globex.overdue} == {world.globex_hiring_manager}
+    acme_people = {world.hiring_manager, world.other_hiring_manager, world.client_admin, world.recruiter}
+    assert not acme_people & {item.who for item in globex.overdue}
+
+
+def test_an_engagement_without_activity_has_nothing_to_measure(world):
+    scorecard = engagement_scorecard(engagement=world.globex_engagement, days=30, now=NOW)
+
+    counts = {"interview_no_shows", "interview_reschedules", "overdue_now", "escalations"}
+    for figure in (*scorecard.client, *scorecard.provider):
+        assert figure.value == (0.0 if figure.key in counts else None), figure.key
+        assert figure.display == ("0" if figure.key in counts else "—")
+    assert scorecard.health.status == "on_track"
+    assert scorecard.health.reason == ("No feedback was due in the last 30 days and nothing is overdue on either side.")
+    assert scorecard.hiring_managers == []
+    assert scorecard.overdue == []

@@ -1,0 +1,331 @@
+"""``manage.py seed_demo``: every role, every stage, consistent histories, idempotent, scalable."""
+
+from datetime import UTC, datetime
+from io import StringIO
+from itertools import groupby, pairwise
+
+import pytest
+import time_machine
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Organization, OutOfOffice, User
+from engagements.models import (
+    Assignment,
+    Candidate,
+    Engagement,
+    ImplementationTask,
+    Interview,
+    OrientationNote,
+    Requisition,
+    Submission,
+    SubmissionStageChange,
+)
+from feedback.models import (
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackRequest,
+    LadderStep,
+    Reminder,
+    RequestStatus,
+)
+from feedback.reminders import record_due_steps
+from partnership.demo import DEMO_PASSWORD, PEOPLE
+
+# A Wednesday afternoon: the seed is the same on every run of the suite.
+NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+COUNTED = [
+    Organization,
+    User,
+    OutOfOffice,
+    Engagement,
+    Requisition,
+    Assignment,
+    Candidate,
+    Submission,
+    SubmissionStageChange,
+    Interview,
+    Interview.interviewers.through,
+    ImplementationTask,
+    OrientationNote,
+    FeedbackRequest,
+    Feedback,
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Reminder,
+]
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """Seed once for the whole module, inside a transaction rolled back at its end; each test
+    runs in a savepoint of it (as Django's ``TestCase.setUpTestData`` does)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seeded_once, db) -> str:
+    return seeded_once
+
+
+def test_it_creates_users_of_every_role_who_log_in_with_the_demo_password(seeded):
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+    for person in PEOPLE:
+        user = authenticate(username=person.email, password=DEMO_PASSWORD)
+        assert user is not None, person.email
+        assert user.role == person.role
+    admin = User.objects.get(email="admin@talentbridge.example")
+    assert admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_provider_admin
+
+
+def test_the_provider_admin_can_open_the_django_admin(seeded, client):
+    assert client.login(username="admin@talentbridge.example", password=DEMO_PASSWORD)
+    assert client.get("/admin/engagements/submission/").status_code == 200
+
+
+def test_it_prints_the_logins_with_the_demo_password(seeded):
+    assert DEMO_PASSWORD in seeded
+    for person in PEOPLE:
+        assert person.email in seeded
+
+
+def test_it_makes_one_provider_and_two_clients_in_their_time_zones_with_an_active_engagement_each(seeded):
+    provider = Organization.objects.get(kind=Organization.Kind.PROVIDER)
+    clients = dict(Organization.objects.filter(kind=Organization.Kind.CLIENT).values_list("name", "time_zone"))
+    assert clients == {"Acme Corp": "America/New_York", "Globex": "Europe/Berlin"}
+    for engagement in Engagement.objects.select_related("client", "escalation_contact"):
+        assert engagement.provider_id == provider.pk
+        assert engagement.status == Engagement.Status.ACTIVE
+        assert engagement.time_zone == engagement.client.time_zone
+        assert engagement.account_managers.filter(role=User.Role.ACCOUNT_MANAGER).exists()
+        assert engagement.escalation_contact.role == User.Role.CLIENT_ADMIN
+        assert engagement.escalation_contact.organization_id == engagement.client_id
+        assert engagement.implementation_tasks.exists()
+        assert engagement.orientation_notes.exists()
+    assert Engagement.objects.count() == 2
+
+
+def test_every_requisition_has_a_primary_a_backup_and_a_sourcer(seeded):
+    today = timezone.localdate(NOW)
+    for role in Assignment.Role.values:
+        covered = Assignment.objects.filter(role=role, starts_on__lte=today, ends_on__isnull=True)
+        assert Requisition.objects.exclude(id__in=covered.values("requisition_id")).count() == 0, role
+    for engagement in Engagement.objects.all():
+        assert engagement.requisitions.count() >= 8
+
+
+def test_submissions_reach_every_stage_within_the_last_90_days(seeded):
+    assert set(Submission.objects.values_list("stage", flat=True)) == set(Submission.Stage.values)
+    assert set(Requisition.objects.values_list("engagement__client__name", flat=True)) == {"Acme Corp", "Globex"}
+    assert not Submission.objects.filter(submitted_at__gt=NOW).exists()
+    assert not Submission.objects.filter(submitted_at__lt=NOW - timezone.timedelta(days=91)).exists()
+    assert not Submission.objects.filter(stage_changed_at__gt=NOW).exists()
+
+
+def test_stage_histories_follow_legal_moves_in_time_order(seeded):
+    submissions = {submission.pk: submission for submission in Submission.objects.all()}
+    changes = SubmissionStageChange.objects.order_by("submission_id", "changed_at", "id")
+    histories = {key: list(rows) for key, rows in groupby(changes, key=lambda change: change.submission_id)}
+    assert histories.keys() == submissions.keys()
+    for submission_id, history in histories.items():
+        submission = submissions[submission_id]
+        assert (history[0].from_stage, history[0].to_stage) == ("", Submission.Stage.SUBMITTED)
+        assert history[0].changed_at == submission.submitted_at
+        for before, after in pairwise(history):
+            assert after.from_stage == before.to_stage
+            assert after.to_stage in Submission.TRANSITIONS[before.to_stage]
+            assert after.changed_at > before.changed_at
+        assert history[-1].to_stage == submission.stage
+        assert history[-1].changed_at == submission.stage_changed_at
+
+
+def test_interviews_are_completed_in_the_past_or_scheduled_ahead(seeded):
+    reached_interview = Submission.objects.filter(
+        stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.OFFER, Submission.Stage.HIRED]
+    )
+    # Only a submission still waiting for the hiring manager's slots has no interview yet.
+    no_interview = reached_interview.filter(interviews__isnull=True)
+    assert no_interview.exists()
+    assert set(no_interview.values_list("stage", flat=True)) == {Submission.Stage.INTERVIEW}
+    waiting = AvailabilityRequest.objects.filter(status=RequestStatus.OPEN).values("submission_id")
+    assert not no_interview.exclude(id__in=waiting).exists()
+    assert Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gt=NOW).exists()
+    assert not Interview.objects.filter(status=Interview.Status.SCHEDULED, ends_at__lte=NOW).exists()
+    completed = Interview.objects.filter(status=Interview.Status.COMPLETED)
+    assert completed.exists()
+    assert not completed.filter(ends_at__gt=NOW).exists()
+    assert not completed.filter(completed_at__isnull=True).exists()
+    assert not Interview.objects.filter(interviewers__isnull=True).exists()
+
+
+def test_one_recruiter_is_out_of_office_now_with_a_backup(seeded):
+    away = OutOfOffice.objects.get(starts_at__lte=NOW, ends_at__gt=NOW)
+    assert away.user.role == User.Role.RECRUITER
+    assert away.backup.is_provider_staff
+    assert away.backup != away.user
+
+
+def test_running_it_twice_creates_nothing_new(seeded):
+    before = counts()
+    output = seed()
+    assert counts() == before
+    assert "nothing new" in output
+
+
+def test_scale_two_makes_about_twice_the_submissions_of_scale_one_and_reruns_add_nothing(seeded):
+    at_scale_one = Submission.objects.count()
+    assert 1000 <= at_scale_one <= 1500
+    seed("--scale", "2")
+    at_scale_two = Submission.objects.count()
+    assert 1.7 <= at_scale_two / at_scale_one <= 2.1
+    before = counts()
+    seed("--scale", "2")
+    seed()
+    assert counts() == before
+
+
+def test_a_scale_below_one_is_refused():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", "--scale", "0", stdout=StringIO())
+
+
+# --- Feedback: the inbox, the reminders and the scorecard have something real --------------------
+
+SCALED = Q(submission__requisition__code__contains="-S")
+
+
+def test_every_submission_in_review_waits_on_one_open_resume_review_of_its_hiring_manager(seeded):
+    in_review = Submission.objects.filter(stage=Submission.Stage.HM_REVIEW)
+    assert in_review.exists()
+    open_reviews = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.RESUME_REVIEW, status=RequestStatus.OPEN)
+    assert open_reviews.count() == in_review.count()
+    assert not in_review.exclude(id__in=open_reviews.values("submission_id")).exists()
+    assert not open_reviews.exclude(requested_of=F("submission__requisition__hiring_manager")).exists()
+    assert not open_reviews.exclude(created_at=F("submission__stage_changed_at")).exists()
+
+
+def test_open_reviews_are_due_soon_overdue_or_escalated_in_both_clients(seeded):
+    open_reviews = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.RESUME_REVIEW, status=RequestStatus.OPEN)
+    for engagement in Engagement.objects.all():
+        reviews = open_reviews.filter(submission__requisition__engagement=engagement).exclude(SCALED)
+        assert reviews.filter(due_at__gt=NOW).exists(), engagement
+        assert reviews.filter(due_at__lte=NOW).exists(), engagement
+    assert open_reviews.filter(remind_at__lte=NOW, due_at__gt=NOW).exists()
+    assert open_reviews.filter(due_at__lte=NOW, escalate_at__gt=NOW).exists()
+    assert open_reviews.filter(escalate_at__lte=NOW).exists()
+
+
+def test_answered_requests_have_feedback_consistent_with_the_path(seeded):
+    answered = FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED)
+    assert answered.count() == Feedback.objects.count() > 0
+    assert not answered.filter(feedback__isnull=True).exists()
+    assert not Feedback.objects.exclude(request__status=RequestStatus.ANSWERED).exists()
+    assert not Feedback.objects.exclude(created_at=F("request__answered_at")).exists()
+    assert not Feedback.objects.exclude(given_by=F("request__requested_of")).exists()
+    assert not Feedback.objects.filter(recruiter_notified_at__isnull=True).exists()
+    reviews = Feedback.objects.filter(request__kind=FeedbackRequest.Kind.RESUME_REVIEW)
+    moved = SubmissionStageChange.objects.filter(from_stage=Submission.Stage.HM_REVIEW)
+    advanced = moved.filter(to_stage=Submission.Stage.INTERVIEW).values("submission_id")
+    rejected = moved.filter(to_stage=Submission.Stage.REJECTED).values("submission_id")
+    assert reviews.filter(request__submission__in=advanced).count() == advanced.count() > 0
+    assert not reviews.filter(request__submission__in=advanced).exclude(decision=Feedback.Decision.ADVANCE).exists()
+    assert reviews.filter(request__submission__in=rejected).count() == rejected.count() > 0
+    assert not reviews.filter(request__submission__in=rejected).exclude(decision=Feedback.Decision.REJECT).exists()
+    # Every decision is the one its stage change was made with, at the same moment.
+    decided = moved.filter(to_stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.REJECTED])
+    moments = set(decided.values_list("submission_id", "changed_at"))
+    assert moments == set(reviews.values_list("request__submission_id", "created_at"))
+
+
+def test_completed_interviews_are_assessed_and_slow_hiring_managers_answer_late(seeded):
+    completed = Interview.objects.filter(status=Interview.Status.COMPLETED)
+    assessments = FeedbackRequest.objects.filter(kind=FeedbackRequest.Kind.INTERVIEW)
+    assert assessments.count() == completed.count()
+    assert not assessments.exclude(created_at=F("interview__completed_at")).exists()
+    assert assessments.filter(status=RequestStatus.ANSWERED, feedback__decision=Feedback.Decision.ADVANCE).exists()
+    assert assessments.filter(status=RequestStatus.ANSWERED, feedback__decision=Feedback.Decision.REJECT).exists()
+    offered = SubmissionStageChange.objects.filter(to_stage=Submission.Stage.OFFER).values("submission_id")
+    assert not assessments.filter(submission__in=offered, feedback__decision=Feedback.Decision.REJECT).exists()
+    late = FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, answered_at__gt=F("due_at"))
+    assert late.filter(requested_of__email="hm2@acme.example").exists()
+    slow = (
+        late.filter(requested_of__email="hm2@acme.example").count()
+        / FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, requested_of__email="hm2@acme.example").count()
+    )
+    quick = (
+        late.filter(requested_of__email="hm@acme.example").count()
+        / FeedbackRequest.objects.filter(status=RequestStatus.ANSWERED, requested_of__email="hm@acme.example").count()
+    )
+    assert slow > quick
+
+
+def test_interviews_are_booked_from_offered_slots_and_some_slots_are_still_awaited(seeded):
+    booked = AvailabilityRequest.objects.filter(booked_interview__isnull=False)
+    assert booked.exists()
+    assert not booked.exclude(status=RequestStatus.ANSWERED).exists()
+    assert not booked.filter(invitations_sent_at__isnull=True).exists()
+    for request in booked.exclude(SCALED).prefetch_related("slots").select_related("booked_interview"):
+        assert request.booked_interview.starts_at in {slot.starts_at for slot in request.slots.all()}
+        assert request.answered_at < request.booked_interview.starts_at
+    waiting = AvailabilityRequest.objects.filter(status=RequestStatus.OPEN).exclude(SCALED)
+    assert waiting.count() >= 2
+    assert set(waiting.values_list("submission__stage", flat=True)) == {Submission.Stage.INTERVIEW}
+    assert not waiting.filter(submission__interviews__isnull=False).exists()
+
+
+def test_no_reminder_from_the_past_is_left_to_send(seeded):
+    """The history is recorded as sent; open requests wait only for their next level."""
+    assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists()
+    for model in (FeedbackRequest, AvailabilityRequest):
+        open_requests = model.objects.filter(status=RequestStatus.OPEN)
+        assert not open_requests.filter(next_step_at__lte=NOW).exists()
+        assert not open_requests.filter(next_step_at__isnull=True).exclude(ladder_step=LadderStep.ESCALATED).exists()
+        assert not open_requests.filter(escalate_at__lte=NOW).exclude(ladder_step=LadderStep.ESCALATED).exists()
+        assert not model.objects.exclude(status=RequestStatus.OPEN).filter(next_step_at__isnull=False).exists()
+
+
+def test_service_written_requests_have_their_reminder_history_and_scaled_ones_none(seeded):
+    base = FeedbackRequest.objects.exclude(SCALED)
+    assert base.count() == Reminder.objects.filter(level=Reminder.Level.REQUESTED, feedback_request__in=base).count()
+    escalated = base.filter(status=RequestStatus.OPEN, ladder_step=LadderStep.ESCALATED)
+    assert escalated.exists()
+    for request in escalated.prefetch_related("reminders__recipient"):
+        levels = {reminder.level: reminder for reminder in request.reminders.all()}
+        assert set(levels) == {"requested", "due_soon", "overdue", "escalation"}
+        assert levels["escalation"].recipient.role == User.Role.CLIENT_ADMIN
+        assert levels["escalation"].sent_at == request.escalate_at
+    assert not Reminder.objects.filter(
+        Q(feedback_request__in=FeedbackRequest.objects.filter(SCALED))
+        | Q(availability_request__in=AvailabilityRequest.objects.filter(SCALED))
+    ).exists()
+
+
+def test_the_quick_hiring_manager_has_something_in_the_inbox(seeded):
+    inbox = FeedbackRequest.objects.filter(requested_of__email="hm@acme.example", status=RequestStatus.OPEN)
+    assert inbox.exists()
+
+
+def test_the_reminder_sweep_finds_nothing_from_the_past_to_record(seeded):
+    before = Reminder.objects.count()
+    result = record_due_steps(now=NOW)
+    assert (result.recorded, result.advanced) == (0, 0)
+    assert Reminder.objects.count() == before
