@@ -54,7 +54,7 @@ def aware_in_zone(wall_clock: datetime, zone: zoneinfo.ZoneInfo) -> datetime | N
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
-        return f"{user.full_name or user.email} ({user.get_role_display().lower()})"
+        return f"{user.display_name} ({user.get_role_display().lower()})"
 
 
 class OutOfOfficeForm(forms.Form):

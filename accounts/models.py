@@ -132,6 +132,15 @@ class User(AbstractBaseUser, PermissionsMixin):
                 {"role": f"{self.get_role_display()} is not a role in a {self.organization.get_kind_display()}."}
             )
 
+    @staticmethod
+    def display_name_of(full_name: str, email: str) -> str:
+        """How a person is named on pages and in emails: their name, else their address."""
+        return full_name or email
+
+    @property
+    def display_name(self) -> str:
+        return self.display_name_of(self.full_name, self.email)
+
     @property
     def is_unscoped_admin(self) -> bool:
         """The bootstrap superuser, who belongs to no organisation and sees everything."""

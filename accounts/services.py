@@ -40,7 +40,7 @@ def out_of_office_validate(*, user: User, starts_at: datetime, ends_at: datetime
         if overlap is not None:
             until = dateformat.format(overlap.ends_at.astimezone(user.zone), "D j M Y, H:i T")
             errors["backup"] = (
-                f"{backup.full_name or backup.email} is out of office then too (until {until}): choose another backup."
+                f"{backup.display_name} is out of office then too (until {until}): choose another backup."
             )
     if errors:
         raise ValidationError(errors)
@@ -150,7 +150,7 @@ def user_send_invitation(*, user: User, invited_by: User) -> None:
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
         "site_url": settings.SITE_URL.rstrip("/"),
     }
-    inviter = invited_by.full_name or invited_by.email
+    inviter = invited_by.display_name
     message = EmailMultiAlternatives(
         subject=f"{inviter} invited you to the RPO Partnership Portal",
         body=render_to_string("accounts/email/invitation.txt", context),

@@ -124,8 +124,8 @@ def out_of_office(request: HttpRequest) -> HttpResponse:
         else:
             starts = dateformat.format(created.starts_at.astimezone(viewer.zone), "D j M, H:i T")
             ends = dateformat.format(created.ends_at.astimezone(viewer.zone), "D j M, H:i T")
-            who = "You are" if created.user_id == viewer.pk else f"{created.user.full_name or created.user.email} is"
-            backup = created.backup.full_name or created.backup.email
+            who = "You are" if created.user_id == viewer.pk else f"{created.user.display_name} is"
+            backup = created.backup.display_name
             messages.success(request, f"{who} out of office from {starts} to {ends}; {backup} covers.")
             return redirect("accounts:out-of-office")
 
@@ -226,7 +226,7 @@ def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
         services.user_set_active(actor=request.user, user=member, is_active=wanted == "1")
     except PermissionDenied as refusal:
         return forbidden(request, str(refusal))
-    name = member.full_name or member.email
+    name = member.display_name
     if member.is_active:
         messages.success(request, f"{name} is active again and can sign in.")
     else:

@@ -229,7 +229,7 @@ def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
             continue
         try:
             with transaction.atomic():
-                services.submission_change_stage(submission=submission, to_stage=to_stage, changed_by=request.user)
+                services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
         except ValidationError as error:
             modeladmin.message_user(request, f"{submission}: {' '.join(error.messages)}", messages.WARNING)
         else:
@@ -287,9 +287,9 @@ class SubmissionAdmin(admin.ModelAdmin):
             obj.save(update_fields=["summary"])
             return
         created = services.submission_create(
+            actor=request.user,
             requisition=obj.requisition,
             candidate=obj.candidate,
-            submitted_by=obj.submitted_by,
             summary=obj.summary,
             submitted_at=obj.submitted_at,
         )
@@ -337,7 +337,7 @@ def _set_interview_status(modeladmin, request, queryset, status: str) -> None:
     for interview in queryset:
         try:
             with transaction.atomic():
-                services.interview_set_status(interview=interview, status=status, changed_by=request.user)
+                services.interview_set_status(actor=request.user, interview=interview, status=status)
         except ValidationError as error:
             modeladmin.message_user(request, f"{interview}: {' '.join(error.messages)}", messages.WARNING)
         else:

@@ -1,11 +1,37 @@
 """Who may do what, given they can already see the object (selectors decide that).
 
-The API answers 403 when one of these says no; pages will use the same functions.
+The services ask these before they write and refuse with ``PermissionDenied`` and the message
+below (the API answers 403, a page its friendly 403). The API and the pages may ask the same
+question earlier, to refuse before reading a body or to hide a button, with the same words.
 """
+
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 
 from .models import Engagement, Requisition, Submission
+
+# What a person is told when a policy says no (the services and the API's early checks alike).
+MAY_NOT_OPEN_ENGAGEMENT = "Only a provider admin can open an engagement."
+MAY_NOT_CHANGE_ENGAGEMENT = "Only a provider admin or this engagement's account manager can change it."
+MAY_NOT_OPEN_REQUISITION = "Your role cannot open requisitions in this engagement."
+MAY_NOT_CHANGE_REQUISITION = "Your role cannot change requisitions in this engagement."
+MAY_NOT_ASSIGN = "Only a provider admin or the engagement's account manager can assign recruiters."
+MAY_NOT_END_ASSIGNMENT = "Only a provider admin or the engagement's account manager can end assignments."
+MAY_NOT_ADD_CANDIDATE = "Only the provider's recruiting staff can add candidates."
+MAY_NOT_CHANGE_CANDIDATE = "Only the provider's recruiting staff can change candidates."
+MAY_NOT_SUBMIT = "Only the provider's recruiting staff can submit candidates."
+MAY_NOT_MOVE_SUBMISSION = "Only the provider's recruiting staff can move submissions."
+MAY_NOT_BOOK_INTERVIEW = "Only the provider's recruiting staff can book interviews."
+MAY_NOT_CHANGE_INTERVIEW = "Only the provider's recruiting staff can change interviews."
+MAY_NOT_RECORD_INTERVIEW_OUTCOME = "Only the provider's recruiting staff can record interview outcomes."
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse with ``message`` unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)
+
 
 PIPELINE_ROLES = frozenset(
     {User.Role.PROVIDER_ADMIN, User.Role.ACCOUNT_MANAGER, User.Role.RECRUITER, User.Role.SOURCER}

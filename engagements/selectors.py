@@ -19,14 +19,18 @@ from django.utils import timezone
 
 from accounts.models import OutOfOffice, User
 
+from .local_dates import on_engagement_today_q
 from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
 
 
-def active_assignment_q(today: date, prefix: str = "") -> Q:
-    """The one definition of an assignment in effect on ``today`` (its dates are inclusive)."""
-    return Q(**{f"{prefix}starts_on__lte": today}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
-    )
+def active_assignment_q(at: datetime) -> Q:
+    """The one definition of an assignment in effect at ``at``: on its engagement's own date
+    (``engagements.local_dates``), between its first and last day (both inclusive)."""
+
+    def on(today: date) -> Q:
+        return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+    return on_engagement_today_q(at=at, zone_field="requisition__engagement__time_zone", condition=on)
 
 
 def engagement_ids_assigned_to(*, user: User) -> QuerySet:
@@ -34,13 +38,12 @@ def engagement_ids_assigned_to(*, user: User) -> QuerySet:
     or as the named backup of a colleague who is out of office now (their work comes to the backup,
     so the backup must be able to open it)."""
     now = timezone.now()
-    today = timezone.localdate(now)
     managed = Engagement.account_managers.through.objects.filter(user_id=user.pk).values("engagement_id")
     standing_in_for = OutOfOffice.objects.filter(backup_id=user.pk, starts_at__lte=now, ends_at__gt=now).values(
         "user_id"
     )
     assigned = Assignment.objects.filter(
-        active_assignment_q(today), Q(recruiter_id=user.pk) | Q(recruiter_id__in=standing_in_for)
+        active_assignment_q(now), Q(recruiter_id=user.pk) | Q(recruiter_id__in=standing_in_for)
     ).values("requisition__engagement_id")
     return Engagement.objects.filter(
         Q(provider_id=user.organization_id) & (Q(id__in=managed) | Q(id__in=assigned))
@@ -81,11 +84,10 @@ def requisition_list(*, user: User, mine: bool = False) -> QuerySet[Requisition]
     if not _can_see_anything(user):
         return queryset.none()
     if mine:
-        today = timezone.localdate()
         queryset = queryset.filter(
             Q(hiring_manager_id=user.pk)
             | Q(
-                id__in=Assignment.objects.filter(active_assignment_q(today), recruiter_id=user.pk).values(
+                id__in=Assignment.objects.filter(active_assignment_q(timezone.now()), recruiter_id=user.pk).values(
                     "requisition_id"
                 )
             )
@@ -184,11 +186,10 @@ def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = No
     This is the one home of the coverage rule: notifications, pages and the API all call it.
     """
     at = at or timezone.now()
-    today = timezone.localdate(at)
     requisition_ids = list(requisition_ids)
     assignments = (
         Assignment.objects.filter(
-            active_assignment_q(today),
+            active_assignment_q(at),
             requisition_id__in=requisition_ids,
             role__in=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP],
         )
@@ -235,18 +236,17 @@ def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = Non
     ``user`` as backup (and no in-office backup of the requisition itself comes first). One query
     for the candidates, then the coverage rule itself decides (requisition_covering_recruiters)."""
     at = at or timezone.now()
-    today = timezone.localdate(at)
     away_now = OutOfOffice.objects.filter(starts_at__lte=at, ends_at__gt=at)
     away_naming_me = away_now.filter(backup_id=user.pk).values("user_id")
     # A cheap superset first, so the coverage rule below reads only a few requisitions: a
     # requisition whose backups are all in the office is covered by one of them, never by the
     # person the primary named for the absence.
     backups = Assignment.objects.filter(
-        active_assignment_q(today), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
+        active_assignment_q(at), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
     )
     candidate_ids = list(
         Assignment.objects.filter(
-            active_assignment_q(today), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
+            active_assignment_q(at), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
         )
         .filter(~Exists(backups) | Exists(backups.filter(recruiter_id__in=away_now.values("user_id"))))
         .values_list("requisition_id", flat=True)
@@ -276,6 +276,7 @@ def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:
 
 
 def active_assignment_list(*, user: User, requisition_ids, at: datetime | None = None) -> QuerySet[Assignment]:
-    """The assignments active today on these requisitions, among those ``user`` may see."""
-    today = timezone.localdate(at or timezone.now())
-    return assignment_list(user=user).filter(active_assignment_q(today), requisition_id__in=requisition_ids)
+    """The assignments in effect now on these requisitions, among those ``user`` may see."""
+    return assignment_list(user=user).filter(
+        active_assignment_q(at or timezone.now()), requisition_id__in=requisition_ids
+    )

@@ -1,5 +1,10 @@
-"""Writes on the engagement domain. Each checks data invariants and raises ``ValidationError``
-keyed by field; who may call them is decided by ``policies`` at the edge (API, pages)."""
+"""Writes on the engagement domain.
+
+Each service a person triggers takes them as ``actor`` and asks ``policies`` first, raising
+``PermissionDenied`` (the API and the pages answer 403); then it checks the data rules and raises
+``ValidationError`` keyed by field (400, or the message beside the field). Dates default to the
+engagement's own today (``local_dates``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 
+from . import policies
+from .local_dates import engagement_today
 from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from .signals import interview_status_changed, submission_stage_changed
 
@@ -94,8 +101,14 @@ def engagement_check_escalation_contact(client_id: int, contact: User | None) ->
 
 @transaction.atomic
 def engagement_create(
-    *, provider: Organization, client: Organization, account_managers: Iterable[User] = (), **fields: Any
+    *,
+    actor: User,
+    provider: Organization,
+    client: Organization,
+    account_managers: Iterable[User] = (),
+    **fields: Any,
 ) -> Engagement:
+    policies.require(policies.can_create_engagement(actor), policies.MAY_NOT_OPEN_ENGAGEMENT)
     if provider.kind != Organization.Kind.PROVIDER:
         raise ValidationError({"provider": "The provider must be a provider organisation."})
     if client.kind != Organization.Kind.CLIENT:
@@ -117,10 +130,14 @@ def engagement_create(
 
 @transaction.atomic
 def engagement_update(
-    *, engagement: Engagement, account_managers: Iterable[User] | None = None, **fields: Any
+    *, actor: User, engagement: Engagement, account_managers: Iterable[User] | None = None, **fields: Any
 ) -> Engagement:
     """Change an engagement. SLA changes apply to requests opened from now on; open requests keep
     the due time they were given."""
+    policies.require(
+        policies.can_manage_engagement(actor, engagement),
+        policies.MAY_NOT_CHANGE_ENGAGEMENT,
+    )
     unknown = set(fields) - set(ENGAGEMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
@@ -161,12 +178,14 @@ REQUISITION_FIELDS = (
 
 @transaction.atomic
 def requisition_create(
-    *, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
+    *, actor: User, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
 ) -> Requisition:
+    policies.require(policies.can_manage_requisitions(actor, engagement), policies.MAY_NOT_OPEN_REQUISITION)
     unknown = set(fields) - set(REQUISITION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
     requisition_check_hiring_manager(engagement, hiring_manager)
+    fields.setdefault("opened_on", engagement_today(engagement))
     requisition = Requisition(
         engagement=engagement, code=code.strip(), title=title, hiring_manager=hiring_manager, **fields
     )
@@ -176,7 +195,11 @@ def requisition_create(
 
 
 @transaction.atomic
-def requisition_update(*, requisition: Requisition, **fields: Any) -> Requisition:
+def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) -> Requisition:
+    policies.require(
+        policies.can_manage_requisitions(actor, requisition.engagement),
+        policies.MAY_NOT_CHANGE_REQUISITION,
+    )
     unknown = set(fields) - set(REQUISITION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
@@ -185,7 +208,7 @@ def requisition_update(*, requisition: Requisition, **fields: Any) -> Requisitio
     for name, value in fields.items():
         setattr(requisition, name, value)
     if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
-        requisition.filled_on = timezone.localdate()
+        requisition.filled_on = engagement_today(requisition.engagement)
         fields["filled_on"] = requisition.filled_on
     _full_clean(requisition)
     _save_checked(requisition, update_fields=[*fields] if fields else None)
@@ -206,9 +229,19 @@ def _overlaps(starts_on: date, ends_on: date | None) -> Q:
 
 @transaction.atomic
 def assignment_create(
-    *, requisition: Requisition, recruiter: User, role: str, starts_on: date | None = None, ends_on: date | None = None
+    *,
+    actor: User,
+    requisition: Requisition,
+    recruiter: User,
+    role: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> Assignment:
-    starts_on = starts_on or timezone.localdate()
+    policies.require(
+        policies.can_manage_assignments(actor, requisition),
+        policies.MAY_NOT_ASSIGN,
+    )
+    starts_on = starts_on or engagement_today(requisition.engagement)
     if recruiter.organization_id != requisition.engagement.provider_id or recruiter.role not in (
         User.Role.RECRUITER,
         User.Role.SOURCER,
@@ -238,8 +271,12 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_end(*, assignment: Assignment, ends_on: date | None = None) -> Assignment:
-    ends_on = ends_on or timezone.localdate()
+def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None = None) -> Assignment:
+    policies.require(
+        policies.can_manage_assignments(actor, assignment.requisition),
+        policies.MAY_NOT_END_ASSIGNMENT,
+    )
+    ends_on = ends_on or engagement_today(assignment.requisition.engagement)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
     assignment.ends_on = ends_on
@@ -251,22 +288,25 @@ CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", 
 
 
 @transaction.atomic
-def candidate_create(
-    *, engagement: Engagement, full_name: str, created_by: User | None = None, **fields: Any
-) -> Candidate:
+def candidate_create(*, actor: User, engagement: Engagement, full_name: str, **fields: Any) -> Candidate:
+    policies.require(policies.can_work_pipeline(actor, engagement), policies.MAY_NOT_ADD_CANDIDATE)
     unknown = set(fields) - set(CANDIDATE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
-    candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=created_by, **fields)
+    candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=actor, **fields)
     _full_clean(candidate)
     _save_checked(candidate)
     return candidate
 
 
 @transaction.atomic
-def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
+def candidate_update(*, actor: User, candidate: Candidate, **fields: Any) -> Candidate:
+    policies.require(
+        policies.can_work_pipeline(actor, candidate.engagement),
+        policies.MAY_NOT_CHANGE_CANDIDATE,
+    )
     unknown = set(fields) - set(CANDIDATE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
@@ -282,12 +322,16 @@ def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
 @transaction.atomic
 def submission_create(
     *,
+    actor: User,
     requisition: Requisition,
     candidate: Candidate,
-    submitted_by: User | None,
     summary: str = "",
     submitted_at: datetime | None = None,
 ) -> Submission:
+    policies.require(
+        policies.can_work_pipeline(actor, requisition.engagement),
+        policies.MAY_NOT_SUBMIT,
+    )
     if candidate.engagement_id != requisition.engagement_id:
         raise ValidationError({"candidate": "The candidate belongs to another engagement."})
     if requisition.status != Requisition.Status.OPEN:
@@ -298,7 +342,7 @@ def submission_create(
     submission = Submission(
         requisition=requisition,
         candidate=candidate,
-        submitted_by=submitted_by,
+        submitted_by=actor,
         summary=summary,
         submitted_at=submitted_at,
         stage_changed_at=submitted_at,
@@ -314,20 +358,42 @@ def submission_create(
         submission=submission,
         from_stage="",
         to_stage=submission.stage,
-        changed_by=submitted_by,
+        changed_by=actor,
         changed_at=submitted_at,
     )
     submission_stage_changed.send(
-        sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=submitted_by
+        sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=actor
     )
     return submission
 
 
 @transaction.atomic
 def submission_change_stage(
-    *, submission: Submission, to_stage: str, changed_by: User | None, note: str = "", at: datetime | None = None
+    *, actor: User, submission: Submission, to_stage: str, note: str = "", at: datetime | None = None
 ) -> Submission:
-    """Move a submission to ``to_stage`` if the move is legal, record it, and tell listeners."""
+    """A recruiter moves a submission to ``to_stage``: if their role may, and the move is legal."""
+    policies.require(
+        policies.can_change_submission_stage(actor, submission),
+        policies.MAY_NOT_MOVE_SUBMISSION,
+    )
+    return _move_stage(submission=submission, to_stage=to_stage, changed_by=actor, note=note, at=at)
+
+
+@transaction.atomic
+def submission_follow_decision(
+    *, submission: Submission, to_stage: str, decided_by: User, note: str = "", at: datetime | None = None
+) -> Submission:
+    """The move a client's decision implies (a hiring manager advances a candidate to interview,
+    or rejects them), made by the portal for the person who decided. No role check here: hiring
+    managers never move stages themselves; the caller has checked that the decision was theirs
+    to give (``feedback.services.feedback_respond`` asks ``feedback.policies.can_respond``)."""
+    return _move_stage(submission=submission, to_stage=to_stage, changed_by=decided_by, note=note, at=at)
+
+
+def _move_stage(
+    *, submission: Submission, to_stage: str, changed_by: User | None, note: str, at: datetime | None
+) -> Submission:
+    """Move if the move is legal, record it, and tell listeners."""
     if to_stage not in Submission.Stage.values:
         raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
     # Re-read under a row lock so that two concurrent moves are applied one after the other.
@@ -363,20 +429,24 @@ def _check_interviewers(submission: Submission, interviewers: Iterable[User]) ->
 @transaction.atomic
 def interview_create(
     *,
+    actor: User,
     submission: Submission,
     starts_at: datetime,
     ends_at: datetime,
-    created_by: User | None,
     interviewers: Iterable[User] | None = None,
     location: str = "",
 ) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, submission.requisition.engagement),
+        policies.MAY_NOT_BOOK_INTERVIEW,
+    )
     if submission.stage != Submission.Stage.INTERVIEW:
         raise ValidationError({"submission": "Interviews are booked for submissions at the interview stage."})
     interviewers = _check_interviewers(
         submission, interviewers if interviewers is not None else [submission.requisition.hiring_manager]
     )
     interview = Interview(
-        submission=submission, starts_at=starts_at, ends_at=ends_at, location=location, created_by=created_by
+        submission=submission, starts_at=starts_at, ends_at=ends_at, location=location, created_by=actor
     )
     _full_clean(interview)
     interview.save()
@@ -387,12 +457,17 @@ def interview_create(
 @transaction.atomic
 def interview_update(
     *,
+    actor: User,
     interview: Interview,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     location: str | None = None,
     interviewers: Iterable[User] | None = None,
 ) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, interview.submission.requisition.engagement),
+        policies.MAY_NOT_CHANGE_INTERVIEW,
+    )
     if interview.status != Interview.Status.SCHEDULED:
         raise ValidationError({"status": "Only a scheduled interview can be changed."})
     moved = (starts_at and starts_at != interview.starts_at) or (ends_at and ends_at != interview.ends_at)
@@ -419,7 +494,11 @@ INTERVIEW_TRANSITIONS = {
 
 
 @transaction.atomic
-def interview_set_status(*, interview: Interview, status: str, changed_by: User | None) -> Interview:
+def interview_set_status(*, actor: User, interview: Interview, status: str) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, interview.submission.requisition.engagement),
+        policies.MAY_NOT_RECORD_INTERVIEW_OUTCOME,
+    )
     locked = Interview.objects.select_for_update().get(pk=interview.pk)
     if status not in INTERVIEW_TRANSITIONS.get(locked.status, set()):
         raise ValidationError({"status": f"An interview cannot go from {locked.status} to {status}."})
@@ -430,6 +509,6 @@ def interview_set_status(*, interview: Interview, status: str, changed_by: User 
     interview.completed_at = timezone.now() if status == Interview.Status.COMPLETED else None
     interview.save(update_fields=["status", "completed_at"])
     interview_status_changed.send(
-        sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=changed_by
+        sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=actor
     )
     return interview

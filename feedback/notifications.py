@@ -52,7 +52,7 @@ def local_time(moment: datetime | None, zone: zoneinfo.ZoneInfo) -> str:
 def _name(user: User | None) -> str:
     if user is None:
         return ""
-    return user.full_name or user.email
+    return user.display_name
 
 
 def _addresses(users) -> list[str]:

@@ -164,7 +164,11 @@ def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn
             key = (row["submission__requisition_id"], row["requested_of_id"])
             entry = merged.setdefault(
                 key,
-                {"name": row["requested_of__full_name"] or row["requested_of__email"], "count": 0, "oldest": None},
+                {
+                    "name": User.display_name_of(row["requested_of__full_name"], row["requested_of__email"]),
+                    "count": 0,
+                    "oldest": None,
+                },
             )
             entry["count"] += row["total"]
             entry["oldest"] = row["oldest"] if entry["oldest"] is None else min(entry["oldest"], row["oldest"])

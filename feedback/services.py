@@ -1,5 +1,9 @@
-"""Writes on feedback and availability requests. Who may call them is decided by ``policies``
-at the edge; these check the data rules and raise ``ValidationError`` keyed by field."""
+"""Writes on feedback and availability requests.
+
+As in every app: a service a person triggers takes them as ``actor`` and asks ``policies`` first
+(``PermissionDenied``: 403), then checks the data rules (``ValidationError`` keyed by field).
+Opening and cancelling requests is the portal's own doing (``receivers``), so those take no actor.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.business_hours import add_business_hours
 from engagements.models import Engagement, Interview, Submission
-from engagements.services import interview_create, submission_change_stage
+from engagements.policies import MAY_NOT_BOOK_INTERVIEW
+from engagements.services import interview_create, submission_follow_decision
 
 from .models import (
     AvailabilityRequest,
@@ -23,7 +28,7 @@ from .models import (
     Reminder,
     RequestStatus,
 )
-from .policies import can_respond
+from .policies import can_book, can_respond
 
 MAX_SLOTS = 20
 MAX_COMMENT_LENGTH = 5000
@@ -163,8 +168,8 @@ def _validate_answer(*, decision: str, rating, reasons, comments: str) -> list[s
 @transaction.atomic
 def feedback_respond(
     *,
+    actor: User,
     feedback_request: FeedbackRequest,
-    responder: User,
     decision: str,
     rating: int,
     reasons: Iterable[str] = (),
@@ -181,7 +186,7 @@ def feedback_respond(
     at = at or timezone.now()
     reasons = _validate_answer(decision=decision, rating=rating, reasons=list(reasons), comments=comments)
     request = FeedbackRequest.objects.select_for_update().select_related("submission").get(pk=feedback_request.pk)
-    if not can_respond(responder, request):
+    if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
@@ -192,25 +197,25 @@ def feedback_respond(
         reasons=reasons,
         comments=comments.strip(),
         channel=channel,
-        given_by=responder,
+        given_by=actor,
         created_at=at,
     )
     _close(request, status=RequestStatus.ANSWERED, at=at)
     feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
 
     submission = request.submission
-    note = f"Feedback from {responder.full_name or responder.email}: {feedback.get_decision_display().lower()}"
+    note = f"Feedback from {actor.display_name}: {feedback.get_decision_display().lower()}"
     if decision == Feedback.Decision.REJECT and submission.is_open:
-        submission_change_stage(
-            submission=submission, to_stage=Submission.Stage.REJECTED, changed_by=responder, note=note, at=at
+        submission_follow_decision(
+            submission=submission, to_stage=Submission.Stage.REJECTED, decided_by=actor, note=note, at=at
         )
     elif (
         decision == Feedback.Decision.ADVANCE
         and request.kind == FeedbackRequest.Kind.RESUME_REVIEW
         and submission.stage == Submission.Stage.HM_REVIEW
     ):
-        submission_change_stage(
-            submission=submission, to_stage=Submission.Stage.INTERVIEW, changed_by=responder, note=note, at=at
+        submission_follow_decision(
+            submission=submission, to_stage=Submission.Stage.INTERVIEW, decided_by=actor, note=note, at=at
         )
         availability_request_open(submission=submission, requested_of=request.requested_of, at=at)
 
@@ -245,15 +250,15 @@ def _validate_slots(slots: Iterable[tuple[datetime, datetime]], *, now: datetime
 @transaction.atomic
 def availability_offer_slots(
     *,
+    actor: User,
     availability_request: AvailabilityRequest,
-    responder: User,
     slots: Iterable[tuple[datetime, datetime]],
     at: datetime | None = None,
 ) -> list[AvailabilitySlot]:
     at = at or timezone.now()
     slots = _validate_slots(slots, now=at)
     request = AvailabilityRequest.objects.select_for_update().get(pk=availability_request.pk)
-    if not can_respond(responder, request):
+    if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
@@ -267,11 +272,17 @@ def availability_offer_slots(
 
 @transaction.atomic
 def availability_book(
-    *, slot: AvailabilitySlot, booked_by: User, location: str = "", at: datetime | None = None
+    *, actor: User, slot: AvailabilitySlot, location: str = "", at: datetime | None = None
 ) -> Interview:
     """Book an interview in an offered slot; both sides get an invitation with an .ics file."""
     at = at or timezone.now()
-    request = AvailabilityRequest.objects.select_for_update().select_related("submission").get(pk=slot.request_id)
+    request = (
+        AvailabilityRequest.objects.select_for_update()
+        .select_related("submission__requisition__engagement")
+        .get(pk=slot.request_id)
+    )
+    if not can_book(actor, request):
+        raise PermissionDenied(MAY_NOT_BOOK_INTERVIEW)
     if request.booked_interview_id is not None:
         raise ValidationError({"slot": "An interview is already booked from these slots."})
     if request.status != RequestStatus.ANSWERED:
@@ -282,7 +293,7 @@ def availability_book(
         submission=request.submission,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
-        created_by=booked_by,
+        actor=actor,
         interviewers=[request.requested_of],
         location=location,
     )

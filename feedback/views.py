@@ -138,7 +138,7 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
             channel = Feedback.Channel.EMAIL_LINK if via_link else Feedback.Channel.WEB
             try:
                 feedback = feedback_respond(
-                    feedback_request=feedback_request, responder=viewer, channel=channel, **form.answer()
+                    actor=viewer, feedback_request=feedback_request, channel=channel, **form.answer()
                 )
             except PermissionDenied:
                 return forbidden(request, _only_they_answer(feedback_request), viewer=viewer)
@@ -159,7 +159,7 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
 def _only_they_answer(request) -> str:
     person = request.requested_of
     return (
-        f"Only {person.full_name or person.email} can answer this request: it was sent to them. "
+        f"Only {person.display_name} can answer this request: it was sent to them. "
         "You can see it, and the portal will remind them."
     )
 
@@ -246,9 +246,7 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
         formset = SlotFormSet(request.POST, zone=zone)
         if formset.is_valid():
             try:
-                availability_offer_slots(
-                    availability_request=availability_request, responder=viewer, slots=formset.slots()
-                )
+                availability_offer_slots(actor=viewer, availability_request=availability_request, slots=formset.slots())
             except PermissionDenied:
                 return forbidden(request, _only_they_answer(availability_request), viewer=viewer)
             except ValidationError as error:
@@ -292,8 +290,10 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             availability_book(
-                slot=form.cleaned_data["slot"], booked_by=request.user, location=form.cleaned_data["location"]
+                actor=request.user, slot=form.cleaned_data["slot"], location=form.cleaned_data["location"]
             )
+        except PermissionDenied as refusal:
+            return forbidden(request, str(refusal))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -150,7 +150,7 @@ class EngagementSlaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["escalation_contact"].queryset = contacts
         self.fields["escalation_contact"].label_from_instance = lambda user: (
-            f"{user.full_name or user.email} ({user.get_role_display().lower()})"
+            f"{user.display_name} ({user.get_role_display().lower()})"
         )
 
     def clean_business_weekdays(self) -> str:

@@ -1,5 +1,6 @@
 """API plumbing shared by every app: error shape, pagination and the fields that resolve related
-ids only among what the acting user may see."""
+ids only among what the acting user may see (the scoped viewset is in ``viewsets``: DRF's generic
+views read the pagination class from here when they are imported)."""
 
 from collections.abc import Callable, Mapping
 

@@ -3,12 +3,11 @@
 Another tenant's object is a 404 because querysets only ever come from the selectors.
 """
 
-from collections.abc import Callable, Mapping
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
-from rest_framework.response import Response
+
+from rpo_portal.viewsets import ScopedViewSet
 
 from .. import filters, policies, selectors, services
 from .serializers import (
@@ -30,62 +29,6 @@ from .serializers import (
 )
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
-    """Querysets come from one selector; writes are authorised by ``policies``, then done by one
-    service. PUT is not offered: changes are PATCHes of the fields given."""
-
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    selector: Callable = None  # set as staticmethod(selectors.<model>_list)
-    create_serializer_class = None
-    detail_serializer_class = None
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.serializer_class.Meta.model.objects.none()
-        return self.selector(user=self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "create" and self.create_serializer_class is not None:
-            return self.create_serializer_class
-        if self.action != "list" and self.detail_serializer_class is not None:
-            return self.detail_serializer_class
-        return self.serializer_class
-
-    def require(self, allowed: bool, message: str) -> None:
-        if not allowed:
-            raise exceptions.PermissionDenied(message)
-
-    def validated_create(self, parent_field: str, may_create: Callable[[object], bool], message: str) -> dict:
-        """Validate a new object's body, authorising against its parent (``parent_field``) as soon
-        as that id resolves: a role that may not create here gets 403 whatever else is wrong."""
-        serializer = self.get_serializer(data=self.request.data)
-        parent = None
-        if isinstance(serializer.initial_data, Mapping) and parent_field in serializer.initial_data:
-            try:
-                parent = serializer.fields[parent_field].run_validation(serializer.initial_data[parent_field])
-            except serializers.ValidationError:
-                parent = None
-            if parent is not None:
-                self.require(may_create(parent), message)
-        serializer.is_valid(raise_exception=True)
-        if parent is None:
-            self.require(may_create(serializer.validated_data[parent_field]), message)
-        return dict(serializer.validated_data)
-
-    def validated_update(self, instance) -> dict:
-        serializer = self.get_serializer(instance, data=self.request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def output(self, instance, status: int = 200) -> Response:
-        serializer_class = self.detail_serializer_class or self.serializer_class
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status)
-
-    def fresh(self, instance):
-        """The instance re-read through the selector, so the answer shows what the write did."""
-        return self.get_queryset().filter(pk=instance.pk).first() or instance
-
-
 class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Partnerships between the provider and a client, with their service levels."""
 
@@ -98,13 +41,14 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
     @extend_schema(responses={201: EngagementSerializer})
     def create(self, request):
-        self.require(policies.can_create_engagement(request.user), "Only a provider admin can open an engagement.")
+        self.require(policies.can_create_engagement(request.user), policies.MAY_NOT_OPEN_ENGAGEMENT)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         if request.user.organization is None:
             raise exceptions.ValidationError({"provider": "Only a member of a provider can open an engagement."})
         engagement = services.engagement_create(
+            actor=request.user,
             provider=request.user.organization,
             client=fields.pop("client"),
             account_managers=fields.pop("account_managers", ()),
@@ -116,11 +60,11 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         engagement = self.get_object()
         self.require(
             policies.can_manage_engagement(request.user, engagement),
-            "Only a provider admin or this engagement's account manager can change it.",
+            policies.MAY_NOT_CHANGE_ENGAGEMENT,
         )
         fields = self.validated_update(engagement)
         engagement = services.engagement_update(
-            engagement=engagement, account_managers=fields.pop("account_managers", None), **fields
+            actor=request.user, engagement=engagement, account_managers=fields.pop("account_managers", None), **fields
         )
         return self.output(self.fresh(engagement))
 
@@ -157,9 +101,9 @@ class RequisitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         fields = self.validated_create(
             "engagement",
             lambda engagement: policies.can_manage_requisitions(request.user, engagement),
-            "Your role cannot open requisitions in this engagement.",
+            policies.MAY_NOT_OPEN_REQUISITION,
         )
-        requisition = services.requisition_create(**fields)
+        requisition = services.requisition_create(actor=request.user, **fields)
         self.with_coverage([requisition])
         return self.output(self.fresh(requisition), status=201)
 
@@ -167,9 +111,11 @@ class RequisitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         requisition = self.get_object()
         self.require(
             policies.can_manage_requisitions(request.user, requisition.engagement),
-            "Your role cannot change requisitions in this engagement.",
+            policies.MAY_NOT_CHANGE_REQUISITION,
         )
-        requisition = services.requisition_update(requisition=requisition, **self.validated_update(requisition))
+        requisition = services.requisition_update(
+            actor=request.user, requisition=requisition, **self.validated_update(requisition)
+        )
         self.with_coverage([requisition])
         return self.output(self.fresh(requisition))
 
@@ -191,9 +137,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         fields = self.validated_create(
             "requisition",
             lambda requisition: policies.can_manage_assignments(request.user, requisition),
-            "Only a provider admin or the engagement's account manager can assign recruiters.",
+            policies.MAY_NOT_ASSIGN,
         )
-        assignment = services.assignment_create(**fields)
+        assignment = services.assignment_create(actor=request.user, **fields)
         return self.output(self.fresh(assignment), status=201)
 
     @extend_schema(request=AssignmentEndSerializer, responses=AssignmentSerializer)
@@ -203,11 +149,13 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         assignment = self.get_object()
         self.require(
             policies.can_manage_assignments(request.user, assignment.requisition),
-            "Only a provider admin or the engagement's account manager can end assignments.",
+            policies.MAY_NOT_END_ASSIGNMENT,
         )
         serializer = AssignmentEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assignment = services.assignment_end(assignment=assignment, ends_on=serializer.validated_data.get("ends_on"))
+        assignment = services.assignment_end(
+            actor=request.user, assignment=assignment, ends_on=serializer.validated_data.get("ends_on")
+        )
         return self.output(self.fresh(assignment))
 
 
@@ -226,18 +174,20 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         fields = self.validated_create(
             "engagement",
             lambda engagement: policies.can_work_pipeline(request.user, engagement),
-            "Only the provider's recruiting staff can add candidates.",
+            policies.MAY_NOT_ADD_CANDIDATE,
         )
-        candidate = services.candidate_create(created_by=request.user, **fields)
+        candidate = services.candidate_create(actor=request.user, **fields)
         return self.output(self.fresh(candidate), status=201)
 
     def partial_update(self, request, pk=None):
         candidate = self.get_object()
         self.require(
             policies.can_work_pipeline(request.user, candidate.engagement),
-            "Only the provider's recruiting staff can change candidates.",
+            policies.MAY_NOT_CHANGE_CANDIDATE,
         )
-        candidate = services.candidate_update(candidate=candidate, **self.validated_update(candidate))
+        candidate = services.candidate_update(
+            actor=request.user, candidate=candidate, **self.validated_update(candidate)
+        )
         return self.output(self.fresh(candidate))
 
 
@@ -271,9 +221,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         fields = self.validated_create(
             "requisition",
             lambda requisition: policies.can_work_pipeline(request.user, requisition.engagement),
-            "Only the provider's recruiting staff can submit candidates.",
+            policies.MAY_NOT_SUBMIT,
         )
-        submission = services.submission_create(submitted_by=request.user, **fields)
+        submission = services.submission_create(actor=request.user, **fields)
         return self.output(self.fresh(submission), status=201)
 
     @extend_schema(request=SubmissionStageSerializer, responses=SubmissionDetailSerializer)
@@ -283,7 +233,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         submission = self.get_object()
         self.require(
             policies.can_change_submission_stage(request.user, submission),
-            "Only the provider's recruiting staff can move submissions.",
+            policies.MAY_NOT_MOVE_SUBMISSION,
         )
         serializer = SubmissionStageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -291,7 +241,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             submission=submission,
             to_stage=serializer.validated_data["stage"],
             note=serializer.validated_data.get("note", ""),
-            changed_by=request.user,
+            actor=request.user,
         )
         return self.output(self.fresh(submission))
 
@@ -315,18 +265,20 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         fields = self.validated_create(
             "submission",
             lambda submission: policies.can_work_pipeline(request.user, submission.requisition.engagement),
-            "Only the provider's recruiting staff can book interviews.",
+            policies.MAY_NOT_BOOK_INTERVIEW,
         )
-        interview = services.interview_create(created_by=request.user, **fields)
+        interview = services.interview_create(actor=request.user, **fields)
         return self.output(self.fresh(interview), status=201)
 
     def partial_update(self, request, pk=None):
         interview = self.get_object()
         self.require(
             policies.can_work_pipeline(request.user, interview.submission.requisition.engagement),
-            "Only the provider's recruiting staff can change interviews.",
+            policies.MAY_NOT_CHANGE_INTERVIEW,
         )
-        interview = services.interview_update(interview=interview, **self.validated_update(interview))
+        interview = services.interview_update(
+            actor=request.user, interview=interview, **self.validated_update(interview)
+        )
         return self.output(self.fresh(interview))
 
     @extend_schema(request=InterviewStatusSerializer, responses=InterviewSerializer)
@@ -336,12 +288,12 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         interview = self.get_object()
         self.require(
             policies.can_work_pipeline(request.user, interview.submission.requisition.engagement),
-            "Only the provider's recruiting staff can record interview outcomes.",
+            policies.MAY_NOT_RECORD_INTERVIEW_OUTCOME,
         )
         serializer = InterviewStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         interview = services.interview_set_status(
-            interview=interview, status=serializer.validated_data["status"], changed_by=request.user
+            actor=request.user, interview=interview, status=serializer.validated_data["status"]
         )
         return self.output(self.fresh(interview))
 

@@ -14,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from engagements.api.serializers import InterviewSerializer
-from engagements.api.views import ScopedViewSet
 from engagements.selectors import interview_list
+from rpo_portal.viewsets import ScopedViewSet
 
 from .. import filters, policies, selectors, services
 from ..models import Feedback, Reminder
@@ -75,7 +75,7 @@ class FeedbackRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         serializer.is_valid(raise_exception=True)
         feedback = services.feedback_respond(
             feedback_request=feedback_request,
-            responder=request.user,
+            actor=request.user,
             channel=Feedback.Channel.API,
             **serializer.validated_data,
         )
@@ -120,7 +120,7 @@ class AvailabilityRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         serializer.is_valid(raise_exception=True)
         services.availability_offer_slots(
             availability_request=availability_request,
-            responder=request.user,
+            actor=request.user,
             slots=[(slot["starts_at"], slot["ends_at"]) for slot in serializer.validated_data["slots"]],
         )
         return self.output(self.fresh(availability_request), status=201)
@@ -142,6 +142,6 @@ class AvailabilityRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             data=request.data, context={**self.get_serializer_context(), "availability_request": availability_request}
         )
         serializer.is_valid(raise_exception=True)
-        interview = services.availability_book(booked_by=request.user, **serializer.validated_data)
+        interview = services.availability_book(actor=request.user, **serializer.validated_data)
         interview = interview_list(user=request.user).filter(pk=interview.pk).first() or interview
         return Response(InterviewSerializer(interview, context=self.get_serializer_context()).data, status=201)

@@ -132,6 +132,7 @@ def _ensure_world(*, today: date, password_hash: str, created: Counter) -> DemoW
         engagement = Engagement.objects.filter(provider=provider, client=clients[client.key]).first()
         if engagement is None:
             engagement = services.engagement_create(
+                actor=people[data.PROVIDER_ADMIN],
                 provider=provider,
                 client=clients[client.key],
                 account_managers=[people[email] for email in client.account_managers],

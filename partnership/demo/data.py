@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from accounts.models import User
 from engagements.models import Requisition
 
+PROVIDER_ADMIN = "admin@talentbridge.example"  # opens the engagements
+
 # Every demo login uses this password; the README and the command's output quote this constant.
 DEMO_PASSWORD = "portal-demo-2026"
 PROVIDER_TIME_ZONE = "America/Chicago"

@@ -73,8 +73,8 @@ def _respond(submission: Submission, answer: PlannedAnswer, hiring_manager, inte
         submission=submission, kind=kind, interview=interview, requested_of=hiring_manager
     )
     feedback_services.feedback_respond(
+        actor=hiring_manager,
         feedback_request=request,
-        responder=hiring_manager,
         decision=answer.decision,
         rating=answer.rating,
         reasons=answer.reasons,
@@ -91,10 +91,10 @@ def _book_interview(submission: Submission, planned: PlannedSubmission, staffing
         return None
     if availability is None or availability.offered_at is None:  # reached the stage without an advance
         interview = services.interview_create(
+            actor=staffing.primary,
             submission=submission,
             starts_at=interview_plan.starts_at,
             ends_at=interview_plan.ends_at,
-            created_by=staffing.primary,
             interviewers=[staffing.hiring_manager],
             location=interview_plan.location,
         )
@@ -102,13 +102,13 @@ def _book_interview(submission: Submission, planned: PlannedSubmission, staffing
     else:
         request = AvailabilityRequest.objects.get(submission=submission, status=RequestStatus.OPEN)
         slots = feedback_services.availability_offer_slots(
+            actor=request.requested_of,
             availability_request=request,
-            responder=request.requested_of,
             slots=availability.slots,
             at=availability.offered_at,
         )
         interview = feedback_services.availability_book(
-            slot=slots[0], booked_by=staffing.primary, location=interview_plan.location, at=availability.booked_at
+            actor=staffing.primary, slot=slots[0], location=interview_plan.location, at=availability.booked_at
         )
         booked_at = availability.booked_at
         # The invitations went out when it was booked.
@@ -124,21 +124,21 @@ def _settle_interview(interview: Interview, planned: PlannedInterview, staffing:
         feedback_services.interview_feedback_requests_open(interview=interview, at=planned.ends_at)
         changes["completed_at"] = planned.ends_at
     if planned.status != Interview.Status.SCHEDULED:
-        services.interview_set_status(interview=interview, status=planned.status, changed_by=staffing.primary)
+        services.interview_set_status(actor=staffing.primary, interview=interview, status=planned.status)
     Interview.objects.filter(pk=interview.pk).update(**changes)
     return interview
 
 
 def _write_submission(requisition: Requisition, planned: PlannedSubmission, staffing: Staffing) -> None:
     candidate = services.candidate_create(
-        engagement=requisition.engagement, created_by=planned.submitted_by, **planned.candidate
+        actor=planned.submitted_by, engagement=requisition.engagement, **planned.candidate
     )
     Candidate.objects.filter(pk=candidate.pk).update(created_at=planned.candidate_created_at)
     _, submitted_at, submitted_by = planned.events[0]
     submission = services.submission_create(
+        actor=submitted_by,
         requisition=requisition,
         candidate=candidate,
-        submitted_by=submitted_by,
         summary=planned.summary,
         submitted_at=submitted_at,
     )
@@ -148,13 +148,21 @@ def _write_submission(requisition: Requisition, planned: PlannedSubmission, staf
         if submission.stage == Stage.HM_REVIEW and planned.resume_answer is not None:
             _respond(submission, planned.resume_answer, staffing.hiring_manager)
         else:
-            services.submission_change_stage(submission=submission, to_stage=to_stage, changed_by=changed_by, at=at)
+            _move(submission, to_stage=to_stage, by=changed_by, at=at)
         submission.refresh_from_db(fields=["stage", "stage_changed_at"])
         if submission.stage == Stage.INTERVIEW:
             interview = _book_interview(submission, planned, staffing)
             if interview is not None and planned.interview_answer is not None:
                 _respond(submission, planned.interview_answer, staffing.hiring_manager, interview=interview)
                 submission.refresh_from_db(fields=["stage", "stage_changed_at"])
+
+
+def _move(submission: Submission, *, to_stage: str, by, at: datetime) -> None:
+    """A recruiter's stage move, or the move a hiring manager's decision made (plan._actor)."""
+    if by.is_client_user:
+        services.submission_follow_decision(submission=submission, to_stage=to_stage, decided_by=by, at=at)
+    else:
+        services.submission_change_stage(actor=by, submission=submission, to_stage=to_stage, at=at)
 
 
 def _record_history(requisition: Requisition, escalation_contact, now: datetime, created: Counter) -> None:
@@ -205,7 +213,10 @@ def _record_history(requisition: Requisition, escalation_contact, now: datetime,
 @transaction.atomic
 def write_with_services(engagement: Engagement, plan: PlannedRequisition, now: datetime, created: Counter) -> None:
     staffing = plan.staffing
+    # The engagement's account manager opens the requisition and staffs it.
+    manager = engagement.account_managers.order_by("pk").first()
     requisition = services.requisition_create(
+        actor=manager,
         engagement=engagement,
         code=plan.code,
         title=plan.title,
@@ -221,14 +232,18 @@ def write_with_services(engagement: Engagement, plan: PlannedRequisition, now: d
         (Assignment.Role.BACKUP, staffing.backup),
         (Assignment.Role.SOURCER, staffing.sourcer),
     ):
-        services.assignment_create(requisition=requisition, recruiter=person, role=role, starts_on=plan.opened_on)
+        services.assignment_create(
+            actor=manager, requisition=requisition, recruiter=person, role=role, starts_on=plan.opened_on
+        )
     for planned in plan.submissions:
         _write_submission(requisition, planned, staffing)
         created["submissions"] += 1
         created["interviews"] += planned.interview is not None
     _record_history(requisition, engagement.escalation_contact, now, created)
     if plan.status != Requisition.Status.OPEN:
-        services.requisition_update(requisition=requisition, status=plan.status, filled_on=plan.filled_on)
+        services.requisition_update(
+            actor=manager, requisition=requisition, status=plan.status, filled_on=plan.filled_on
+        )
     created["requisitions"] += 1
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from accounts.selectors import out_of_office_list
 from engagements import selectors as engagement_selectors
+from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
 from engagements.selectors import (
@@ -76,13 +77,12 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     if not can_read_scorecard(user):
         # A hiring manager's page is the inbox: what is asked of them.
         return redirect("feedback:inbox")
-    today = timezone.localdate()
+    now = timezone.now()
     open_requisition = Q(requisitions__status=Requisition.Status.OPEN)
     engagements = list(
         engagement_selectors.engagement_list(user=user)
         .annotate(
             open_requisitions=Count("requisitions", filter=open_requisition),
-            past_target=Count("requisitions", filter=open_requisition & Q(requisitions__target_on__lt=today)),
             status_order=Case(
                 When(status=Engagement.Status.ACTIVE, then=Value(0)),
                 When(status=Engagement.Status.IMPLEMENTATION, then=Value(1)),
@@ -93,7 +93,6 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("status_order", "name")
     )
-    now = timezone.now()
     overdue = _overdue_per_engagement(engagements, now=now)
     health = scorecard_module.engagement_health_map(engagements=engagements, now=now) if engagements else {}
     rows = [
@@ -272,8 +271,7 @@ class CoverageRow:
 
 
 def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: datetime) -> dict:
-    today = timezone.localdate(now)
-    backups = Assignment.objects.filter(active_assignment_q(today), role=Assignment.Role.BACKUP).select_related(
+    backups = Assignment.objects.filter(active_assignment_q(now), role=Assignment.Role.BACKUP).select_related(
         "recruiter"
     )
     requisitions = (
@@ -325,7 +323,7 @@ def engagement_scorecard_csv(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     days, _ = _window(request)
     scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
-    today = timezone.localdate(timezone.now(), timezone=request.user.zone)
+    today = engagement_today(engagement)
     filename = f"{slugify(engagement.name) or 'engagement'}-scorecard-{today:%Y-%m-%d}-{days}-days.csv"
     response = HttpResponse(scorecard_module.scorecard_csv(scorecard=scorecard), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -33,10 +33,6 @@ from ..forms import CandidateSubmitForm, EngagementSlaForm, SubmissionMoveForm
 
 def _requisition_url(requisition_id: int) -> str:
     return reverse("partnership:requisition-detail", kwargs={"pk": requisition_id})
-
-
-def _who(person: User) -> str:
-    return person.full_name or person.email
 
 
 # --- SLA settings -------------------------------------------------------------------------------
@@ -62,7 +58,9 @@ def engagement_sla(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            engagement_update(engagement=engagement, **form.sla())
+            engagement_update(actor=request.user, engagement=engagement, **form.sla())
+        except PermissionDenied as refusal:
+            return forbidden(request, str(refusal))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -98,24 +96,24 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
         try:
             # One transaction: a refused submission leaves no stray candidate behind.
             with transaction.atomic():
-                candidate = candidate_create(
-                    engagement=requisition.engagement, created_by=user, **form.candidate_fields()
-                )
+                candidate = candidate_create(actor=user, engagement=requisition.engagement, **form.candidate_fields())
                 submission = submission_create(
+                    actor=user,
                     requisition=requisition,
                     candidate=candidate,
-                    submitted_by=user,
                     summary=form.cleaned_data["summary"].strip(),
                 )
                 if send_to_review:
-                    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=user)
+                    submission_change_stage(actor=user, submission=submission, to_stage=Submission.Stage.HM_REVIEW)
+        except PermissionDenied as refusal:
+            return forbidden(request, str(refusal))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if send_to_review:
                 text = (
                     f"{candidate.full_name} was submitted and sent to "
-                    f"{_who(requisition.hiring_manager)} for review; they get an email with a one-click link."
+                    f"{requisition.hiring_manager.display_name} for review; they get an email with a one-click link."
                 )
             else:
                 text = f"{candidate.full_name} was submitted. Move them to review when you are ready."
@@ -178,14 +176,16 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
     to_stage = form.cleaned_data["stage"]
     try:
         submission_change_stage(
-            submission=submission, to_stage=to_stage, changed_by=user, note=form.cleaned_data["note"].strip()
+            actor=user, submission=submission, to_stage=to_stage, note=form.cleaned_data["note"].strip()
         )
+    except PermissionDenied as refusal:
+        return forbidden(request, str(refusal))
     except ValidationError as error:
         messages.error(request, f"{name} was not moved: {_move_refused(submission, to_stage, error)}")
         return redirect(_back(request, submission))
     label = Submission.Stage(to_stage).label.lower()
     text = f"{name} moved to {label}."
     if to_stage == Submission.Stage.HM_REVIEW:
-        text += f" {_who(submission.requisition.hiring_manager)} is asked for feedback by email."
+        text += f" {submission.requisition.hiring_manager.display_name} is asked for feedback by email."
     messages.success(request, text)
     return redirect(_back(request, submission))

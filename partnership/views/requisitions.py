@@ -13,7 +13,7 @@ number of requisitions or submissions:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
@@ -26,6 +26,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
+from engagements.local_dates import engagement_today
 from engagements.models import Requisition, Submission
 from engagements.policies import can_work_pipeline
 from engagements.selectors import (
@@ -89,7 +90,7 @@ def _waited(since: datetime, now: datetime) -> str:
 def _who(person: User | None) -> str:
     if person is None:
         return "nobody"
-    return person.full_name or person.email
+    return person.display_name
 
 
 # --- Rows of the lists --------------------------------------------------------------------------
@@ -114,7 +115,9 @@ class RequisitionRow:
         return sum(entry.count for entry in self.waiting)
 
 
-def _days_open(requisition: Requisition, today: date) -> int:
+def _days_open(requisition: Requisition, now: datetime) -> int:
+    """Days from opening to filling, or to the engagement's today while it is not filled."""
+    today = engagement_today(requisition.engagement, now)
     end = requisition.filled_on if requisition.status == Requisition.Status.FILLED and requisition.filled_on else today
     return max((end - requisition.opened_on).days, 0)
 
@@ -165,7 +168,6 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
             recruiter_id=user.pk
         ):
             my_roles.setdefault(assignment.requisition_id, []).append(assignment.get_role_display())
-    today = timezone.localdate(now, user.zone)
     rows = []
     for requisition_id in page_ids:
         requisition = requisitions.get(requisition_id)
@@ -183,7 +185,7 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
                 stage_counts=[(label, per_stage.get(stage, 0)) for stage, label in PIPELINE_COLUMNS],
                 out_count=sum(per_stage.get(stage, 0) for stage in OUT_STAGES),
                 total=sum(per_stage.values()),
-                days_open=_days_open(requisition, today),
+                days_open=_days_open(requisition, now),
                 waiting=entries,
                 waiting_lines=[
                     f"{entry.count} waiting on {entry.person_name}, oldest {_waited(entry.oldest_at, now)}"
@@ -371,7 +373,6 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
                 asks=asks.get(submission.pk, []),
             )
         )
-    today = timezone.localdate(now, user.zone)
     cards = []
     for requisition_id in page_ids:
         requisition = requisitions.get(requisition_id)
@@ -386,7 +387,7 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         cards.append(
             HiringManagerCard(
                 requisition=requisition,
-                days_open=_days_open(requisition, today),
+                days_open=_days_open(requisition, now),
                 candidates=candidates,
                 hired=per_stage.get(Stage.HIRED, 0),
                 out_count=sum(per_stage.get(stage, 0) for stage in OUT_STAGES),
@@ -532,7 +533,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "may_work": may_work,
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
-        "days_open": _days_open(requisition, timezone.localdate(now, user.zone)),
+        "days_open": _days_open(requisition, now),
         "now": now,
     }
     return render_page(request, "partnership/requisitions/detail.html", context)

@@ -23,7 +23,7 @@ def in_review(world):
     """A submission the recruiter has just put in front of the hiring manager (the receivers
     open the résumé review)."""
     submission = factories.SubmissionFactory(requisition=world.requisition)
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     return submission
 
 

@@ -414,7 +414,7 @@ def _past_slot(request):
 
 
 def _booked(p, request) -> None:
-    availability_book(slot=p.slots["acme1_offered"][1], booked_by=p.world.recruiter)
+    availability_book(slot=p.slots["acme1_offered"][1], actor=p.world.recruiter)
 
 
 def _valid(name, p, user, **changes):

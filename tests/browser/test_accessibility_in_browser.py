@@ -52,7 +52,7 @@ def audit(page, paths: list[str]) -> dict[str, list[str]]:
 def asked(world):
     """A candidate waiting on the hiring manager's feedback, and another on their availability."""
     reviewed = factories.SubmissionFactory(requisition=world.requisition, candidate__full_name="Ada Lovelace")
-    submission_change_stage(submission=reviewed, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=reviewed, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     interviewing = factories.SubmissionFactory(
         requisition=world.requisition, stage=Submission.Stage.INTERVIEW, candidate__full_name="Grace Hopper"
     )

@@ -18,7 +18,7 @@ def _put_forward(world, name: str) -> Submission:
     submission = factories.SubmissionFactory(
         requisition=world.requisition, candidate__full_name=name, summary="Built the first compiler."
     )
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     return submission
 
 

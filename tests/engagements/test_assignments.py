@@ -22,7 +22,9 @@ def _error_fields(refused) -> set[str]:
 
 
 def test_account_manager_assigns_a_primary_recruiter_from_today(world):
-    assignment = assignment_create(requisition=world.other_requisition, recruiter=world.recruiter, role=Role.PRIMARY)
+    assignment = assignment_create(
+        actor=world.provider_admin, requisition=world.other_requisition, recruiter=world.recruiter, role=Role.PRIMARY
+    )
     assert assignment.pk
     assert assignment.starts_on == timezone.localdate()
     assert assignment.ends_on is None
@@ -30,7 +32,9 @@ def test_account_manager_assigns_a_primary_recruiter_from_today(world):
 
 def test_a_requisition_has_at_most_one_active_primary(world):
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)
+        assignment_create(
+            actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY
+        )
     assert _error_fields(refused) == {"role"}
     assert world.requisition.assignments.filter(role=Role.PRIMARY).count() == 1
 
@@ -51,6 +55,7 @@ def test_the_database_allows_a_second_primary_once_the_first_has_an_end(world):
 def test_overlapping_dated_primaries_are_refused(world):
     requisition = world.other_requisition
     assignment_create(
+        actor=world.provider_admin,
         requisition=requisition,
         recruiter=world.recruiter,
         role=Role.PRIMARY,
@@ -66,6 +71,7 @@ def test_overlapping_dated_primaries_are_refused(world):
     ]:
         with pytest.raises(ValidationError) as refused:
             assignment_create(
+                actor=world.provider_admin,
                 requisition=requisition,
                 recruiter=world.idle_recruiter,
                 role=Role.PRIMARY,
@@ -77,8 +83,10 @@ def test_overlapping_dated_primaries_are_refused(world):
 
 def test_a_primary_can_hand_over_on_the_same_day(world):
     current = Assignment.objects.get(requisition=world.requisition, role=Role.PRIMARY)
-    assignment_end(assignment=current)  # Rita's last day is today, and
-    assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)  # Ivan's first
+    assignment_end(actor=world.provider_admin, assignment=current)  # Rita's last day is today, and
+    assignment_create(
+        actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY
+    )  # Ivan's first
 
     assert requisition_covering_recruiter(requisition=world.requisition) == world.idle_recruiter
 
@@ -86,6 +94,7 @@ def test_a_primary_can_hand_over_on_the_same_day(world):
 def test_consecutive_dated_primaries_are_accepted(world):
     requisition = world.other_requisition
     assignment_create(
+        actor=world.provider_admin,
         requisition=requisition,
         recruiter=world.recruiter,
         role=Role.PRIMARY,
@@ -93,21 +102,33 @@ def test_consecutive_dated_primaries_are_accepted(world):
         ends_on=date(2025, 1, 31),
     )
     assignment_create(
-        requisition=requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY, starts_on=date(2025, 2, 1)
+        actor=world.provider_admin,
+        requisition=requisition,
+        recruiter=world.idle_recruiter,
+        role=Role.PRIMARY,
+        starts_on=date(2025, 2, 1),
     )
     assert requisition.assignments.filter(role=Role.PRIMARY).count() == 2
 
 
 def test_a_requisition_may_have_several_backups_and_sourcers(world):
-    assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.BACKUP)
-    assignment_create(requisition=world.requisition, recruiter=world.account_manager, role=Role.BACKUP)
-    assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.SOURCER)
+    assignment_create(
+        actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.BACKUP
+    )
+    assignment_create(
+        actor=world.provider_admin, requisition=world.requisition, recruiter=world.account_manager, role=Role.BACKUP
+    )
+    assignment_create(
+        actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.SOURCER
+    )
     assert world.requisition.assignments.count() == 5
 
 
 def test_the_same_person_cannot_hold_the_same_role_twice_at_once(world):
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.requisition, recruiter=world.sourcer, role=Role.SOURCER)
+        assignment_create(
+            actor=world.provider_admin, requisition=world.requisition, recruiter=world.sourcer, role=Role.SOURCER
+        )
     assert _error_fields(refused) == {"recruiter"}
 
 
@@ -115,7 +136,9 @@ def test_a_recruiter_of_another_provider_cannot_be_assigned(world):
     other_provider = factories.ProviderFactory(name="Rival RPO")
     outsider = factories.UserFactory(organization=other_provider, role=User.Role.RECRUITER)
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.other_requisition, recruiter=outsider, role=Role.PRIMARY)
+        assignment_create(
+            actor=world.provider_admin, requisition=world.other_requisition, recruiter=outsider, role=Role.PRIMARY
+        )
     assert _error_fields(refused) == {"recruiter"}
     assert not world.other_requisition.assignments.exists()
 
@@ -123,7 +146,12 @@ def test_a_recruiter_of_another_provider_cannot_be_assigned(world):
 @pytest.mark.parametrize("persona", ["hiring_manager", "client_admin", "globex_admin"])
 def test_a_client_user_cannot_be_assigned_as_recruiter(world, persona):
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.other_requisition, recruiter=getattr(world, persona), role=Role.BACKUP)
+        assignment_create(
+            actor=world.provider_admin,
+            requisition=world.other_requisition,
+            recruiter=getattr(world, persona),
+            role=Role.BACKUP,
+        )
     assert _error_fields(refused) == {"recruiter"}
 
 
@@ -131,19 +159,30 @@ def test_a_deactivated_recruiter_cannot_be_assigned(world):
     world.idle_recruiter.is_active = False
     world.idle_recruiter.save(update_fields=["is_active"])
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.other_requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)
+        assignment_create(
+            actor=world.provider_admin,
+            requisition=world.other_requisition,
+            recruiter=world.idle_recruiter,
+            role=Role.PRIMARY,
+        )
     assert _error_fields(refused) == {"recruiter"}
 
 
 def test_an_unknown_role_is_refused_by_field(world):
     with pytest.raises(ValidationError) as refused:
-        assignment_create(requisition=world.other_requisition, recruiter=world.recruiter, role="coordinator")
+        assignment_create(
+            actor=world.provider_admin,
+            requisition=world.other_requisition,
+            recruiter=world.recruiter,
+            role="coordinator",
+        )
     assert "role" in _error_fields(refused)
 
 
 def test_an_assignment_cannot_end_before_it_starts_when_created(world):
     with pytest.raises(ValidationError) as refused:
         assignment_create(
+            actor=world.provider_admin,
             requisition=world.other_requisition,
             recruiter=world.recruiter,
             role=Role.PRIMARY,
@@ -155,7 +194,7 @@ def test_an_assignment_cannot_end_before_it_starts_when_created(world):
 
 def test_ending_an_assignment_defaults_to_today(world):
     assignment = world.requisition.assignments.get(role=Role.PRIMARY)
-    assignment_end(assignment=assignment)
+    assignment_end(actor=world.provider_admin, assignment=assignment)
     assignment.refresh_from_db()
     assert assignment.ends_on == timezone.localdate()
 
@@ -163,7 +202,7 @@ def test_ending_an_assignment_defaults_to_today(world):
 def test_ending_an_assignment_on_a_given_day(world):
     assignment = world.requisition.assignments.get(role=Role.PRIMARY)
     ends_on = timezone.localdate() - timedelta(days=1)
-    assignment_end(assignment=assignment, ends_on=ends_on)
+    assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=ends_on)
     assignment.refresh_from_db()
     assert assignment.ends_on == ends_on
 
@@ -171,7 +210,9 @@ def test_ending_an_assignment_on_a_given_day(world):
 def test_an_assignment_cannot_end_before_it_started(world):
     assignment = world.requisition.assignments.get(role=Role.PRIMARY)
     with pytest.raises(ValidationError) as refused:
-        assignment_end(assignment=assignment, ends_on=assignment.starts_on - timedelta(days=1))
+        assignment_end(
+            actor=world.provider_admin, assignment=assignment, ends_on=assignment.starts_on - timedelta(days=1)
+        )
     assert _error_fields(refused) == {"ends_on"}
     assignment.refresh_from_db()
     assert assignment.ends_on is None
@@ -180,8 +221,10 @@ def test_an_assignment_cannot_end_before_it_started(world):
 def test_account_manager_hands_a_requisition_over_to_a_new_primary(world):
     current = world.requisition.assignments.get(role=Role.PRIMARY)
     today = timezone.localdate()
-    assignment_end(assignment=current, ends_on=today - timedelta(days=1))
-    successor = assignment_create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)
+    assignment_end(actor=world.provider_admin, assignment=current, ends_on=today - timedelta(days=1))
+    successor = assignment_create(
+        actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY
+    )
     assert successor.starts_on == today
 
 
@@ -196,7 +239,9 @@ def test_two_account_managers_assigning_a_primary_at_once_get_exactly_one(world)
     def assign(recruiter):
         try:
             barrier.wait(timeout=10)
-            assignment_create(requisition=requisition, recruiter=recruiter, role=Role.PRIMARY)
+            assignment_create(
+                actor=world.provider_admin, requisition=requisition, recruiter=recruiter, role=Role.PRIMARY
+            )
             outcomes.append("assigned")
         except ValidationError as error:
             outcomes.append(f"refused: {sorted(error.message_dict)}")

@@ -34,7 +34,11 @@ def _error_fields(refused) -> set[str]:
 def test_provider_admin_opens_an_engagement_in_the_clients_time_zone(world):
     initech = factories.OrganizationFactory(name="Initech", time_zone="America/Chicago")
     engagement = engagement_create(
-        provider=world.provider, client=initech, name="Initech partnership", account_managers=[world.account_manager]
+        actor=world.provider_admin,
+        provider=world.provider,
+        client=initech,
+        name="Initech partnership",
+        account_managers=[world.account_manager],
     )
     assert engagement.time_zone == "America/Chicago"
     assert engagement.status == Engagement.Status.IMPLEMENTATION
@@ -49,10 +53,15 @@ def test_provider_admin_opens_an_engagement_in_the_clients_time_zone(world):
 def test_an_engagement_with_provider_and_client_swapped_is_refused(world):
     initech = factories.OrganizationFactory(name="Initech")
     with pytest.raises(ValidationError) as refused:
-        engagement_create(provider=initech, client=world.provider, name="Backwards")
+        engagement_create(actor=world.provider_admin, provider=initech, client=world.provider, name="Backwards")
     assert _error_fields(refused) == {"provider"}
     with pytest.raises(ValidationError) as refused:
-        engagement_create(provider=world.provider, client=factories.ProviderFactory(), name="Two providers")
+        engagement_create(
+            actor=world.provider_admin,
+            provider=world.provider,
+            client=factories.ProviderFactory(),
+            name="Two providers",
+        )
     assert _error_fields(refused) == {"client"}
     assert not Engagement.objects.filter(name__in=["Backwards", "Two providers"]).exists()
 
@@ -62,7 +71,11 @@ def test_only_account_managers_of_the_provider_manage_an_engagement(world, perso
     initech = factories.OrganizationFactory(name="Initech")
     with pytest.raises(ValidationError) as refused:
         engagement_create(
-            provider=world.provider, client=initech, name="Initech", account_managers=[getattr(world, persona)]
+            actor=world.provider_admin,
+            provider=world.provider,
+            client=initech,
+            name="Initech",
+            account_managers=[getattr(world, persona)],
         )
     assert _error_fields(refused) == {"account_managers"}
 
@@ -71,16 +84,23 @@ def test_the_escalation_contact_must_be_a_user_of_the_client(world):
     initech = factories.OrganizationFactory(name="Initech")
     with pytest.raises(ValidationError) as refused:
         engagement_create(
-            provider=world.provider, client=initech, name="Initech", escalation_contact=world.client_admin
+            actor=world.provider_admin,
+            provider=world.provider,
+            client=initech,
+            name="Initech",
+            escalation_contact=world.client_admin,
         )
     assert _error_fields(refused) == {"escalation_contact"}
     with pytest.raises(ValidationError) as refused:
-        engagement_update(engagement=world.acme_engagement, escalation_contact=world.account_manager)
+        engagement_update(
+            actor=world.provider_admin, engagement=world.acme_engagement, escalation_contact=world.account_manager
+        )
     assert _error_fields(refused) == {"escalation_contact"}
 
 
 def test_account_manager_tightens_the_sla(world):
     engagement = engagement_update(
+        actor=world.provider_admin,
         engagement=world.acme_engagement,
         resume_feedback_due_hours=16,
         interview_feedback_due_hours=24,
@@ -115,7 +135,7 @@ def test_account_manager_tightens_the_sla(world):
 )
 def test_a_bad_sla_is_refused_by_field_and_not_saved(world, fields, field_in_error):
     with pytest.raises(ValidationError) as refused:
-        engagement_update(engagement=world.acme_engagement, **fields)
+        engagement_update(actor=world.provider_admin, engagement=world.acme_engagement, **fields)
     assert field_in_error in _error_fields(refused)
     fresh = Engagement.objects.get(pk=world.acme_engagement.pk)
     assert fresh.resume_feedback_due_hours == 24
@@ -125,15 +145,19 @@ def test_a_bad_sla_is_refused_by_field_and_not_saved(world, fields, field_in_err
 
 def test_an_unknown_engagement_field_is_a_programming_error(world):
     with pytest.raises(TypeError):
-        engagement_update(engagement=world.acme_engagement, provider=world.globex)
+        engagement_update(actor=world.provider_admin, engagement=world.acme_engagement, provider=world.globex)
 
 
 def test_account_managers_of_an_engagement_are_replaced(world):
     second = factories.UserFactory(organization=world.provider, role=User.Role.ACCOUNT_MANAGER)
-    engagement_update(engagement=world.acme_engagement, account_managers=[second, world.provider_admin])
+    engagement_update(
+        actor=world.provider_admin, engagement=world.acme_engagement, account_managers=[second, world.provider_admin]
+    )
     assert set(world.acme_engagement.account_managers.all()) == {second, world.provider_admin}
     with pytest.raises(ValidationError) as refused:
-        engagement_update(engagement=world.acme_engagement, account_managers=[world.recruiter])
+        engagement_update(
+            actor=world.provider_admin, engagement=world.acme_engagement, account_managers=[world.recruiter]
+        )
     assert _error_fields(refused) == {"account_managers"}
 
 
@@ -142,7 +166,11 @@ def test_account_managers_of_an_engagement_are_replaced(world):
 
 def test_recruiter_opens_a_requisition_for_a_hiring_manager_of_the_client(world):
     requisition = requisition_create(
-        engagement=world.acme_engagement, code=" ACME-9 ", title="Data engineer", hiring_manager=world.hiring_manager
+        actor=world.provider_admin,
+        engagement=world.acme_engagement,
+        code=" ACME-9 ",
+        title="Data engineer",
+        hiring_manager=world.hiring_manager,
     )
     assert requisition.code == "ACME-9"
     assert requisition.status == Requisition.Status.OPEN
@@ -152,7 +180,11 @@ def test_recruiter_opens_a_requisition_for_a_hiring_manager_of_the_client(world)
 def test_a_requisition_cannot_name_a_hiring_manager_outside_the_client(world, persona):
     with pytest.raises(ValidationError) as refused:
         requisition_create(
-            engagement=world.acme_engagement, code="ACME-9", title="Analyst", hiring_manager=getattr(world, persona)
+            actor=world.provider_admin,
+            engagement=world.acme_engagement,
+            code="ACME-9",
+            title="Analyst",
+            hiring_manager=getattr(world, persona),
         )
     assert _error_fields(refused) == {"hiring_manager"}
     assert not Requisition.objects.filter(code="ACME-9").exists()
@@ -163,25 +195,39 @@ def test_a_deactivated_hiring_manager_cannot_get_a_requisition(world):
     world.other_hiring_manager.save(update_fields=["is_active"])
     with pytest.raises(ValidationError):
         requisition_create(
-            engagement=world.acme_engagement, code="ACME-9", title="Analyst", hiring_manager=world.other_hiring_manager
+            actor=world.provider_admin,
+            engagement=world.acme_engagement,
+            code="ACME-9",
+            title="Analyst",
+            hiring_manager=world.other_hiring_manager,
         )
 
 
 def test_a_requisition_code_is_unique_within_its_engagement(world):
     with pytest.raises(ValidationError) as refused:
         requisition_create(
-            engagement=world.acme_engagement, code="ACME-1", title="Duplicate", hiring_manager=world.hiring_manager
+            actor=world.provider_admin,
+            engagement=world.acme_engagement,
+            code="ACME-1",
+            title="Duplicate",
+            hiring_manager=world.hiring_manager,
         )
     assert refused.value.message_dict == {"code": ["This engagement already has a requisition with this code."]}
     # The same code in another engagement is fine.
     requisition_create(
-        engagement=world.globex_engagement, code="ACME-1", title="Fine", hiring_manager=world.globex_hiring_manager
+        actor=world.provider_admin,
+        engagement=world.globex_engagement,
+        code="ACME-1",
+        title="Fine",
+        hiring_manager=world.globex_hiring_manager,
     )
 
 
 def test_a_requisition_cannot_change_to_a_hiring_manager_of_another_client(world):
     with pytest.raises(ValidationError) as refused:
-        requisition_update(requisition=world.requisition, hiring_manager=world.globex_hiring_manager)
+        requisition_update(
+            actor=world.provider_admin, requisition=world.requisition, hiring_manager=world.globex_hiring_manager
+        )
     assert _error_fields(refused) == {"hiring_manager"}
     world.requisition.refresh_from_db()
     assert world.requisition.hiring_manager == world.hiring_manager
@@ -190,17 +236,22 @@ def test_a_requisition_cannot_change_to_a_hiring_manager_of_another_client(world
 def test_a_filled_requisition_records_the_day_it_was_filled(world):
     filled_day = world.requisition.opened_on + timedelta(days=20)
     with time_machine.travel(datetime.combine(filled_day, time(15), tzinfo=UTC), tick=False):
-        requisition_update(requisition=world.requisition, status=Requisition.Status.FILLED)
+        requisition_update(actor=world.provider_admin, requisition=world.requisition, status=Requisition.Status.FILLED)
     world.requisition.refresh_from_db()
     assert world.requisition.filled_on == filled_day
 
 
 def test_a_target_date_before_the_opening_is_refused_on_that_field(world):
     with pytest.raises(ValidationError) as refused:
-        requisition_update(requisition=world.requisition, target_on=world.requisition.opened_on - timedelta(days=1))
+        requisition_update(
+            actor=world.provider_admin,
+            requisition=world.requisition,
+            target_on=world.requisition.opened_on - timedelta(days=1),
+        )
     assert refused.value.message_dict == {"target_on": ["The target date cannot be before the opening date."]}
     with pytest.raises(ValidationError) as refused:
         requisition_create(
+            actor=world.provider_admin,
             engagement=world.acme_engagement,
             code="ACME-9",
             title="Analyst",
@@ -214,6 +265,7 @@ def test_a_target_date_before_the_opening_is_refused_on_that_field(world):
 def test_every_bad_field_of_a_requisition_is_reported_at_once(world):
     with pytest.raises(ValidationError) as refused:
         requisition_create(
+            actor=world.provider_admin,
             engagement=world.acme_engagement,
             code="ACME-1",
             title="",
@@ -228,14 +280,25 @@ def test_every_bad_field_of_a_requisition_is_reported_at_once(world):
 
 
 def test_a_candidate_already_in_the_engagement_is_refused_by_email(world):
-    candidate_create(engagement=world.acme_engagement, full_name="Ada Lovelace", email="ada@mail.example")
+    candidate_create(
+        actor=world.provider_admin, engagement=world.acme_engagement, full_name="Ada Lovelace", email="ada@mail.example"
+    )
     with pytest.raises(ValidationError) as refused:
-        candidate_create(engagement=world.acme_engagement, full_name="Ada L.", email=" ADA@mail.example ")
+        candidate_create(
+            actor=world.provider_admin, engagement=world.acme_engagement, full_name="Ada L.", email=" ADA@mail.example "
+        )
     assert refused.value.message_dict == {"email": ["A candidate with this email is already in this engagement."]}
     # The same person may be in another client's pipeline, and candidates without email never clash.
-    candidate_create(engagement=world.globex_engagement, full_name="Ada Lovelace", email="ada@mail.example")
-    candidate_create(engagement=world.acme_engagement, full_name="No Email")
-    candidate_create(engagement=world.acme_engagement, full_name="No Email Either", email="")
+    candidate_create(
+        actor=world.provider_admin,
+        engagement=world.globex_engagement,
+        full_name="Ada Lovelace",
+        email="ada@mail.example",
+    )
+    candidate_create(actor=world.provider_admin, engagement=world.acme_engagement, full_name="No Email")
+    candidate_create(
+        actor=world.provider_admin, engagement=world.acme_engagement, full_name="No Email Either", email=""
+    )
 
 
 # Interviews
@@ -263,7 +326,7 @@ def test_recruiter_books_an_interview_with_the_hiring_manager_by_default(world, 
         submission=at_interview,
         starts_at=NOW + timedelta(days=1),
         ends_at=NOW + timedelta(days=1, hours=1),
-        created_by=world.recruiter,
+        actor=world.recruiter,
         location="Room 4",
     )
     assert interview.status == Interview.Status.SCHEDULED
@@ -275,7 +338,7 @@ def test_interviewers_may_come_from_the_client_and_the_provider(world, at_interv
         submission=at_interview,
         starts_at=NOW + timedelta(days=1),
         ends_at=NOW + timedelta(days=1, hours=1),
-        created_by=world.recruiter,
+        actor=world.recruiter,
         interviewers=[world.hiring_manager, world.other_hiring_manager, world.recruiter],
     )
     assert interview.interviewers.count() == 3
@@ -291,7 +354,7 @@ def test_interviews_are_booked_only_at_the_interview_stage(world, stage):
             submission=submission,
             starts_at=NOW + timedelta(days=1),
             ends_at=NOW + timedelta(days=1, hours=1),
-            created_by=world.recruiter,
+            actor=world.recruiter,
         )
     assert _error_fields(refused) == {"submission"}
     assert not Interview.objects.exists()
@@ -303,7 +366,7 @@ def test_an_interviewer_from_another_client_is_refused(world, at_interview):
             submission=at_interview,
             starts_at=NOW + timedelta(days=1),
             ends_at=NOW + timedelta(days=1, hours=1),
-            created_by=world.recruiter,
+            actor=world.recruiter,
             interviewers=[world.hiring_manager, world.globex_hiring_manager],
         )
     assert _error_fields(refused) == {"interviewers"}
@@ -318,7 +381,7 @@ def test_a_deactivated_interviewer_is_refused(world, at_interview):
             submission=at_interview,
             starts_at=NOW + timedelta(days=1),
             ends_at=NOW + timedelta(days=1, hours=1),
-            created_by=world.recruiter,
+            actor=world.recruiter,
             interviewers=[world.other_hiring_manager],
         )
     assert _error_fields(refused) == {"interviewers"}
@@ -326,9 +389,7 @@ def test_a_deactivated_interviewer_is_refused(world, at_interview):
 
 def test_an_interview_must_end_after_it_starts(world, at_interview):
     with pytest.raises(ValidationError) as refused:
-        interview_create(
-            submission=at_interview, starts_at=NOW + timedelta(days=1), ends_at=NOW, created_by=world.recruiter
-        )
+        interview_create(submission=at_interview, starts_at=NOW + timedelta(days=1), ends_at=NOW, actor=world.recruiter)
     assert refused.value.message_dict == {"ends_at": ["The interview must end after it starts."]}
     assert not Interview.objects.exists()
 
@@ -336,16 +397,18 @@ def test_an_interview_must_end_after_it_starts(world, at_interview):
 def test_a_scheduled_interview_can_be_moved_and_a_past_one_cannot(world, at_interview):
     interview = factories.InterviewFactory(submission=at_interview, starts_at=NOW + timedelta(days=1))
     later = NOW + timedelta(days=2)
-    interview_update(interview=interview, starts_at=later, ends_at=later + timedelta(hours=1))
+    interview_update(
+        actor=world.provider_admin, interview=interview, starts_at=later, ends_at=later + timedelta(hours=1)
+    )
     interview.refresh_from_db()
     assert interview.starts_at == later
 
     with pytest.raises(ValidationError):
-        interview_update(interview=interview, interviewers=[world.globex_hiring_manager])
+        interview_update(actor=world.provider_admin, interview=interview, interviewers=[world.globex_hiring_manager])
 
-    interview_set_status(interview=interview, status=Interview.Status.CANCELLED, changed_by=world.recruiter)
+    interview_set_status(interview=interview, status=Interview.Status.CANCELLED, actor=world.recruiter)
     with pytest.raises(ValidationError) as refused:
-        interview_update(interview=interview, location="Elsewhere")
+        interview_update(actor=world.provider_admin, interview=interview, location="Elsewhere")
     assert _error_fields(refused) == {"status"}
 
 
@@ -354,7 +417,7 @@ def test_recruiter_records_how_an_interview_went(world, at_interview, interview_
     interview = factories.InterviewFactory(submission=at_interview, starts_at=NOW - timedelta(hours=2))
 
     with time_machine.travel(NOW, tick=False):
-        interview_set_status(interview=interview, status=status, changed_by=world.recruiter)
+        interview_set_status(interview=interview, status=status, actor=world.recruiter)
 
     interview.refresh_from_db()
     assert interview.status == status
@@ -373,7 +436,7 @@ def test_an_interview_cannot_be_completed_or_missed_before_it_starts(world, at_i
     interview = factories.InterviewFactory(submission=at_interview, starts_at=NOW + timedelta(hours=2))
 
     with time_machine.travel(NOW, tick=False), pytest.raises(ValidationError) as refused:
-        interview_set_status(interview=interview, status=status, changed_by=world.recruiter)
+        interview_set_status(interview=interview, status=status, actor=world.recruiter)
 
     assert _error_fields(refused) == {"status"}
     interview.refresh_from_db()
@@ -384,7 +447,7 @@ def test_an_interview_cannot_be_completed_or_missed_before_it_starts(world, at_i
 def test_an_upcoming_interview_can_be_cancelled(world, at_interview):
     interview = factories.InterviewFactory(submission=at_interview, starts_at=NOW + timedelta(days=3))
     with time_machine.travel(NOW, tick=False):
-        interview_set_status(interview=interview, status=Interview.Status.CANCELLED, changed_by=world.recruiter)
+        interview_set_status(interview=interview, status=Interview.Status.CANCELLED, actor=world.recruiter)
     interview.refresh_from_db()
     assert interview.status == Interview.Status.CANCELLED
 
@@ -406,7 +469,7 @@ def test_an_illegal_interview_status_change_is_refused(world, at_interview, inte
         submission=at_interview, starts_at=NOW - timedelta(days=1), status=from_status
     )
     with time_machine.travel(NOW, tick=False), pytest.raises(ValidationError) as refused:
-        interview_set_status(interview=interview, status=to_status, changed_by=world.recruiter)
+        interview_set_status(interview=interview, status=to_status, actor=world.recruiter)
     assert _error_fields(refused) == {"status"}
     interview.refresh_from_db()
     assert interview.status == from_status

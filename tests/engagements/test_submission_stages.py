@@ -56,7 +56,7 @@ def test_recruiter_moves_submission_along_a_legal_transition(world, stage_signal
     submission = _submission_at(world, from_stage)
 
     with time_machine.travel(NOW, tick=False):
-        submission_change_stage(submission=submission, to_stage=to_stage, changed_by=world.recruiter, note="why")
+        submission_change_stage(submission=submission, to_stage=to_stage, actor=world.recruiter, note="why")
 
     submission.refresh_from_db()
     assert submission.stage == to_stage
@@ -79,7 +79,7 @@ def test_an_illegal_transition_is_refused_and_changes_nothing(world, stage_signa
     submission = _submission_at(world, from_stage)
 
     with pytest.raises(ValidationError) as refused:
-        submission_change_stage(submission=submission, to_stage=to_stage, changed_by=world.recruiter)
+        submission_change_stage(submission=submission, to_stage=to_stage, actor=world.recruiter)
 
     assert set(refused.value.message_dict) == {"stage"}
     submission.refresh_from_db()
@@ -96,13 +96,13 @@ def test_a_closed_submission_cannot_move_anywhere(world, closed_stage):
     for to_stage in Stage.values:
         assert not submission.can_move_to(to_stage)
         with pytest.raises(ValidationError, match="closed"):
-            submission_change_stage(submission=submission, to_stage=to_stage, changed_by=world.recruiter)
+            submission_change_stage(submission=submission, to_stage=to_stage, actor=world.recruiter)
 
 
 def test_an_unknown_stage_is_refused_by_field(world):
     submission = _submission_at(world, Stage.SUBMITTED)
     with pytest.raises(ValidationError) as refused:
-        submission_change_stage(submission=submission, to_stage="shortlisted", changed_by=world.recruiter)
+        submission_change_stage(submission=submission, to_stage="shortlisted", actor=world.recruiter)
     assert "stage" in refused.value.message_dict
     submission.refresh_from_db()
     assert submission.stage == Stage.SUBMITTED
@@ -111,12 +111,12 @@ def test_an_unknown_stage_is_refused_by_field(world):
 def test_a_stale_copy_of_the_submission_is_judged_by_its_stage_in_the_database(world):
     submission = _submission_at(world, Stage.SUBMITTED)
     stale = Submission.objects.get(pk=submission.pk)
-    submission_change_stage(submission=submission, to_stage=Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Stage.HM_REVIEW, actor=world.recruiter)
 
     # The stale copy still says "submitted"; moving it to hm_review again must be refused.
     with pytest.raises(ValidationError):
-        submission_change_stage(submission=stale, to_stage=Stage.HM_REVIEW, changed_by=world.recruiter)
-    submission_change_stage(submission=stale, to_stage=Stage.INTERVIEW, changed_by=world.recruiter)
+        submission_change_stage(submission=stale, to_stage=Stage.HM_REVIEW, actor=world.recruiter)
+    submission_change_stage(submission=stale, to_stage=Stage.INTERVIEW, actor=world.recruiter)
     history = list(SubmissionStageChange.objects.filter(submission=submission).values_list("from_stage", "to_stage"))
     assert history == [(Stage.SUBMITTED, Stage.HM_REVIEW), (Stage.HM_REVIEW, Stage.INTERVIEW)]
 
@@ -124,10 +124,10 @@ def test_a_stale_copy_of_the_submission_is_judged_by_its_stage_in_the_database(w
 def test_the_full_journey_to_hire_leaves_an_ordered_history(world):
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
     with time_machine.travel(EARLIER, tick=False):
-        submission = submission_create(requisition=world.requisition, candidate=candidate, submitted_by=world.recruiter)
+        submission = submission_create(requisition=world.requisition, candidate=candidate, actor=world.recruiter)
     for step, stage in enumerate([Stage.HM_REVIEW, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED], start=1):
         with time_machine.travel(datetime(2025, 6, 2 + step, 9, tzinfo=UTC), tick=False):
-            submission_change_stage(submission=submission, to_stage=stage, changed_by=world.recruiter)
+            submission_change_stage(submission=submission, to_stage=stage, actor=world.recruiter)
 
     history = list(submission.stage_changes.values_list("from_stage", "to_stage"))
     assert history == [
@@ -150,7 +150,7 @@ def test_a_failing_listener_rolls_the_stage_change_back(world):
     submission_stage_changed.connect(broken_receiver, weak=False)
     try:
         with pytest.raises(RuntimeError):
-            submission_change_stage(submission=submission, to_stage=Stage.HM_REVIEW, changed_by=world.recruiter)
+            submission_change_stage(submission=submission, to_stage=Stage.HM_REVIEW, actor=world.recruiter)
     finally:
         submission_stage_changed.disconnect(broken_receiver)
 
@@ -167,7 +167,7 @@ def test_recruiter_submits_a_candidate_and_the_history_starts_at_submitted(world
 
     with time_machine.travel(NOW, tick=False):
         submission = submission_create(
-            requisition=world.requisition, candidate=candidate, submitted_by=world.recruiter, summary="Strong fit"
+            requisition=world.requisition, candidate=candidate, actor=world.recruiter, summary="Strong fit"
         )
 
     submission.refresh_from_db()
@@ -191,7 +191,7 @@ def test_recruiter_submits_a_candidate_and_the_history_starts_at_submitted(world
 def test_a_submission_backdated_by_import_keeps_its_date(world):
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
     submission = submission_create(
-        requisition=world.requisition, candidate=candidate, submitted_by=world.recruiter, submitted_at=EARLIER
+        requisition=world.requisition, candidate=candidate, actor=world.recruiter, submitted_at=EARLIER
     )
     assert submission.submitted_at == EARLIER
     assert submission.stage_changes.get().changed_at == EARLIER
@@ -200,7 +200,7 @@ def test_a_submission_backdated_by_import_keeps_its_date(world):
 def test_a_candidate_of_another_engagement_cannot_be_submitted(world, stage_signals):
     globex_candidate = factories.CandidateFactory(engagement=world.globex_engagement)
     with pytest.raises(ValidationError) as refused:
-        submission_create(requisition=world.requisition, candidate=globex_candidate, submitted_by=world.recruiter)
+        submission_create(requisition=world.requisition, candidate=globex_candidate, actor=world.recruiter)
     assert "candidate" in refused.value.message_dict
     assert not Submission.objects.exists()
     assert stage_signals == []
@@ -213,16 +213,16 @@ def test_no_submissions_to_a_requisition_that_is_not_open(world, status):
     requisition = factories.RequisitionFactory(engagement=world.acme_engagement, status=status)
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
     with pytest.raises(ValidationError) as refused:
-        submission_create(requisition=requisition, candidate=candidate, submitted_by=world.recruiter)
+        submission_create(requisition=requisition, candidate=candidate, actor=world.recruiter)
     assert "requisition" in refused.value.message_dict
     assert not Submission.objects.exists()
 
 
 def test_the_same_candidate_cannot_be_submitted_twice_to_one_requisition(world):
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
-    submission_create(requisition=world.requisition, candidate=candidate, submitted_by=world.recruiter)
+    submission_create(requisition=world.requisition, candidate=candidate, actor=world.recruiter)
     with pytest.raises(ValidationError) as refused:
-        submission_create(requisition=world.requisition, candidate=candidate, submitted_by=world.sourcer)
+        submission_create(requisition=world.requisition, candidate=candidate, actor=world.sourcer)
     assert "candidate" in refused.value.message_dict
     assert Submission.objects.count() == 1
     assert SubmissionStageChange.objects.count() == 1
@@ -230,8 +230,8 @@ def test_the_same_candidate_cannot_be_submitted_twice_to_one_requisition(world):
 
 def test_the_same_candidate_may_be_submitted_to_another_requisition(world):
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
-    submission_create(requisition=world.requisition, candidate=candidate, submitted_by=world.recruiter)
-    submission_create(requisition=world.other_requisition, candidate=candidate, submitted_by=world.recruiter)
+    submission_create(requisition=world.requisition, candidate=candidate, actor=world.recruiter)
+    submission_create(requisition=world.other_requisition, candidate=candidate, actor=world.recruiter)
     assert candidate.submissions.count() == 2
 
 
@@ -246,7 +246,7 @@ def test_two_recruiters_moving_the_same_submission_at_once_record_one_move(world
         try:
             barrier.wait(timeout=10)
             submission_change_stage(
-                submission=Submission.objects.get(pk=submission.pk), to_stage=Stage.HM_REVIEW, changed_by=recruiter
+                submission=Submission.objects.get(pk=submission.pk), to_stage=Stage.HM_REVIEW, actor=recruiter
             )
             outcomes.append("moved")
         except ValidationError as error:

@@ -11,14 +11,14 @@ from tests import factories
 
 def test_submission_to_interview_feedback_end_to_end(world):
     submission = factories.SubmissionFactory(requisition=world.requisition)
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     request = FeedbackRequest.objects.get(submission=submission)
     assert request.requested_of == world.hiring_manager
     assert request.remind_at <= request.due_at <= request.escalate_at
     assert Reminder.objects.filter(feedback_request=request, level="requested").count() == 1
 
     feedback_respond(
-        feedback_request=request, responder=world.hiring_manager, decision="advance", rating=4, reasons=["skills_match"]
+        feedback_request=request, actor=world.hiring_manager, decision="advance", rating=4, reasons=["skills_match"]
     )
     submission.refresh_from_db()
     assert submission.stage == Submission.Stage.INTERVIEW
@@ -26,18 +26,18 @@ def test_submission_to_interview_feedback_end_to_end(world):
     availability = AvailabilityRequest.objects.get(submission=submission)
     start = timezone.now() + timedelta(days=3)
     slots = availability_offer_slots(
-        availability_request=availability, responder=world.hiring_manager, slots=[(start, start + timedelta(hours=1))]
+        availability_request=availability, actor=world.hiring_manager, slots=[(start, start + timedelta(hours=1))]
     )
-    interview = availability_book(slot=slots[0], booked_by=world.recruiter)
+    interview = availability_book(slot=slots[0], actor=world.recruiter)
     availability.refresh_from_db()
     assert availability.booked_interview == interview
     interview.starts_at = timezone.now() - timedelta(hours=2)
     interview.ends_at = timezone.now() - timedelta(hours=1)
     interview.save()
-    interview_set_status(interview=interview, status="completed", changed_by=world.recruiter)
+    interview_set_status(interview=interview, status="completed", actor=world.recruiter)
     post = FeedbackRequest.objects.get(interview=interview)
     assert post.kind == FeedbackRequest.Kind.INTERVIEW
     assert post.status == RequestStatus.OPEN
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.WITHDRAWN, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter)
     post.refresh_from_db()
     assert post.status == RequestStatus.CANCELLED

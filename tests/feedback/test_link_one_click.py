@@ -41,7 +41,7 @@ def feedback_request(world) -> FeedbackRequest:
     submission_change_stage(
         submission=submission,
         to_stage=Submission.Stage.HM_REVIEW,
-        changed_by=world.recruiter,
+        actor=world.recruiter,
         note="She can start next month.",
     )
     return FeedbackRequest.objects.get(submission=submission)
@@ -168,7 +168,7 @@ def test_link_cannot_be_reused_after_answering(client, feedback_request):
 
 
 def test_a_request_answered_another_way_shows_already_answered(client, world, feedback_request):
-    feedback_respond(feedback_request=feedback_request, responder=world.hiring_manager, decision="hold", rating=3)
+    feedback_respond(feedback_request=feedback_request, actor=world.hiring_manager, decision="hold", rating=3)
 
     response = client.post(_link(feedback_request), ANSWER)
 
@@ -179,9 +179,7 @@ def test_a_request_answered_another_way_shows_already_answered(client, world, fe
 
 def test_link_for_one_request_cannot_answer_another(client, world, feedback_request):
     other_submission = factories.SubmissionFactory(requisition=world.requisition)
-    submission_change_stage(
-        submission=other_submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter
-    )
+    submission_change_stage(submission=other_submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     other = FeedbackRequest.objects.get(submission=other_submission)
     payload = ["f", other.pk, world.hiring_manager.pk]
     forged = [
@@ -227,7 +225,7 @@ def test_link_of_a_deactivated_user_is_refused(client, world, feedback_request):
 
 def test_link_to_a_cancelled_request_says_nothing_is_needed(client, world, feedback_request):
     submission_change_stage(
-        submission=feedback_request.submission, to_stage=Submission.Stage.WITHDRAWN, changed_by=world.recruiter
+        submission=feedback_request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
     )
 
     assert "No longer needed" in client.get(_link(feedback_request)).content.decode()
@@ -280,7 +278,7 @@ def test_link_works_with_csrf_checks_and_no_session(world, feedback_request):
 
 def test_availability_link_offers_slots_in_the_users_zone(client, world, feedback_request, time_machine):
     time_machine.move_to(timezone.now())
-    feedback_respond(feedback_request=feedback_request, responder=world.hiring_manager, decision="advance", rating=5)
+    feedback_respond(feedback_request=feedback_request, actor=world.hiring_manager, decision="advance", rating=5)
     availability = AvailabilityRequest.objects.get(submission=feedback_request.submission)
     link = reverse(
         "feedback:respond-link",

@@ -153,7 +153,7 @@ def offered(world, availability_request) -> list[AvailabilitySlot]:
     start = datetime(2026, 3, 24, 8, 30, tzinfo=UTC)
     return availability_offer_slots(
         availability_request=availability_request,
-        responder=world.globex_hiring_manager,
+        actor=world.globex_hiring_manager,
         slots=[(start, start + timedelta(hours=1)), (start + timedelta(days=1), start + timedelta(days=1, hours=1))],
     )
 

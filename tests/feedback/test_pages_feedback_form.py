@@ -14,7 +14,7 @@ ANSWER = {"decision": "advance", "rating": "5", "reasons": ["skills_match"], "co
 @pytest.fixture
 def feedback_request(world) -> FeedbackRequest:
     submission = factories.SubmissionFactory(requisition=world.requisition, candidate__full_name="Grace Hopper")
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     return FeedbackRequest.objects.get(submission=submission)
 
 

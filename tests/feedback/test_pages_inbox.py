@@ -25,7 +25,7 @@ def _ask(world, *, requisition=None, name=None) -> FeedbackRequest:
     submission = factories.SubmissionFactory(
         requisition=requisition or world.requisition, **({"candidate__full_name": name} if name else {})
     )
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, changed_by=world.recruiter)
+    submission_change_stage(submission=submission, to_stage=Submission.Stage.HM_REVIEW, actor=world.recruiter)
     return FeedbackRequest.objects.get(submission=submission)
 
 
@@ -45,7 +45,7 @@ def test_hiring_manager_lands_on_the_inbox_which_is_in_the_top_bar(client, world
 def test_hiring_manager_sees_only_their_open_requests(client, world):
     mine = _ask(world, name="Mine Open")
     answered = _ask(world, name="Mine Answered")
-    feedback_respond(feedback_request=answered, responder=world.hiring_manager, decision="hold", rating=3)
+    feedback_respond(feedback_request=answered, actor=world.hiring_manager, decision="hold", rating=3)
     _ask(world, requisition=world.other_requisition, name="Someone Elses")
     _ask(world, requisition=world.globex_requisition, name="Other Client")
     client.force_login(world.hiring_manager)
@@ -138,7 +138,7 @@ def test_recruiter_sees_slots_ready_to_book(client, world):
     )
     start = timezone.now() + timedelta(days=2)
     availability_offer_slots(
-        availability_request=availability, responder=world.hiring_manager, slots=[(start, start + timedelta(hours=1))]
+        availability_request=availability, actor=world.hiring_manager, slots=[(start, start + timedelta(hours=1))]
     )
     client.force_login(world.recruiter)
     page = client.get(INBOX).content.decode()

@@ -116,10 +116,10 @@ def test_the_interview_invitation_reaches_both_sides_with_an_ics_that_parses(wor
     with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
         [slot] = availability_offer_slots(
             availability_request=availability,
-            responder=world.hiring_manager,
+            actor=world.hiring_manager,
             slots=[(start, start + timedelta(hours=1))],
         )
-        interview = availability_book(slot=slot, booked_by=world.recruiter, location="Video call")
+        interview = availability_book(slot=slot, actor=world.recruiter, location="Video call")
     availability.refresh_from_db()
     assert availability.status == RequestStatus.ANSWERED
     assert availability.invitations_sent_at == MONDAY
@@ -160,7 +160,7 @@ def test_the_recruiters_feedback_email_has_both_parts(world, django_capture_on_c
     with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
         feedback_respond(
             feedback_request=request,
-            responder=world.hiring_manager,
+            actor=world.hiring_manager,
             decision="advance",
             rating=5,
             reasons=["culture_add"],

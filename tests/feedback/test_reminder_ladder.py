@@ -106,7 +106,7 @@ def test_an_answered_request_stops_the_ladder(world, django_capture_on_commit_ca
     with time_machine.travel(REMIND, tick=False):
         sweep()
     with time_machine.travel(REMIND + timedelta(hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
-        feedback_respond(feedback_request=request, responder=world.hiring_manager, decision="hold", rating=3)
+        feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="hold", rating=3)
     reminder_count = len(outbox_to(world.hiring_manager.email))
     with time_machine.travel(ESCALATE + timedelta(days=1), tick=False):
         sweep()
@@ -119,7 +119,7 @@ def test_a_reminder_recorded_before_the_answer_is_never_sent(world, django_captu
     with time_machine.travel(DUE, tick=False):
         reminders.record_due_steps(now=DUE)  # recorded, not yet sent
     with time_machine.travel(DUE + timedelta(minutes=1), tick=False), django_capture_on_commit_callbacks(execute=True):
-        feedback_respond(feedback_request=request, responder=world.hiring_manager, decision="advance", rating=5)
+        feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="advance", rating=5)
     mail.outbox.clear()
     with time_machine.travel(DUE + timedelta(minutes=2), tick=False):
         sweep()
@@ -142,7 +142,7 @@ def test_a_withdrawn_submission_stops_the_ladder(world, django_capture_on_commit
     with time_machine.travel(REMIND, tick=False):
         sweep()
         submission_change_stage(
-            submission=request.submission, to_stage=Submission.Stage.WITHDRAWN, changed_by=world.recruiter
+            submission=request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
         )
     with time_machine.travel(ESCALATE + timedelta(days=1), tick=False):
         sweep()

@@ -33,7 +33,7 @@ def test_the_backup_is_told_about_feedback_while_the_primary_is_away(world, away
     with time_machine.travel(MONDAY + timedelta(hours=3), tick=False), django_capture_on_commit_callbacks(execute=True):
         feedback = feedback_respond(
             feedback_request=request,
-            responder=world.hiring_manager,
+            actor=world.hiring_manager,
             decision="reject",
             rating=2,
             reasons=["skills_gap"],
@@ -51,7 +51,7 @@ def test_the_backup_is_told_about_feedback_while_the_primary_is_away(world, away
 def test_the_primary_is_told_when_in_the_office(world, django_capture_on_commit_callbacks):
     request = chased_request(requisition=world.requisition, remind_at=MONDAY + timedelta(days=1))
     with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
-        feedback_respond(feedback_request=request, responder=world.hiring_manager, decision="hold", rating=3)
+        feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="hold", rating=3)
     [message] = mail.outbox
     assert message.to == [world.recruiter.email]
     assert "covering" not in message.body
@@ -76,7 +76,7 @@ def test_the_recruiter_is_told_once_however_often_the_task_runs(world, django_ca
 
     request = chased_request(requisition=world.requisition, remind_at=MONDAY + timedelta(days=1))
     with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
-        feedback = feedback_respond(feedback_request=request, responder=world.hiring_manager, decision="hold", rating=3)
+        feedback = feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="hold", rating=3)
     assert notify_recruiter_of_feedback.delay(feedback.pk).get() == "not_claimed"
     assert len(mail.outbox) == 1
 

@@ -113,7 +113,7 @@ def test_a_live_scorecard_is_cached_until_new_activity(world):
     # The hiring manager answers: the next scorecard counts it at once.
     feedback_respond(
         feedback_request=request,
-        responder=world.hiring_manager,
+        actor=world.hiring_manager,
         decision=Feedback.Decision.HOLD,
         rating=3,
         reasons=[Feedback.Reason.TIMING],
@@ -196,13 +196,22 @@ def test_median_takes_the_middle_value_or_the_mean_of_the_two_middle_ones(world,
 
 def test_moving_an_interview_counts_a_reschedule_and_changing_the_room_does_not(world):
     interview = factories.InterviewFactory(submission=factories.SubmissionFactory(requisition=world.requisition))
-    interview_update(interview=interview, location="Room 4")
+    interview_update(actor=world.provider_admin, interview=interview, location="Room 4")
     assert Interview.objects.get(pk=interview.pk).rescheduled_count == 0
 
     later = interview.starts_at + timedelta(days=1)
-    interview_update(interview=interview, starts_at=later, ends_at=later + timedelta(hours=1))
-    interview_update(interview=interview, starts_at=later, ends_at=later + timedelta(hours=1))  # same time again
-    interview_update(interview=interview, starts_at=later + timedelta(hours=2), ends_at=later + timedelta(hours=3))
+    interview_update(
+        actor=world.provider_admin, interview=interview, starts_at=later, ends_at=later + timedelta(hours=1)
+    )
+    interview_update(
+        actor=world.provider_admin, interview=interview, starts_at=later, ends_at=later + timedelta(hours=1)
+    )  # same time again
+    interview_update(
+        actor=world.provider_admin,
+        interview=interview,
+        starts_at=later + timedelta(hours=2),
+        ends_at=later + timedelta(hours=3),
+    )
     assert Interview.objects.get(pk=interview.pk).rescheduled_count == 2
     assert interview.rescheduled_count == 2
 

@@ -1,0 +1,54 @@
+"""An engagement's "today": the date on its own calendar, in its own time zone.
+
+The one home of that rule. Which assignments are in effect, who covers a requisition, how long a
+requisition has been open, when it was filled and what the scorecard counts as overdue all ask
+the engagement's date, not the server's (UTC) or the viewer's: a UTC+10 engagement moves to its
+new assignments at its own midnight, not at 10:00 local time.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cache
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import TIME_ZONE_CHOICES
+
+
+@cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+def local_date(time_zone: str, at: datetime) -> date:
+    """The date it is at ``at`` (aware) in ``time_zone``."""
+    return at.astimezone(_zone(time_zone)).date()
+
+
+def engagement_today(engagement, at: datetime | None = None) -> date:
+    """The engagement's date at ``at`` (now by default)."""
+    return local_date(engagement.time_zone, at or timezone.now())
+
+
+def on_engagement_today_q(*, at: datetime, zone_field: str, condition: Callable[[date], Q]) -> Q:
+    """``condition(today)`` where ``today`` is each row's engagement's date at ``at``.
+
+    ``zone_field`` leads from the rows to their engagement's time zone (``"time_zone"`` on
+    engagements, ``"requisition__engagement__time_zone"`` on assignments). At any moment the zones
+    of the world are on at most three dates; the zones on the most common one are the default, so
+    the condition names only the few zones on another date (a handful of parameters, no query).
+    """
+    by_date: dict[date, list[str]] = {}
+    for name, _label in TIME_ZONE_CHOICES:
+        by_date.setdefault(local_date(name, at), []).append(name)
+    common = max(by_date, key=lambda day: len(by_date[day]))
+    elsewhere = [name for day, names in by_date.items() if day != common for name in names]
+    combined = ~Q(**{f"{zone_field}__in": elsewhere}) & condition(common)
+    for day, names in by_date.items():
+        if day != common:
+            combined |= Q(**{f"{zone_field}__in": names}) & condition(day)
+    return combined
