@@ -280,3 +280,27 @@ def active_assignment_list(*, user: User, requisition_ids, at: datetime | None =
     return assignment_list(user=user).filter(
         active_assignment_q(at or timezone.now()), requisition_id__in=requisition_ids
     )
+
+
+# --- Who hears about an escalation ------------------------------------------------------------------
+
+
+def escalation_recipient_list(*, contact_id, client_id) -> QuerySet[User]:
+    """The one rule of who an engagement escalates to: its escalation contact while that person is
+    active; otherwise every active client admin of the client. Ordered by id: the first is the one
+    a reminder record names.
+
+    ``contact_id`` and ``client_id`` are values, or expressions naming columns of an outer query
+    (the reminder sweep embeds this query in its SQL, so the rule is not written twice)."""
+    contact_is_active = User.objects.filter(pk=contact_id, is_active=True)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk=contact_id) | (~Exists(contact_is_active) & Q(organization_id=client_id, role=User.Role.CLIENT_ADMIN))
+        )
+        .order_by("id")
+    )
+
+
+def escalation_recipients(*, engagement: Engagement) -> list[User]:
+    return list(escalation_recipient_list(contact_id=engagement.escalation_contact_id, client_id=engagement.client_id))

@@ -9,9 +9,9 @@ stage moves, the ladder and the exactly-once guarantee, so the admin shows them 
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import AvailabilityRequest, AvailabilitySlot, Digest, Feedback, FeedbackRequest, Reminder
-from .selectors import overdue_q
 
 
 class ReadOnlyAdminMixin:
@@ -34,7 +34,7 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    """Open and past the due time: the same rule as the API's ``?overdue=`` (``overdue_q``)."""
+    """Open and past the due time: the same rule as the API's ``?overdue=`` (the models' ``overdue_q``)."""
 
     title = "overdue"
     parameter_name = "overdue"
@@ -44,9 +44,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() == "1":
-            return queryset.filter(overdue_q())
+            return queryset.filter(queryset.model.objects.overdue_q(timezone.now()))
         if self.value() == "0":
-            return queryset.exclude(overdue_q())
+            return queryset.exclude(queryset.model.objects.overdue_q(timezone.now()))
         return queryset
 
 

@@ -1,8 +1,9 @@
 """Query-string filters of the feedback API. Scoping is never done here: every filter narrows a
-queryset that already came from a selector. ``?overdue=`` is ``selectors.overdue_q`` and
+queryset that already came from a selector. ``?overdue=`` is the models' ``overdue_q`` and
 ``?mine=1`` the selectors' own "mine" rule (asked of me, or about a requisition I work on)."""
 
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from engagements.filters import MineFilterSet
@@ -23,7 +24,8 @@ class _ChasedRequestFilter(MineFilterSet):
     requested_of = IdFilter(field_name="requested_of_id")
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(selectors.overdue_q()) if value else queryset.exclude(selectors.overdue_q())
+        overdue = queryset.model.objects.overdue_q(timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class FeedbackRequestFilter(_ChasedRequestFilter):

@@ -1,10 +1,13 @@
 """Requests asked of the client side (feedback, availability), their answers, and the record of
 every reminder and escalation sent to chase them."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from engagements.models import Interview, Submission
@@ -27,6 +30,32 @@ class LadderStep(models.IntegerChoices):
     ESCALATED = 3, "Escalated"
 
 
+class ChasedRequestQuerySet(models.QuerySet):
+    """The rules every chased request is judged by, written once: what is overdue now, and what
+    was answered on time. The inbox, the selectors, the API's ``?overdue=``, the admin, the
+    scorecard and the health rules all use these; the reminder sweep's "overdue" level falls due
+    at the same moment (``LADDER``: a level's moment has come when it is at or before now).
+
+    The ``*_q`` forms serve conditional aggregates (``Count(..., filter=...)``).
+    """
+
+    @staticmethod
+    def overdue_q(now: datetime) -> Q:
+        """Still open, and its due moment has come (``due_at <= now``)."""
+        return Q(status=RequestStatus.OPEN) & moment_has_come_q(OVERDUE_RUNG.moment, now)
+
+    @staticmethod
+    def answered_on_time_q() -> Q:
+        """Answered at or before its due time."""
+        return Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+
+    def overdue(self, now: datetime):
+        return self.filter(self.overdue_q(now))
+
+    def answered_on_time(self):
+        return self.filter(self.answered_on_time_q())
+
+
 class ChasedRequest(models.Model):
     """Something asked of a client user by a due time, chased by the reminder ladder.
 
@@ -47,6 +76,8 @@ class ChasedRequest(models.Model):
     ladder_step = models.PositiveSmallIntegerField(choices=LadderStep.choices, default=LadderStep.NONE)
     next_step_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ChasedRequestQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -54,9 +85,13 @@ class ChasedRequest(models.Model):
     def is_open(self) -> bool:
         return self.status == RequestStatus.OPEN
 
+    def is_overdue_at(self, now: datetime) -> bool:
+        """``ChasedRequestQuerySet.overdue_q`` for one request in memory (the same rule)."""
+        return self.is_open and moment_has_come(getattr(self, OVERDUE_RUNG.moment), now)
+
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at <= timezone.now()
+        return self.is_overdue_at(timezone.now())
 
 
 class FeedbackRequest(ChasedRequest):
@@ -151,6 +186,17 @@ class Feedback(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     given_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class NextStep(models.TextChoices):
+        """What the answer set going, decided once by ``feedback_respond``; pages and emails say it."""
+
+        AVAILABILITY = "availability", "Interview availability asked of the person who answered"
+        OFFER = "offer", "The recruiter takes it towards an offer"
+        RECRUITER = "recruiter", "The recruiter decides what comes next"
+        HOLD = "hold", "On hold: the recruiter checks back"
+        CLOSED = "closed", "Out of the process"
+
+    next_step = models.CharField(max_length=16, choices=NextStep.choices, blank=True)
     # Set by the task that tells the covering recruiter; the conditional update makes it once.
     recruiter_notified_at = models.DateTimeField(null=True, blank=True)
 
@@ -320,6 +366,51 @@ class Reminder(models.Model):
     @property
     def request(self):
         return self.feedback_request or self.availability_request
+
+
+# --- The reminder ladder -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One step of the ladder: the step a request reaches, the ``Reminder`` level recorded for it,
+    and the request's field that holds the moment it falls due."""
+
+    step: int
+    level: str
+    moment: str
+    # Recorded as skipped, not sent, when the next rung's moment has come too ("due soon" is stale
+    # once the request is overdue). The overdue reminder is never skipped for the escalation: the
+    # person asked always hears about it no later than their champion does.
+    stale_once_next_has_come: bool = False
+
+
+# The one table of the ladder: the sweep's SQL, its ORM update and the demo's history are built
+# from it, and "overdue" (ChasedRequestQuerySet.overdue_q) is its OVERDUE rung.
+LADDER: tuple[Rung, ...] = (
+    Rung(LadderStep.DUE_SOON, Reminder.Level.DUE_SOON, "remind_at", stale_once_next_has_come=True),
+    Rung(LadderStep.OVERDUE, Reminder.Level.OVERDUE, "due_at"),
+    Rung(LadderStep.ESCALATED, Reminder.Level.ESCALATION, "escalate_at"),
+)
+OVERDUE_RUNG = LADDER[1]
+
+
+def moment_has_come(moment: datetime, now: datetime) -> bool:
+    """A rung falls due, and a request is overdue, once its moment is at or before now."""
+    return moment <= now
+
+
+def moment_has_come_q(field: str, now: datetime) -> Q:
+    """``moment_has_come`` for the rows of a query."""
+    return Q(**{f"{field}__lte": now})
+
+
+def ladder_at(request: ChasedRequest, *, until: datetime) -> tuple[list[Rung], int, datetime | None]:
+    """How far the ladder of ``request`` had gone by ``until``: the rungs whose moment had come,
+    the step reached, and when the next rung falls due (None past the top)."""
+    passed = [rung for rung in LADDER if moment_has_come(getattr(request, rung.moment), until)]
+    upcoming = [getattr(request, rung.moment) for rung in LADDER[len(passed) :]]
+    return passed, passed[-1].step if passed else LadderStep.NONE, upcoming[0] if upcoming else None
 
 
 class Digest(models.Model):

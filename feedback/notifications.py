@@ -29,7 +29,7 @@ from engagements.models import Interview
 from engagements.selectors import Coverage
 
 from .links import response_url
-from .models import AvailabilityRequest, Feedback, FeedbackRequest, Reminder
+from .models import AvailabilityRequest, Feedback, FeedbackRequest, Reminder, moment_has_come
 
 TIME_FORMAT = "D j M Y, H:i T"
 
@@ -161,7 +161,7 @@ def reminder_email(
         return _escalation_email(reminder, facts, now=now, people=escalation)
     recipient = reminder.recipient or asked
     zone = recipient.zone
-    overdue = reminder.level == Reminder.Level.OVERDUE or request.due_at <= now
+    overdue = reminder.level == Reminder.Level.OVERDUE or request.is_overdue_at(now)
     context = {
         "recipient": recipient,
         "recipient_name": _name(recipient),
@@ -244,8 +244,8 @@ def digest_email(*, digest, user: User, requests: list, now: datetime) -> EmailM
             {
                 "facts": facts,
                 "due_local": local_time(request.due_at, zone),
-                "overdue": request.due_at <= now,
-                "due_soon": request.due_at > now and request.remind_at <= now,
+                "overdue": request.is_overdue_at(now),
+                "due_soon": not request.is_overdue_at(now) and moment_has_come(request.remind_at, now),
                 "link": facts.one_click_url(),
             }
         )

@@ -49,10 +49,6 @@ def availability_request_list(*, user: User, mine: bool = False) -> QuerySet[Ava
     return _scoped(queryset, user=user, mine=mine)
 
 
-def overdue_q() -> Q:
-    return Q(status=RequestStatus.OPEN, due_at__lte=timezone.now())
-
-
 def reminder_list(*, user: User) -> QuerySet[Reminder]:
     return Reminder.objects.select_related("recipient").filter(
         Q(feedback_request_id__in=feedback_request_list(user=user).values("id"))
@@ -77,11 +73,13 @@ def inbox_for(*, user: User, limit: int | None = None) -> dict:
         soonest = open_requests.select_related(*_REQUEST_RELATED).order_by("due_at", "id")
         asked[key] = list(soonest if limit is None else soonest[:limit])
         if limit is None or len(asked[key]) == limit:
-            counts = open_requests.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
+            counts = open_requests.aggregate(
+                total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now))
+            )
         else:
             counts = {
                 "total": len(asked[key]),
-                "overdue": sum(request.due_at <= now for request in asked[key]),
+                "overdue": sum(request.is_overdue_at(now) for request in asked[key]),
             }
         asked["total"] += counts["total"]
         asked["overdue"] += counts["overdue"]

@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from engagements.activity import engagement_changed
 from engagements.business_hours import add_business_hours
-from engagements.models import Engagement, Interview, Submission
+from engagements.models import Engagement, Interview, Requisition, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
 
@@ -41,6 +42,15 @@ def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: in
     remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
     escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
     return {"remind_at": min(remind_at, due_at), "due_at": due_at, "escalate_at": escalate_at}
+
+
+def _engagement_changed(request) -> None:
+    """The request's engagement shows something new (its scorecard is computed afresh)."""
+    submission = request.submission
+    if "requisition" in submission._state.fields_cache:
+        engagement_changed(submission.requisition.engagement_id)
+    else:
+        engagement_changed(*Requisition.objects.filter(submissions=submission).values_list("engagement_id", flat=True))
 
 
 def _record_request_notice(request, *, at: datetime) -> None:
@@ -95,6 +105,7 @@ def feedback_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
+        _engagement_changed(request)
     return request
 
 
@@ -112,6 +123,7 @@ def availability_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
+        _engagement_changed(request)
     return request
 
 
@@ -130,6 +142,7 @@ def _close(request, *, status: str, at: datetime) -> None:
     Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
         status=Reminder.Status.SKIPPED
     )
+    _engagement_changed(request)
 
 
 @transaction.atomic
@@ -179,9 +192,17 @@ def feedback_respond(
 ) -> Feedback:
     """Answer a feedback request. The same rules whichever way the answer came (web, link, API).
 
-    Résumé review: advance moves the submission to interview and asks for availability; reject
-    closes the submission; hold keeps it where it is. Post-interview: reject closes it; advance
-    and hold are recorded for the recruiter, who makes the offer. The covering recruiter is told.
+    What the answer sets going is decided here, once, and kept on the answer (``next_step``) for
+    the pages and the recruiter's email to say:
+
+    - reject: the submission leaves the process (``closed``);
+    - hold: it stays where it is and the recruiter checks back (``hold``);
+    - advance on a résumé review still in review: the submission moves to interview and the person
+      who answered is asked for interview availability (``availability``);
+    - advance after an interview: the recruiter takes it towards an offer (``offer``);
+    - advance when the submission has already moved on: the recruiter decides (``recruiter``).
+
+    The covering recruiter is told.
     """
     at = at or timezone.now()
     reasons = _validate_answer(decision=decision, rating=rating, reasons=list(reasons), comments=comments)
@@ -190,6 +211,9 @@ def feedback_respond(
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
+    _close(request, status=RequestStatus.ANSWERED, at=at)
+    feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
+    next_step = _follow_answer(request, decision=decision, actor=actor, at=at)
     feedback = Feedback.objects.create(
         request=request,
         decision=decision,
@@ -199,30 +223,37 @@ def feedback_respond(
         channel=channel,
         given_by=actor,
         created_at=at,
+        next_step=next_step,
     )
-    _close(request, status=RequestStatus.ANSWERED, at=at)
-    feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
-
-    submission = request.submission
-    note = f"Feedback from {actor.display_name}: {feedback.get_decision_display().lower()}"
-    if decision == Feedback.Decision.REJECT and submission.is_open:
-        submission_follow_decision(
-            submission=submission, to_stage=Submission.Stage.REJECTED, decided_by=actor, note=note, at=at
-        )
-    elif (
-        decision == Feedback.Decision.ADVANCE
-        and request.kind == FeedbackRequest.Kind.RESUME_REVIEW
-        and submission.stage == Submission.Stage.HM_REVIEW
-    ):
-        submission_follow_decision(
-            submission=submission, to_stage=Submission.Stage.INTERVIEW, decided_by=actor, note=note, at=at
-        )
-        availability_request_open(submission=submission, requested_of=request.requested_of, at=at)
 
     from .tasks import enqueue_on_commit, notify_recruiter_of_feedback
 
     enqueue_on_commit(notify_recruiter_of_feedback, feedback.pk)
     return feedback
+
+
+def _follow_answer(request: FeedbackRequest, *, decision: str, actor: User, at: datetime) -> str:
+    """Do what the answer decides and say what comes next (``Feedback.NextStep``)."""
+    submission = request.submission
+    if not submission.is_open:
+        return Feedback.NextStep.CLOSED
+    note = f"Feedback from {actor.display_name}: {Feedback.Decision(decision).label.lower()}"
+    if decision == Feedback.Decision.REJECT:
+        submission_follow_decision(
+            submission=submission, to_stage=Submission.Stage.REJECTED, decided_by=actor, note=note, at=at
+        )
+        return Feedback.NextStep.CLOSED
+    if decision == Feedback.Decision.HOLD:
+        return Feedback.NextStep.HOLD
+    if request.kind == FeedbackRequest.Kind.INTERVIEW:
+        return Feedback.NextStep.OFFER
+    if submission.stage != Submission.Stage.HM_REVIEW:
+        return Feedback.NextStep.RECRUITER
+    submission_follow_decision(
+        submission=submission, to_stage=Submission.Stage.INTERVIEW, decided_by=actor, note=note, at=at
+    )
+    availability_request_open(submission=submission, requested_of=request.requested_of, at=at)
+    return Feedback.NextStep.AVAILABILITY
 
 
 def _validate_slots(slots: Iterable[tuple[datetime, datetime]], *, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -299,6 +330,7 @@ def availability_book(
     )
     request.booked_interview = interview
     request.save(update_fields=["booked_interview"])
+    _engagement_changed(request)
 
     from .tasks import enqueue_on_commit, send_interview_invitations
 

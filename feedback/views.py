@@ -168,11 +168,7 @@ def _feedback_answered(
     request, feedback_request, feedback, *, viewer, via_link: bool, just_answered: bool, status: int = 200
 ) -> HttpResponse:
     next_availability = None
-    if (
-        feedback is not None
-        and feedback.decision == Feedback.Decision.ADVANCE
-        and feedback_request.kind == FeedbackRequest.Kind.RESUME_REVIEW
-    ):
+    if feedback is not None and feedback.next_step == Feedback.NextStep.AVAILABILITY:
         next_availability = (
             availability_request_list(user=viewer)
             .filter(submission_id=feedback_request.submission_id, requested_of_id=feedback_request.requested_of_id)

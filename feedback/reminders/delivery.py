@@ -23,7 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from engagements.selectors import requisition_covering_recruiters
+from engagements.activity import engagement_changed
+from engagements.selectors import escalation_recipients, requisition_covering_recruiters
 
 from .. import notifications
 from ..models import Reminder, RequestStatus
@@ -108,22 +109,15 @@ def _finish(reminder: Reminder, **fields) -> None:
 def escalation_people(reminder: Reminder, *, now: datetime) -> notifications.EscalationPeople:
     """Who hears about an escalation.
 
-    To: the engagement's escalation contact (the recorded recipient); when the engagement names
-    none, every active client admin of the client (the recorded recipient is the first of them).
-    Cc: the engagement's account managers and the requisition's covering recruiter (the backup
-    while the primary is out of office). The hiring manager is not copied: they had their own
-    reminders, and the escalation is a quiet request for help to their champion, not a call-out.
+    To: ``engagements.selectors.escalation_recipients`` as they are now (the escalation contact
+    while active, else every active client admin; the sweep recorded the first of them). Cc: the
+    engagement's account managers and the requisition's covering recruiter (the backup while the
+    primary is out of office). The hiring manager is not copied: they had their own reminders, and
+    the escalation is a quiet request for help to their champion, not a call-out.
     """
-    request = reminder.request
-    requisition = request.submission.requisition
+    requisition = reminder.request.submission.requisition
     engagement = requisition.engagement
-    lead = reminder.recipient if reminder.recipient is not None and reminder.recipient.is_active else None
-    to: list[User] = [lead] if lead is not None else []
-    if lead is None or lead.pk != engagement.escalation_contact_id:
-        admins = User.objects.filter(
-            organization_id=engagement.client_id, role=User.Role.CLIENT_ADMIN, is_active=True
-        ).order_by("id")
-        to += [admin for admin in admins if admin not in to]
+    to = escalation_recipients(engagement=engagement)
     coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
     cc = [*engagement.account_managers.filter(is_active=True).order_by("id"), coverage.recruiter]
     return notifications.EscalationPeople(
@@ -178,6 +172,8 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
         attempts=F("attempts") + 1,
         last_error="",
     )
+    if escalation is not None:  # the scorecard counts escalations sent
+        engagement_changed(request.submission.requisition.engagement_id)
     return Outcome("sent")
 
 

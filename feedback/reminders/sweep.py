@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, F, Q, When
 from django.db.models import Value as V
+from django.db.models.expressions import RawSQL
 
-from accounts.models import User
 from engagements.models import Engagement, Requisition, Submission
+from engagements.selectors import escalation_recipient_list
 
-from ..models import AvailabilityRequest, Feedback, FeedbackRequest, LadderStep, Reminder, RequestStatus
+from ..models import LADDER, AvailabilityRequest, Feedback, FeedbackRequest, Reminder, RequestStatus, moment_has_come_q
 
 logger = logging.getLogger(__name__)
 
@@ -50,54 +51,75 @@ class SweepResult:
     caught_up: int = 0
 
 
-_LEVELS_SQL = (
-    f"SELECT {LadderStep.DUE_SOON:d} AS step, '{Reminder.Level.DUE_SOON}' AS level "
-    f"UNION ALL SELECT {LadderStep.OVERDUE:d}, '{Reminder.Level.OVERDUE}' "
-    f"UNION ALL SELECT {LadderStep.ESCALATED:d}, '{Reminder.Level.ESCALATION}'"
-)
+def _levels_sql() -> str:
+    """The ladder's rungs as rows (step, level, stale once the next has come), from ``LADDER``."""
+    rows = [
+        f"SELECT {rung.step:d} AS step, '{rung.level}' AS level, {int(rung.stale_once_next_has_come)} AS stale"
+        if index == 0
+        else f"SELECT {rung.step:d}, '{rung.level}', {int(rung.stale_once_next_has_come)}"
+        for index, rung in enumerate(LADDER)
+    ]
+    return " UNION ALL ".join(rows)
 
 
-def _record_sql(model) -> str:
+def _moment_sql(step_column: str, *, offset: int = 0) -> str:
+    """The request's moment for the rung ``offset`` after the one in ``step_column`` (NULL past the top)."""
+    whens = " ".join(
+        f"WHEN {rung.step:d} THEN request.{LADDER[index + offset].moment}"
+        for index, rung in enumerate(LADDER)
+        if index + offset < len(LADDER)
+    )
+    return f"CASE {step_column} {whens} END"
+
+
+def _escalation_recipient_sql() -> tuple[str, list]:
+    """``engagements.selectors.escalation_recipient_list`` for the engagement row of the statement
+    below, compiled from the ORM: the rule is written once and used here as a scalar subquery."""
+    first = escalation_recipient_list(
+        contact_id=RawSQL("engagement.escalation_contact_id", []),
+        client_id=RawSQL("engagement.client_id", []),
+    ).values("id")[:1]
+    sql, params = first.query.sql_with_params()
+    return f"({sql})", list(params)
+
+
+def _record_statement(model, now: datetime) -> tuple[str, list]:
     """Every due, not yet recorded level of every due open request of ``model``, in one statement.
 
-    - requested_of receives due_soon and overdue; escalation goes to the engagement's escalation
-      contact, else the client's first active client admin (the email adds the others and copies).
-    - due_soon is recorded as skipped when the request is already overdue (a stale "due soon"
-      would be wrong); overdue is never skipped by escalation, so the hiring manager always hears
-      about it no later than their champion does.
-    - rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
+    - The rungs, their levels and moments come from ``LADDER``; a rung is due once its moment has
+      come (``moment <= now``, as ``moment_has_come``).
+    - The person asked receives every level but the escalation, which goes to the first of
+      ``escalation_recipient_list`` (the email adds the others and copies, see ``delivery``).
+    - A rung that goes stale once the next has come ("due soon" when already overdue) is recorded
+      as skipped, never sent.
+    - Rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
       locks in the same order and wait for each other instead of deadlocking.
     """
     fk_column = Reminder._meta.get_field(model.reminder_field).column
     table = connection.ops.quote_name
-    return f"""
+    recipient_sql, recipient_params = _escalation_recipient_sql()
+    at = connection.ops.adapt_datetimefield_value(now)
+    escalation = LADDER[-1].step
+    sql = f"""
         INSERT INTO {table(Reminder._meta.db_table)}
             ({fk_column}, level, recipient_id, status, created_at, send_after, attempts, last_error)
         SELECT request.id, levels.level,
-               CASE WHEN levels.step = {LadderStep.ESCALATED:d}
-                    THEN COALESCE(contact.id, (
-                        SELECT MIN(admin.id) FROM {table(User._meta.db_table)} admin
-                        WHERE admin.organization_id = engagement.client_id
-                          AND admin.role = %s AND admin.is_active))
-                    ELSE request.requested_of_id END,
-               CASE WHEN levels.step = {LadderStep.DUE_SOON:d} AND request.due_at <= %s
+               CASE WHEN levels.step = {escalation:d} THEN {recipient_sql} ELSE request.requested_of_id END,
+               CASE WHEN levels.stale = 1 AND {_moment_sql("levels.step", offset=1)} <= %s
                     THEN '{Reminder.Status.SKIPPED}' ELSE '{Reminder.Status.PENDING}' END,
                %s, %s, 0, ''
         FROM {table(model._meta.db_table)} request
-        JOIN ({_LEVELS_SQL}) levels
+        JOIN ({_levels_sql()}) levels
           ON levels.step > request.ladder_step
-         AND CASE levels.step WHEN {LadderStep.DUE_SOON:d} THEN request.remind_at
-                              WHEN {LadderStep.OVERDUE:d} THEN request.due_at
-                              ELSE request.escalate_at END <= %s
+         AND {_moment_sql("levels.step")} <= %s
         JOIN {table(Submission._meta.db_table)} submission ON submission.id = request.submission_id
         JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id
         JOIN {table(Engagement._meta.db_table)} engagement ON engagement.id = requisition.engagement_id
-        LEFT JOIN {table(User._meta.db_table)} contact
-          ON contact.id = engagement.escalation_contact_id AND contact.is_active
         WHERE request.status = '{RequestStatus.OPEN}' AND request.next_step_at <= %s
         ORDER BY request.id, levels.step
         ON CONFLICT DO NOTHING
     """
+    return sql, [*recipient_params, at, at, at, at, at]
 
 
 def due_set_sql(model) -> str:
@@ -110,24 +132,29 @@ def due_set_sql(model) -> str:
 
 
 def _record_due_levels(model, now: datetime) -> int:
-    at = connection.ops.adapt_datetimefield_value(now)
+    sql, params = _record_statement(model, now)
     with connection.cursor() as cursor:
-        cursor.execute(_record_sql(model), [User.Role.CLIENT_ADMIN, at, at, at, at, at])
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 
 def _advance_ladders(model, now: datetime) -> int:
-    """Move each due request to the highest level now due and set when its next level falls due."""
+    """Move each due request to the highest rung whose moment has come, and set when the next
+    rung falls due (none past the top): one UPDATE built from ``LADDER``."""
+    reached = [
+        (rung, LADDER[index + 1].moment if index + 1 < len(LADDER) else None) for index, rung in enumerate(LADDER)
+    ][::-1]
     return model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now).update(
         ladder_step=Case(
-            When(escalate_at__lte=now, then=V(LadderStep.ESCALATED)),
-            When(due_at__lte=now, then=V(LadderStep.OVERDUE)),
-            default=V(LadderStep.DUE_SOON),
+            *(When(moment_has_come_q(rung.moment, now), then=V(rung.step)) for rung, _ in reached[:-1]),
+            default=V(LADDER[0].step),
         ),
         next_step_at=Case(
-            When(escalate_at__lte=now, then=V(None)),
-            When(due_at__lte=now, then="escalate_at"),
-            default="due_at",
+            *(
+                When(moment_has_come_q(rung.moment, now), then=F(following) if following else V(None))
+                for rung, following in reached[:-1]
+            ),
+            default=F(LADDER[1].moment),
         ),
     )
 

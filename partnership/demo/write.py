@@ -37,34 +37,21 @@ from engagements.models import (
     Submission,
     SubmissionStageChange,
 )
+from engagements.selectors import escalation_recipients
 from feedback import services as feedback_services
 from feedback.models import (
     AvailabilityRequest,
     AvailabilitySlot,
     Feedback,
     FeedbackRequest,
-    LadderStep,
     Reminder,
     RequestStatus,
+    ladder_at,
 )
 
 from .plan import PlannedAnswer, PlannedInterview, PlannedRequisition, PlannedSubmission, Staffing, Stage
 
 BULK_BATCH_SIZE = 2000
-# The reminder ladder: (step reached, the request's moment for it, the reminder level recorded).
-LADDER = (
-    (LadderStep.DUE_SOON, "remind_at", Reminder.Level.DUE_SOON),
-    (LadderStep.OVERDUE, "due_at", Reminder.Level.OVERDUE),
-    (LadderStep.ESCALATED, "escalate_at", Reminder.Level.ESCALATION),
-)
-
-
-def ladder_state(request, *, until: datetime) -> tuple[list[tuple[datetime, str]], int, datetime | None]:
-    """How far the ladder of ``request`` had gone by ``until``: the (moment, level) of each level
-    whose time had come, the step reached, and when the next level falls due (None after the last)."""
-    passed = [(getattr(request, name), level) for _, name, level in LADDER if getattr(request, name) <= until]
-    upcoming = [getattr(request, name) for _, name, _ in LADDER if getattr(request, name) > until]
-    return passed, LADDER[len(passed) - 1][0] if passed else LadderStep.NONE, upcoming[0] if upcoming else None
 
 
 def _respond(submission: Submission, answer: PlannedAnswer, hiring_manager, interview=None) -> None:
@@ -165,31 +152,32 @@ def _move(submission: Submission, *, to_stage: str, by, at: datetime) -> None:
         services.submission_change_stage(actor=by, submission=submission, to_stage=to_stage, at=at)
 
 
-def _record_history(requisition: Requisition, escalation_contact, now: datetime, created: Counter) -> None:
+def _record_history(requisition: Requisition, now: datetime, created: Counter) -> None:
     """The requisition's chase as it would have happened (see the module's docstring)."""
     about_requisition = Q(submission__requisition=requisition)
-    escalation_contact_id = escalation_contact.pk if escalation_contact is not None else None
+    escalated_to = escalation_recipients(engagement=requisition.engagement)
+    escalated_to_id = escalated_to[0].pk if escalated_to else None
     reminders = []
     for model, field in ((FeedbackRequest, "feedback_request"), (AvailabilityRequest, "availability_request")):
         requests = list(model.objects.filter(about_requisition))
         for request in requests:
             closed_at = request.answered_at or request.cancelled_at or now
-            passed, request.ladder_step, next_step_at = ladder_state(request, until=min(closed_at, now))
+            passed, request.ladder_step, next_step_at = ladder_at(request, until=min(closed_at, now))
             request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
             reminders += [
                 Reminder(
                     **{field: request},
-                    level=level,
-                    recipient_id=escalation_contact_id
-                    if level == Reminder.Level.ESCALATION
+                    level=rung.level,
+                    recipient_id=escalated_to_id
+                    if rung.level == Reminder.Level.ESCALATION
                     else request.requested_of_id,
                     status=Reminder.Status.SENT,
-                    created_at=moment,
-                    send_after=moment,
-                    sent_at=moment,
+                    created_at=getattr(request, rung.moment),
+                    send_after=getattr(request, rung.moment),
+                    sent_at=getattr(request, rung.moment),
                     attempts=1,
                 )
-                for moment, level in passed
+                for rung in passed
             ]
         model.objects.bulk_update(requests, ["ladder_step", "next_step_at"])
         created[f"{field}s"] += len(requests)
@@ -239,7 +227,7 @@ def write_with_services(engagement: Engagement, plan: PlannedRequisition, now: d
         _write_submission(requisition, planned, staffing)
         created["submissions"] += 1
         created["interviews"] += planned.interview is not None
-    _record_history(requisition, engagement.escalation_contact, now, created)
+    _record_history(requisition, now, created)
     if plan.status != Requisition.Status.OPEN:
         services.requisition_update(
             actor=manager, requisition=requisition, status=plan.status, filled_on=plan.filled_on
@@ -396,7 +384,7 @@ def _chased(
         request.status, request.answered_at = RequestStatus.ANSWERED, answered_at
     elif cancelled_at is not None:
         request.status, request.cancelled_at = RequestStatus.CANCELLED, cancelled_at
-    _, request.ladder_step, next_step_at = ladder_state(request, until=min(answered_at or cancelled_at or now, now))
+    _, request.ladder_step, next_step_at = ladder_at(request, until=min(answered_at or cancelled_at or now, now))
     request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
     return request
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from engagements.models import Engagement, Interview, Requisition, Submission, SubmissionStageChange
@@ -28,7 +28,7 @@ def _week(value: datetime, zone: ZoneInfo):
 def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: datetime, health_start: datetime):
     """{week: (due, answered on time, due since health_start, on time since health_start)}."""
     zone = ZoneInfo(engagement.time_zone)
-    on_time = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    on_time = FeedbackRequest.objects.answered_on_time_q()
     recent = Q(due_at__gte=health_start)
     rows = (
         FeedbackRequest.objects.filter(
@@ -162,7 +162,8 @@ def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetim
     """Per person asked for feedback: one grouped query (see ``HiringManagerRow``)."""
     asked = Q(created_at__gte=start, created_at__lt=end)
     answered = Q(answered_at__isnull=False)
-    on_time = answered & Q(answered_at__lte=F("due_at"))
+    on_time = FeedbackRequest.objects.answered_on_time_q()
+    overdue = FeedbackRequest.objects.overdue_q(now)
     is_open = Q(status=RequestStatus.OPEN)
     return list(
         FeedbackRequest.objects.filter(submission__requisition__engagement_id=engagement.pk)
@@ -173,10 +174,10 @@ def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetim
             requests=Count("pk", filter=asked),
             answered=Count("pk", filter=asked & answered),
             answered_on_time=Count("pk", filter=asked & on_time),
-            measurable=Count("pk", filter=asked & (answered | Q(due_at__lt=now))),
+            measurable=Count("pk", filter=asked & (answered | overdue)),
             median_turnaround_hours=Median(HoursBetween("answered_at", "created_at"), filter=asked & answered),
             open_now=Count("pk", filter=is_open),
-            overdue_now=Count("pk", filter=is_open & Q(due_at__lt=now)),
+            overdue_now=Count("pk", filter=overdue),
         )
         .order_by()
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,7 +77,7 @@ def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | 
         return {}
     ids = [engagement.pk for engagement in engagements]
     health_start = now - timedelta(days=HEALTH_DAYS)
-    on_time = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    on_time = FeedbackRequest.objects.answered_on_time_q()
     feedback = {
         row["submission__requisition__engagement_id"]: share(row["on_time"], row["due"])
         for row in FeedbackRequest.objects.filter(

@@ -50,10 +50,6 @@ def _any_of(conditions: Iterable[Q]) -> Q:
     return combined
 
 
-def feedback_overdue_q(now: datetime) -> Q:
-    return Q(status=RequestStatus.OPEN, due_at__lt=now)
-
-
 def booking_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
     per_engagement = _any_of(
         Q(
@@ -114,10 +110,10 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
     related = ("requested_of", "submission__candidate", "submission__requisition")
 
     feedback, feedback_total = _first(
-        FeedbackRequest.objects.filter(in_engagement, feedback_overdue_q(now)).select_related(*related), "due_at"
+        FeedbackRequest.objects.overdue(now).filter(in_engagement).select_related(*related), "due_at"
     )
     availability, availability_total = _first(
-        AvailabilityRequest.objects.filter(in_engagement, feedback_overdue_q(now)).select_related(*related),
+        AvailabilityRequest.objects.overdue(now).filter(in_engagement).select_related(*related),
         "due_at",
     )
     bookings, booking_total = _first(
@@ -227,7 +223,8 @@ def overdue_counts(*, engagements: list[Engagement], now: datetime) -> dict[int,
     engagement_of_request = "submission__requisition__engagement_id"
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            model.objects.filter(feedback_overdue_q(now), submission__requisition__engagement_id__in=ids)
+            model.objects.overdue(now)
+            .filter(submission__requisition__engagement_id__in=ids)
             .values(engagement_of_request)
             .annotate(n=Count("pk"))
             .order_by()

@@ -315,7 +315,7 @@ class HiringManagerCard:
         return [ask for line in self.candidates for ask in line.asks]
 
 
-def _asks_of(user: User, *, requisition_ids, submission_ids=None) -> dict[int, list[Ask]]:
+def _asks_of(user: User, *, requisition_ids, now: datetime) -> dict[int, list[Ask]]:
     """Open requests asked of ``user`` on these requisitions, by submission, soonest due first."""
     feedback = feedback_request_list(user=user).filter(
         requested_of_id=user.pk, status=RequestStatus.OPEN, submission__requisition_id__in=requisition_ids
@@ -333,7 +333,7 @@ def _asks_of(user: User, *, requisition_ids, submission_ids=None) -> dict[int, l
                 label=label,
                 url=reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk}),
                 due_at=feedback_request.due_at,
-                is_overdue=feedback_request.is_overdue,
+                is_overdue=feedback_request.is_overdue_at(now),
             )
         )
     for availability_request in availability:
@@ -342,7 +342,7 @@ def _asks_of(user: User, *, requisition_ids, submission_ids=None) -> dict[int, l
                 label="Offer interview slots",
                 url=reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk}),
                 due_at=availability_request.due_at,
-                is_overdue=availability_request.is_overdue,
+                is_overdue=availability_request.is_overdue_at(now),
             )
         )
     for entries in asks.values():
@@ -362,7 +362,7 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         submission_list(user=user).filter(requisition_id__in=page_ids, stage__in=Submission.OPEN_STAGES),
         key=lambda submission: (-STAGE_ORDER[submission.stage], submission.stage_changed_at),
     )
-    asks = _asks_of(user, requisition_ids=page_ids)
+    asks = _asks_of(user, requisition_ids=page_ids, now=now)
     counts = submission_stage_counts(requisition_ids=page_ids)
     lines: dict[int, list[CandidateLine]] = {}
     for submission in submissions:
@@ -476,7 +476,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     label=feedback_request.get_kind_display(),
                     requested_of=feedback_request.requested_of,
                     due_at=feedback_request.due_at,
-                    is_overdue=feedback_request.is_overdue,
+                    is_overdue=feedback_request.is_overdue_at(now),
                     url=reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk}),
                     mine=feedback_request.requested_of_id == user.pk,
                 )
@@ -493,7 +493,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     label="Interview availability",
                     requested_of=availability_request.requested_of,
                     due_at=availability_request.due_at,
-                    is_overdue=availability_request.is_overdue,
+                    is_overdue=availability_request.is_overdue_at(now),
                     url=reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk}),
                     mine=availability_request.requested_of_id == user.pk,
                 )
