@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 
 from . import policies
+from .activity import engagement_changed
 from .local_dates import engagement_today
 from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from .signals import interview_status_changed, submission_stage_changed
@@ -150,6 +151,7 @@ def engagement_update(
         account_managers = list(account_managers)
         engagement_check_account_managers(engagement.provider_id, account_managers)
         engagement.account_managers.set(account_managers)
+    engagement_changed(engagement.pk)
     return engagement
 
 
@@ -191,6 +193,7 @@ def requisition_create(
     )
     _full_clean(requisition)
     _save_checked(requisition)
+    engagement_changed(engagement.pk)
     return requisition
 
 
@@ -212,6 +215,7 @@ def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) 
         fields["filled_on"] = requisition.filled_on
     _full_clean(requisition)
     _save_checked(requisition, update_fields=[*fields] if fields else None)
+    engagement_changed(requisition.engagement_id)
     return requisition
 
 
@@ -267,6 +271,7 @@ def assignment_create(
             assignment.save()
     except IntegrityError as error:
         raise ValidationError({"role": "This requisition already has a primary recruiter."}) from error
+    engagement_changed(requisition.engagement_id)  # who covers it: named in the scorecard's overdue list
     return assignment
 
 
@@ -281,6 +286,7 @@ def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None 
         raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
+    engagement_changed(assignment.requisition.engagement_id)
     return assignment
 
 
@@ -316,6 +322,7 @@ def candidate_update(*, actor: User, candidate: Candidate, **fields: Any) -> Can
         setattr(candidate, name, value)
     _full_clean(candidate)
     _save_checked(candidate, update_fields=[*fields] if fields else None)
+    engagement_changed(candidate.engagement_id)  # the candidate's name is in the scorecard's overdue list
     return candidate
 
 
@@ -364,6 +371,7 @@ def submission_create(
     submission_stage_changed.send(
         sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=actor
     )
+    engagement_changed(requisition.engagement_id)
     return submission
 
 
@@ -414,6 +422,7 @@ def _move_stage(
     submission_stage_changed.send(
         sender=Submission, submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by
     )
+    engagement_changed(submission.requisition.engagement_id)
     return submission
 
 
@@ -451,6 +460,7 @@ def interview_create(
     _full_clean(interview)
     interview.save()
     interview.interviewers.set(interviewers)
+    engagement_changed(submission.requisition.engagement_id)
     return interview
 
 
@@ -485,6 +495,7 @@ def interview_update(
         interview.refresh_from_db(fields=["rescheduled_count"])
     if interviewers is not None:
         interview.interviewers.set(_check_interviewers(interview.submission, interviewers))
+    engagement_changed(interview.submission.requisition.engagement_id)
     return interview
 
 
@@ -511,4 +522,5 @@ def interview_set_status(*, actor: User, interview: Interview, status: str) -> I
     interview_status_changed.send(
         sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=actor
     )
+    engagement_changed(interview.submission.requisition.engagement_id)
     return interview

@@ -147,16 +147,20 @@ DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
-# The cache (computed scorecards): shared by every web process through Redis when REDIS_URL is
-# set (CACHE_URL overrides), so one process computes a scorecard and the others read it; otherwise
-# each process keeps its own in memory. Keys of this portal are prefixed, so it can share a Redis.
+# The cache (computed scorecards, engagement versions): shared by every web process through Redis
+# when REDIS_URL is set (CACHE_URL overrides), so one process computes a scorecard and the others
+# read it; otherwise each process keeps its own in memory. rpo_portal.cache.redis_cache builds the
+# Redis entry: keys prefixed (the portal can share a Redis), values as JSON (never pickles), and
+# 1-second socket timeouts; pages work without the cache, so a Redis that is down costs speed only.
 CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     # Caught here, at start-up, rather than as a 500 on the first page that reads the cache.
     raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {CACHE_URL!r}")
+from rpo_portal.cache import redis_cache  # noqa: E402  (beside its one use: the CACHES block)
+
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "rpo"}
+        redis_cache(CACHE_URL)
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rpo-portal"}
     )

@@ -6,32 +6,35 @@ definition is in ``types.FIGURES``; the health rules in ``health``; what counts 
 ``overdue``.
 
 The window is the last ``days`` days ending ``now``. A live scorecard (``now`` not given, or within
-``LIVE_SECONDS`` of the clock) is kept in the cache for about ``CACHE_SECONDS`` (with a little
-jitter, so that processes do not all recompute at once), keyed by a fingerprint of the activity
-(the newest ids of the rows activity creates: answers, stage moves, slots, interviews, reminders,
-requests, requisitions): a new answer or stage move shows at once, while a change that creates no
-row (a requisition marked filled, an interview marked a no-show or moved) shows within
-``CACHE_SECONDS``. A cached scorecard costs one query (the fingerprint, index-only lookups);
-computing one costs about 15. While one request computes a scorecard, others asking for it get
-the previous one (at most ``STALE_SECONDS`` old) rather than computing it again: a shared cache
-(Redis) in ``CACHES`` makes that hold across processes. A ``now`` further from the clock (tests,
+``LIVE_SECONDS`` of the clock) is kept in the cache, as JSON (``Scorecard.to_dict``), under its
+engagement, window and engagement version (``engagements.activity``): the services that change
+what a scorecard reads bump their engagement's version when they commit, so a new answer or stage
+move shows at once in that engagement and leaves every other engagement's cached scorecard in
+place. A scorecard is also kept only about ``CACHE_SECONDS`` (with a little jitter, so that
+processes do not all recompute at once), since some figures change with the clock alone ("overdue
+now"). A cached scorecard costs no query; computing one costs about 15.
+
+While one request computes a scorecard, others asking for it do not wait: they get the previous
+one if it is at most ``STALE_SECONDS`` old, and otherwise compute it themselves. A shared cache
+(Redis) in ``CACHES`` makes that hold across processes. When the cache cannot be reached, the
+scorecard is computed and served, and nothing is kept. A ``now`` further from the clock (tests,
 reports as of a date) is computed exactly, never cached.
 """
 
 from __future__ import annotations
 
+import logging
 import random
-import time
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from engagements.models import Engagement, Interview, Requisition, SubmissionStageChange
-from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+from engagements.activity import engagement_version
+from engagements.models import Engagement
+from rpo_portal.cache import cache_add, cache_delete, cache_get, cache_set
 
 from . import figures as q
 from .export import scorecard_csv
@@ -53,6 +56,7 @@ from .types import (
     Health,
     HiringManagerRow,
     OverdueItem,
+    Person,
     Scorecard,
     WeekPoint,
     display,
@@ -72,11 +76,13 @@ __all__ = [
     "OFF_TRACK_ESCALATIONS",
     "OFF_TRACK_ON_TIME_BELOW",
     "OVERDUE_LIST_LIMIT",
+    "STALE_SECONDS",
     "WINDOWS",
     "Figure",
     "Health",
     "HiringManagerRow",
     "OverdueItem",
+    "Person",
     "Scorecard",
     "WeekPoint",
     "engagement_health_map",
@@ -84,15 +90,19 @@ __all__ = [
     "format_value",
     "overdue_counts",
     "scorecard_csv",
+    "scorecard_keys",
     "window_days",
 ]
 
+logger = logging.getLogger(__name__)
+
 format_value = display  # format_value(value, unit): a weekly value shown like its figure ("82%", "6.5 h")
 
-CACHE_SECONDS = 60  # how long a computed scorecard is served while nothing new happened
-COMPUTE_LOCK_SECONDS = 10  # longest wait for another request computing the same scorecard
+CACHE_SECONDS = 60  # how long a computed scorecard is served (plus up to half as much again)
+COMPUTE_LOCK_SECONDS = 30  # a computation that takes longer no longer keeps others from starting one
 LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
 STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
+CACHE_FORMAT = 2  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
 
 
 def window_days(value) -> int:
@@ -104,56 +114,55 @@ def window_days(value) -> int:
     return days if days in WINDOWS else WINDOWS[0]
 
 
+def scorecard_keys(engagement_id: int, days: int, version: int) -> dict[str, str]:
+    """The cache keys of one engagement's scorecard over ``days``: the scorecard of ``version``,
+    the latest one computed (any version), and the lock held while one request computes it."""
+    base = f"scorecard:{CACHE_FORMAT}:{engagement_id}:{days}"
+    return {"scorecard": f"{base}:{version}", "latest": f"{base}:latest", "computing": f"{base}:computing"}
+
+
 def engagement_scorecard(*, engagement: Engagement, days: int = 30, now: datetime | None = None) -> Scorecard:
     days = window_days(days)
     if now is not None and abs((now - timezone.now()).total_seconds()) > LIVE_SECONDS:
         return _compute(engagement, days, now)  # a scorecard as of another moment: computed exactly
-    created = engagement.created_at.timestamp() if engagement.created_at else 0
-    base = f"scorecard:v1:{engagement.pk}:{created}:{days}"
-    key = f"{base}:{_activity_fingerprint(engagement)}"
-    scorecard = cache.get(key)
+    version = engagement_version(engagement.pk)
+    if version is None:  # the cache cannot be reached: compute and serve, keep nothing
+        return _compute(engagement, days, timezone.now())
+    keys = scorecard_keys(engagement.pk, days, version)
+    scorecard = _cached(keys["scorecard"], engagement)
     if scorecard is not None:
         return scorecard
     # One computation at a time per scorecard (per process with the local-memory cache, across
-    # processes with a shared one); meanwhile others get the last one computed if it is recent.
-    if not cache.add(f"{base}:computing", 1, COMPUTE_LOCK_SECONDS):
-        latest = cache.get(f"{base}:latest")
-        if latest is not None:
+    # processes with a shared one); meanwhile the others serve the last one computed if it is
+    # recent, and compute it themselves if not: nobody waits for another request.
+    token = uuid.uuid4().hex
+    computing = cache_add(keys["computing"], token, COMPUTE_LOCK_SECONDS)
+    if computing is None:  # the cache stopped answering
+        return _compute(engagement, days, timezone.now())
+    if not computing:
+        latest = _cached(keys["latest"], engagement)
+        if latest is not None and (timezone.now() - latest.ends_at).total_seconds() <= STALE_SECONDS:
             return latest
-        for _ in range(int(COMPUTE_LOCK_SECONDS / 0.05)):
-            time.sleep(0.05)
-            scorecard = cache.get(key)
-            if scorecard is not None:
-                return scorecard
     try:
         scorecard = _compute(engagement, days, timezone.now())
-        cache.set(key, scorecard, CACHE_SECONDS + random.randint(0, CACHE_SECONDS // 2))
-        cache.set(f"{base}:latest", scorecard, STALE_SECONDS)
+        stored = scorecard.to_dict()
+        cache_set(keys["scorecard"], stored, CACHE_SECONDS + random.randint(0, CACHE_SECONDS // 2))
+        cache_set(keys["latest"], stored, STALE_SECONDS)
     finally:
-        cache.delete(f"{base}:computing")
+        if computing and cache_get(keys["computing"]) == token:  # not a lock that expired and was taken since
+            cache_delete(keys["computing"])
     return scorecard
 
 
-# Models whose new rows change a scorecard; their newest id is read from the primary key index.
-_ACTIVITY = (
-    Feedback,
-    FeedbackRequest,
-    AvailabilityRequest,
-    AvailabilitySlot,
-    Reminder,
-    SubmissionStageChange,
-    Interview,
-    Requisition,
-)
-
-
-def _activity_fingerprint(engagement: Engagement) -> str:
-    """The newest id of each activity table, in one query (index-only lookups)."""
-    fields = {
-        f"m{number}": Subquery(model.objects.order_by("-pk").values("pk")[:1]) for number, model in enumerate(_ACTIVITY)
-    }
-    row = Engagement.objects.filter(pk=engagement.pk).values(**fields).first() or {}
-    return "-".join(str(row.get(field) or 0) for field in fields)
+def _cached(key: str, engagement: Engagement) -> Scorecard | None:
+    stored = cache_get(key)
+    if stored is None:
+        return None
+    try:
+        return Scorecard.from_dict(stored, engagement=engagement)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:  # not a scorecard of ours: compute
+        logger.warning("Ignoring the cached scorecard %r, which cannot be read (%s).", key, error)
+        return None
 
 
 def _weeks(start: datetime, end: datetime, zone: ZoneInfo):
@@ -239,10 +248,15 @@ def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now
     rows = q.hiring_manager_rows(engagement=engagement, start=start, end=end, now=now)
     if not rows:
         return []
-    users = User.objects.in_bulk([row["requested_of_id"] for row in rows])
+    people = {
+        person["id"]: Person(**person)
+        for person in User.objects.filter(pk__in=[row["requested_of_id"] for row in rows]).values(
+            "id", "full_name", "email"
+        )
+    }
     result = [
         HiringManagerRow(
-            user=users[row["requested_of_id"]],
+            user=people[row["requested_of_id"]],
             requests=row["requests"],
             answered=row["answered"],
             answered_on_time=row["answered_on_time"],

@@ -1,14 +1,55 @@
-"""What a scorecard is made of, the figures' definitions, and how they are shown."""
+"""What a scorecard is made of, the figures' definitions, and how they are shown.
+
+A scorecard is plain values all the way down, so that it can be kept in the cache as JSON
+(``Scorecard.to_dict`` / ``Scorecard.from_dict``; dates and times as ISO 8601 strings): people
+are ``Person`` values (id, name, email), not ``User`` rows, and the engagement is stored as its id
+and re-attached from the caller's engagement when read back.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
 from accounts.models import User
 from engagements.models import Engagement
 
 WINDOWS = (30, 90)  # the allowed ?days= values
+
+
+def _time_out(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _time_in(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a scorecard names: what the pages, the CSV and the API show of them."""
+
+    id: int
+    full_name: str
+    email: str
+
+    @property
+    def display_name(self) -> str:
+        return User.display_name_of(self.full_name, self.email)
+
+    @classmethod
+    def of(cls, user: User | Person | None) -> Person | None:
+        if user is None or isinstance(user, Person):
+            return user
+        return cls(id=user.pk, full_name=user.full_name, email=user.email)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Person | None:
+        return None if data is None else cls(id=data["id"], full_name=data["full_name"], email=data["email"])
 
 
 @dataclass(frozen=True)
@@ -22,6 +63,13 @@ class Figure:
     display: str  # formatted for people: "82%", "6.5 h", "3.2 days", "4", "—"
     better: str  # "higher" | "lower"
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        return cls(**data)
+
 
 @dataclass(frozen=True)
 class Health:
@@ -29,16 +77,30 @@ class Health:
     label: str  # "On track" | "At risk" | "Off track"
     reason: str  # one sentence naming the figure(s) that decided it
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Health:
+        return cls(**data)
+
 
 @dataclass(frozen=True)
 class WeekPoint:
     week_start: date  # Monday, engagement's time zone
     values: dict[str, float | None]  # figure key -> value that week, for the keys in Scorecard.charted
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"week_start": self.week_start.isoformat(), "values": dict(self.values)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WeekPoint:
+        return cls(week_start=date.fromisoformat(data["week_start"]), values=dict(data["values"]))
+
 
 @dataclass(frozen=True)
 class HiringManagerRow:
-    user: User
+    user: Person  # given a User, keeps its Person
     requests: int  # feedback requests asked of them in the window
     answered: int  # ... of which answered
     answered_on_time: int  # ... of which answered by their due time
@@ -47,16 +109,37 @@ class HiringManagerRow:
     open_now: int  # open feedback requests now, whenever asked
     overdue_now: int  # ... of which past their due time
 
+    def __post_init__(self):
+        object.__setattr__(self, "user", Person.of(self.user))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "user": self.user.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HiringManagerRow:
+        return cls(**{**data, "user": Person.from_dict(data["user"])})
+
 
 @dataclass(frozen=True)
 class OverdueItem:
     side: str  # "client" | "provider"
     kind: str  # "feedback" | "availability" | "booking" | "implementation_task" | "requisition"
     title: str
-    who: User | None  # who it waits on
+    who: Person | None  # who it waits on (given a User, keeps its Person)
     due_at: datetime  # when it was due
     url_name: str | None
     url_pk: int | None
+
+    def __post_init__(self):
+        object.__setattr__(self, "who", Person.of(self.who))
+
+    def to_dict(self) -> dict[str, Any]:
+        who = self.who.to_dict() if self.who is not None else None
+        return {**asdict(self), "who": who, "due_at": _time_out(self.due_at)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OverdueItem:
+        return cls(**{**data, "who": Person.from_dict(data["who"]), "due_at": _time_in(data["due_at"])})
 
 
 @dataclass(frozen=True)
@@ -77,6 +160,45 @@ class Scorecard:
 
     def figure(self, key: str) -> Figure:
         return next(figure for figure in (*self.client, *self.provider) if figure.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scorecard as JSON-ready values; the engagement as its id."""
+        return {
+            "engagement": self.engagement.pk,
+            "days": self.days,
+            "starts_at": _time_out(self.starts_at),
+            "ends_at": _time_out(self.ends_at),
+            "client": [figure.to_dict() for figure in self.client],
+            "provider": [figure.to_dict() for figure in self.provider],
+            "health": self.health.to_dict(),
+            "charted": list(self.charted),
+            "weeks": [week.to_dict() for week in self.weeks],
+            "hiring_managers": [row.to_dict() for row in self.hiring_managers],
+            "overdue": [item.to_dict() for item in self.overdue],
+            "overdue_total": dict(self.overdue_total),
+            "escalations": self.escalations,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, engagement: Engagement) -> Scorecard:
+        """The scorecard ``to_dict`` gave, for ``engagement`` (the one it was computed for)."""
+        if data["engagement"] != engagement.pk:
+            raise ValueError(f"A scorecard of engagement {data['engagement']} read for engagement {engagement.pk}.")
+        return cls(
+            engagement=engagement,
+            days=data["days"],
+            starts_at=_time_in(data["starts_at"]),
+            ends_at=_time_in(data["ends_at"]),
+            client=[Figure.from_dict(figure) for figure in data["client"]],
+            provider=[Figure.from_dict(figure) for figure in data["provider"]],
+            health=Health.from_dict(data["health"]),
+            charted=list(data["charted"]),
+            weeks=[WeekPoint.from_dict(week) for week in data["weeks"]],
+            hiring_managers=[HiringManagerRow.from_dict(row) for row in data["hiring_managers"]],
+            overdue=[OverdueItem.from_dict(item) for item in data["overdue"]],
+            overdue_total=dict(data["overdue_total"]),
+            escalations=data["escalations"],
+        )
 
 
 @dataclass(frozen=True)

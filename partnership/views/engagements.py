@@ -150,8 +150,8 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     days, days_message = _window(request)
     now = timezone.now()
-    # No ``now``: the live scorecard is cached for the rest of the minute (a busy page costs one
-    # computation a minute).
+    # No ``now``: the live scorecard, cached until its engagement changes (or for about a minute:
+    # "overdue now" moves with the clock); a busy page costs about one computation a minute.
     scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
     context = {
         "engagement": engagement,

@@ -102,7 +102,7 @@ def test_hiring_managers_are_ranked_slowest_first(history):
     world = history.world
     rows = engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW).hiring_managers
 
-    assert [row.user for row in rows] == [world.other_hiring_manager, world.hiring_manager]
+    assert [row.user.id for row in rows] == [world.other_hiring_manager.pk, world.hiring_manager.pk]
     slower, faster = rows
     # Same on-time share (50%): the longer median turnaround comes first.
     assert (slower.requests, slower.answered, slower.answered_on_time, slower.on_time_share) == (2, 2, 1, 50.0)
@@ -115,14 +115,14 @@ def test_everything_overdue_on_either_side_is_listed_longest_overdue_first(histo
     world = history.world
     scorecard = engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW)
 
-    listed = [(item.side, item.kind, item.who, item.due_at) for item in scorecard.overdue]
+    listed = [(item.side, item.kind, item.who.id, item.due_at) for item in scorecard.overdue]
     assert listed == [
-        ("provider", "requisition", world.recruiter, datetime(2026, 6, 8, 4, tzinfo=UTC)),
-        ("client", "implementation_task", world.client_admin, datetime(2026, 6, 11, 4, tzinfo=UTC)),
-        ("client", "feedback", world.hiring_manager, datetime(2026, 6, 11, 12, tzinfo=UTC)),
-        ("provider", "implementation_task", world.account_manager, datetime(2026, 6, 13, 4, tzinfo=UTC)),
-        ("provider", "booking", world.recruiter, datetime(2026, 6, 14, 12, tzinfo=UTC)),
-        ("client", "availability", world.hiring_manager, datetime(2026, 6, 15, 12, tzinfo=UTC)),
+        ("provider", "requisition", world.recruiter.pk, datetime(2026, 6, 8, 4, tzinfo=UTC)),
+        ("client", "implementation_task", world.client_admin.pk, datetime(2026, 6, 11, 4, tzinfo=UTC)),
+        ("client", "feedback", world.hiring_manager.pk, datetime(2026, 6, 11, 12, tzinfo=UTC)),
+        ("provider", "implementation_task", world.account_manager.pk, datetime(2026, 6, 13, 4, tzinfo=UTC)),
+        ("provider", "booking", world.recruiter.pk, datetime(2026, 6, 14, 12, tzinfo=UTC)),
+        ("client", "availability", world.hiring_manager.pk, datetime(2026, 6, 15, 12, tzinfo=UTC)),
     ]
     titles = [item.title for item in scorecard.overdue]
     assert titles[0] == f"First submission for ACME-4 {history.requisitions['r4'].title}"
@@ -189,10 +189,10 @@ def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
         "offer_acceptance_share": (100.0, "100%"),
         "median_days_to_fill": (None, "—"),
     }
-    assert [row.user for row in globex.hiring_managers] == [world.globex_hiring_manager]
-    assert {item.who for item in globex.overdue} == {world.globex_hiring_manager}
-    acme_people = {world.hiring_manager, world.other_hiring_manager, world.client_admin, world.recruiter}
-    assert not acme_people & {item.who for item in globex.overdue}
+    assert [row.user.id for row in globex.hiring_managers] == [world.globex_hiring_manager.pk]
+    assert {item.who.id for item in globex.overdue} == {world.globex_hiring_manager.pk}
+    acme_people = {world.hiring_manager.pk, world.other_hiring_manager.pk, world.client_admin.pk, world.recruiter.pk}
+    assert not acme_people & {item.who.id for item in globex.overdue}
 
 
 def test_an_engagement_without_activity_has_nothing_to_measure(world):

@@ -1,13 +1,12 @@
 """The scorecard's rules around the figures: health thresholds, the CSV export, the number of
-queries (constant whatever the data), the minute's cache, the Median aggregate on both databases,
-and the interview reschedules the scorecard counts."""
+queries (constant whatever the data), the Median aggregate on both databases, and the interview
+reschedules the scorecard counts. Its cache: ``test_scorecard_cache``."""
 
 import csv
 import io
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +14,7 @@ from django.utils import timezone
 
 from engagements.models import Engagement, Interview
 from engagements.services import interview_update
-from feedback.models import Feedback, FeedbackRequest
-from feedback.services import feedback_respond
+from feedback.models import FeedbackRequest
 from partnership.aggregates import HoursBetween, Median
 from partnership.scorecard import engagement_health_map, engagement_scorecard, scorecard_csv, window_days
 from partnership.scorecard.health import judge
@@ -92,37 +90,6 @@ def test_the_scorecard_takes_the_same_number_of_queries_for_5_and_50_requisition
     assert len(scorecard.overdue) == 25
     assert _queries(world.acme_engagement) == few <= 17
     assert _queries(world.acme_engagement, days=90) == few
-
-
-def test_a_live_scorecard_is_cached_until_new_activity(world):
-    cache.clear()
-    request = factories.FeedbackRequestFactory(
-        submission=factories.SubmissionFactory(requisition=world.requisition),
-        created_at=timezone.now() - timedelta(hours=30),
-        due_at=timezone.now() - timedelta(hours=6),
-        remind_at=timezone.now() - timedelta(hours=7),
-        escalate_at=timezone.now() + timedelta(hours=6),
-    )
-    first = engagement_scorecard(engagement=world.acme_engagement, days=30)
-    assert first.figure("feedback_on_time_share").value == 0.0
-    with CaptureQueriesContext(connection) as queries:
-        again = engagement_scorecard(engagement=world.acme_engagement, days=30)
-    assert len(queries) == 1  # the activity fingerprint
-    assert again.health == first.health
-
-    # The hiring manager answers: the next scorecard counts it at once.
-    feedback_respond(
-        feedback_request=request,
-        actor=world.hiring_manager,
-        decision=Feedback.Decision.HOLD,
-        rating=3,
-        reasons=[Feedback.Reason.TIMING],
-        comments="",
-        channel=Feedback.Channel.WEB,
-    )
-    moved = engagement_scorecard(engagement=world.acme_engagement, days=30)
-    assert moved.figure("feedback_median_turnaround_hours").value == pytest.approx(30.0, abs=0.1)
-    cache.clear()
 
 
 def test_a_window_other_than_30_or_90_days_falls_back_to_30():
@@ -218,19 +185,3 @@ def test_moving_an_interview_counts_a_reschedule_and_changing_the_room_does_not(
     interview.refresh_from_db()
     window_start = timezone.now() - timedelta(days=1)
     assert interview.starts_at > window_start
-
-
-def test_while_one_request_computes_a_scorecard_others_get_the_previous_one(world):
-    cache.clear()
-    engagement = world.acme_engagement
-    previous = engagement_scorecard(engagement=engagement, days=30)
-    factories.FeedbackFactory()  # new activity: the next scorecard is computed afresh
-    base = f"scorecard:v1:{engagement.pk}:{engagement.created_at.timestamp()}:30"
-    assert cache.add(f"{base}:computing", 1, 10)  # another request is computing it
-    with CaptureQueriesContext(connection) as queries:
-        served = engagement_scorecard(engagement=engagement, days=30)
-    assert len(queries) == 1
-    assert served.ends_at == previous.ends_at
-    cache.delete(f"{base}:computing")
-    assert engagement_scorecard(engagement=engagement, days=30).ends_at > previous.ends_at
-    cache.clear()

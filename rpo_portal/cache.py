@@ -1,0 +1,103 @@
+"""The cache shared by the web processes: its Redis configuration, a JSON serializer, and cache
+calls that never fail their caller.
+
+Values go to Redis as JSON, never as pickles: whoever can write to Redis must not be able to run
+code in the web process (unpickling runs code). Integers stay raw, as in Django's own
+``RedisSerializer``, so that ``cache.incr`` is Redis's atomic ``INCR``. A value JSON cannot hold
+(a model instance, a datetime) is refused when it is stored, so it shows in tests, not in production.
+
+The cache is an optimisation: a page that uses it must work without it. ``cache_get``,
+``cache_set``, ``cache_add`` and ``cache_delete`` log a warning and answer a
+default when the cache cannot be reached (Redis down, a timeout, anything its client raises).
+Short socket timeouts (``SOCKET_TIMEOUT_SECONDS``) keep a Redis that hangs from hanging a page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+SOCKET_TIMEOUT_SECONDS = 1.0  # connecting to Redis, and waiting for an answer
+KEY_PREFIX = "rpo"  # so that the portal can share a Redis with others
+
+
+class JSONSerializer:
+    """``OPTIONS["serializer"]`` of Django's ``RedisCache``: JSON instead of pickle."""
+
+    def dumps(self, obj: Any) -> int | bytes:
+        # type(), not isinstance(): True is stored as JSON, not as the integer 1.
+        if type(obj) is int:
+            return obj
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+
+    def loads(self, data: bytes) -> Any:
+        try:
+            return int(data)
+        except ValueError:
+            return json.loads(data)
+
+
+def redis_cache(url: str) -> dict:
+    """The ``CACHES`` entry of the Redis at ``url``: used by the settings and by the tests that
+    run against a real Redis, so that both have exactly the same configuration."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": KEY_PREFIX,
+        "OPTIONS": {
+            "serializer": "rpo_portal.cache.JSONSerializer",
+            "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
+            "socket_timeout": SOCKET_TIMEOUT_SECONDS,
+        },
+    }
+
+
+def warn_unreachable(operation: str, key: str, error: Exception) -> None:
+    """One line in the log, without the traceback: with Redis down, every page would add one."""
+    logger.warning(
+        "The cache did not answer %s %r (%s: %s); going on without it.", operation, key, type(error).__name__, error
+    )
+
+
+def cache_get(key: str, default: Any = None) -> Any:
+    try:
+        return cache.get(key, default)
+    except Exception as error:  # any error of the cache's client: the caller computes instead
+        warn_unreachable("get", key, error)
+        return default
+
+
+def cache_set(key: str, value: Any, timeout: float | None) -> bool:
+    """Store ``value``; False when the cache cannot be reached."""
+    try:
+        cache.set(key, value, timeout)
+    except (TypeError, ValueError):
+        raise  # a value JSON cannot hold is a bug of the caller, not an outage
+    except Exception as error:
+        warn_unreachable("set", key, error)
+        return False
+    return True
+
+
+def cache_add(key: str, value: Any, timeout: float | None) -> bool | None:
+    """Store ``value`` if ``key`` is not there: True if stored, False if it was there, None when the
+    cache cannot be reached."""
+    try:
+        return cache.add(key, value, timeout)
+    except (TypeError, ValueError):
+        raise
+    except Exception as error:
+        warn_unreachable("add", key, error)
+        return None
+
+
+def cache_delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception as error:
+        warn_unreachable("delete", key, error)
