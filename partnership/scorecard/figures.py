@@ -25,18 +25,34 @@ def _week(value: datetime, zone: ZoneInfo):
     return value.astimezone(zone).date()
 
 
+def feedback_due(*, engagement_ids, start: datetime, end: datetime):
+    """The feedback requests "feedback on time" is measured on over [``start``, ``end``): those due
+    in it, cancelled ones aside. The figure, its weekly trend and the health rule all count these,
+    answered on time or not (``answered_on_time_q``)."""
+    return FeedbackRequest.objects.filter(
+        submission__requisition__engagement_id__in=engagement_ids, due_at__gte=start, due_at__lt=end
+    ).exclude(status=RequestStatus.CANCELLED)
+
+
+def feedback_on_time(*, engagement_ids, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
+    """{engagement id: (due, answered on time)} over [``start``, ``end``): one grouped query."""
+    rows = (
+        feedback_due(engagement_ids=engagement_ids, start=start, end=end)
+        .values("submission__requisition__engagement_id")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
+        .order_by()
+    )
+    return {row["submission__requisition__engagement_id"]: (row["due"], row["on_time"]) for row in rows}
+
+
 def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: datetime, health_start: datetime):
-    """{week: (due, answered on time, due since health_start, on time since health_start)}."""
+    """{week: (due, answered on time, due since health_start, on time since health_start)}: the
+    window's trend and the health rule's period (``feedback_on_time``'s numbers) in one query."""
     zone = ZoneInfo(engagement.time_zone)
     on_time = FeedbackRequest.objects.answered_on_time_q()
     recent = Q(due_at__gte=health_start)
     rows = (
-        FeedbackRequest.objects.filter(
-            submission__requisition__engagement_id=engagement.pk,
-            due_at__gte=min(start, health_start),
-            due_at__lt=end,
-        )
-        .exclude(status=RequestStatus.CANCELLED)
+        feedback_due(engagement_ids=[engagement.pk], start=min(start, health_start), end=end)
         .annotate(week=TruncWeek("due_at", tzinfo=zone))
         .values("week")
         .annotate(
@@ -100,14 +116,16 @@ def escalation_q(engagement_ids) -> Q:
     )
 
 
-def escalations(*, engagement: Engagement, start: datetime, end: datetime, recent_start: datetime) -> dict:
-    """Escalations sent in the window, and since ``recent_start``."""
+def escalations_sent(*, engagement_ids, start: datetime, end: datetime):
+    """Escalations about these engagements' requests sent in [``start``, ``end``)."""
     return Reminder.objects.filter(
-        escalation_q([engagement.pk]),
-        level=Reminder.Level.ESCALATION,
-        sent_at__gte=min(start, recent_start),
-        sent_at__lt=end,
-    ).aggregate(
+        escalation_q(engagement_ids), level=Reminder.Level.ESCALATION, sent_at__gte=start, sent_at__lt=end
+    )
+
+
+def escalations(*, engagement: Engagement, start: datetime, end: datetime, recent_start: datetime) -> dict:
+    """Escalations sent in the window, and since ``recent_start`` (the health rule's period)."""
+    return escalations_sent(engagement_ids=[engagement.pk], start=min(start, recent_start), end=end).aggregate(
         window=Count("pk", filter=Q(sent_at__gte=start)), recent=Count("pk", filter=Q(sent_at__gte=recent_start))
     )
 

@@ -17,9 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from engagements.models import Engagement
-from feedback.models import FeedbackRequest, Reminder, RequestStatus
 
-from .figures import escalation_q
+from . import figures
 from .overdue import overdue_counts
 from .types import Health, display, share
 
@@ -70,36 +69,22 @@ def _health(status: str, reasons: list[str]) -> Health:
 
 
 def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | None = None) -> dict[int, Health]:
-    """Health of each engagement: seven queries whatever their number (grouped by engagement)."""
+    """Health of each engagement, judged by ``judge`` on the scorecard's own figures (the same
+    functions of ``figures``, over the health rule's periods): a few grouped queries whatever the
+    number of engagements."""
     now = now or timezone.now()
     engagements = list(engagements)
     if not engagements:
         return {}
     ids = [engagement.pk for engagement in engagements]
-    health_start = now - timedelta(days=HEALTH_DAYS)
-    on_time = FeedbackRequest.objects.answered_on_time_q()
-    feedback = {
-        row["submission__requisition__engagement_id"]: share(row["on_time"], row["due"])
-        for row in FeedbackRequest.objects.filter(
-            submission__requisition__engagement_id__in=ids, due_at__gte=health_start, due_at__lt=now
-        )
-        .exclude(status=RequestStatus.CANCELLED)
-        .values("submission__requisition__engagement_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=on_time))
-        .order_by()
-    }
+    on_time = figures.feedback_on_time(engagement_ids=ids, start=now - timedelta(days=HEALTH_DAYS), end=now)
     engagement_of = Coalesce(
         "feedback_request__submission__requisition__engagement_id",
         "availability_request__submission__requisition__engagement_id",
     )
     escalations = {
         row["engagement"]: row["n"]
-        for row in Reminder.objects.filter(
-            escalation_q(ids),
-            level=Reminder.Level.ESCALATION,
-            sent_at__gte=now - timedelta(days=ESCALATION_DAYS),
-            sent_at__lt=now,
-        )
+        for row in figures.escalations_sent(engagement_ids=ids, start=now - timedelta(days=ESCALATION_DAYS), end=now)
         .annotate(engagement=engagement_of)
         .values("engagement")
         .annotate(n=Count("pk"))
@@ -107,6 +92,10 @@ def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | 
     }
     overdue = overdue_counts(engagements=engagements, now=now)
     return {
-        pk: judge(on_time_share=feedback.get(pk), recent_escalations=escalations.get(pk, 0), overdue=overdue[pk])
+        pk: judge(
+            on_time_share=share(on_time[pk][1], on_time[pk][0]) if pk in on_time else None,
+            recent_escalations=escalations.get(pk, 0),
+            overdue=overdue[pk],
+        )
         for pk in ids
     }

@@ -35,12 +35,11 @@ from engagements.selectors import (
     requisition_covering_recruiters,
     requisition_list,
 )
-from feedback.models import Reminder
 from rpo_portal.pages import forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
 from ..policies import can_read_scorecard
-from ..scorecard.figures import escalation_q
+from ..scorecard.figures import escalations_sent
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
 ESCALATIONS_SHOWN = 20  # the latest ones in the window
@@ -237,12 +236,7 @@ def _escalations(scorecard) -> dict:
     is the scorecard's, so the list agrees with its escalation count.
     """
     rows = list(
-        Reminder.objects.filter(
-            escalation_q([scorecard.engagement.pk]),
-            level=Reminder.Level.ESCALATION,
-            sent_at__gte=scorecard.starts_at,
-            sent_at__lt=scorecard.ends_at,
-        )
+        escalations_sent(engagement_ids=[scorecard.engagement.pk], start=scorecard.starts_at, end=scorecard.ends_at)
         .select_related(
             "recipient",
             "feedback_request__requested_of",
