@@ -1,14 +1,40 @@
 """Django admin for the engagement domain: a back office for provider admins.
 
-Stages and interview statuses are not edited here as fields: they move only through the
-services (``submission_change_stage``, ``interview_set_status``), which the admin actions call,
-so that the stage history and the signals other apps listen to stay complete.
+Every write a person makes here goes through the same service as in the API and the pages, with
+the signed-in user as ``actor``: the services check the policies (``PermissionDenied``) and the
+data rules (``ValidationError``), lock what they must, and fill in what the rules imply (the first
+stage, ``filled_on``). Stages and interview statuses are not edited here as fields: they move only
+through the services (``submission_change_stage``, ``interview_set_status``), which the admin
+actions call, so that the stage history and the signals other apps listen to stay complete.
+Assignments are never deleted here: ending one is how it stops, and its history stays.
+
+How a refusal reaches the form (``ServiceModelAdmin``)
+-----------------------------------------------------
+The admin validates the form and the inlines first, then calls ``save_model`` and
+``save_related`` inside one transaction (``changeform_view``). The forms' ``clean()`` does the
+cheap checks the services expose, so most mistakes show before anything is written. The
+services themselves run in ``save_model`` / ``save_formset``, once every form is valid, never in
+a form's validation (a write there would land even when another form of the page turns out
+invalid). If a service still says no (a rule only it knows, a permission, a concurrent writer),
+the refusal is raised out of the admin's transaction, which rolls back everything this request
+wrote (the main object and any inline row saved before the refused one: nothing is half-saved),
+and the page is validated again from the same POST with the refusal added to the form or inline
+row it is about (beside the field it names, else at the top). That second pass saves nothing,
+because that form is now invalid. (A dry run of each service during validation, in a savepoint
+rolled back, would run every save twice, and would miss conflicts between rows of the same page,
+such as two new primaries for one period; here each service runs once, for real.)
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models, transaction
 
 from accounts.models import User
 from rpo_portal.pages import add_service_errors
@@ -26,31 +52,146 @@ from .models import (
     SubmissionStageChange,
 )
 
+# --- saving through the services ---------------------------------------------------------------
 
-class EngagementForm(forms.ModelForm):
+_REFUSAL = "_engagements_admin_service_refusal"  # where a refusal waits, on the request, for pass two
+
+
+class ServiceRefused(Exception):
+    """A service said no while the admin was saving. ``prefix`` names the form it is about: None
+    for the main form, an inline row's prefix (``assignments-2``) for that row."""
+
+    def __init__(self, error: ValidationError, prefix: str | None = None):
+        super().__init__(error)
+        self.error, self.prefix = error, prefix
+
+
+@contextmanager
+def refusal_shown_on(prefix: str | None = None) -> Iterator[None]:
+    """Run a service; if it refuses, carry the refusal back to the form named by ``prefix``."""
+    try:
+        yield
+    except PermissionDenied as error:
+        raise ServiceRefused(ValidationError(str(error) or "You may not do this."), prefix) from error
+    except ValidationError as error:
+        raise ServiceRefused(error, prefix) from error
+
+
+def _showing_refusal(form_class: type[forms.BaseForm], request) -> type[forms.BaseForm]:
+    """``form_class``, or on the second pass a subclass that adds the refusal to the form it is
+    about, which makes that form invalid, so the page shows it and saves nothing."""
+    refused: ServiceRefused | None = getattr(request, _REFUSAL, None)
+    if refused is None:
+        return form_class
+
+    class ShowingRefusal(form_class):
+        def full_clean(self):
+            super().full_clean()
+            if self.is_bound and self.prefix == refused.prefix:
+                add_service_errors(self, refused.error)
+
+    ShowingRefusal.__name__ = ShowingRefusal.__qualname__ = form_class.__name__
+    return ShowingRefusal
+
+
+def _adopt(obj: models.Model, saved: models.Model) -> None:
+    """The admin goes on with the object its form built (inlines, log entry, redirect): make it
+    the one the service saved."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding, obj._state.db = False, saved._state.db
+
+
+def _stored(obj: models.Model) -> models.Model:
+    """The row as stored. The form has already written its values onto ``obj``; an update service
+    compares the new values with the stored ones (a reschedule is counted when the time moves)."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """A model admin whose ``save_model`` / ``save_formset`` call services inside
+    ``refusal_shown_on``; a refusal is shown on the page as the module docstring explains."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            # The admin's transaction has rolled back. Validate again, this time with the refusal.
+            setattr(request, _REFUSAL, refused)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _showing_refusal(super().get_form(request, obj, change=change, **kwargs), request)
+
+    def save_related(self, request, form, formsets, change):
+        # No ``form.save_m2m()``: the services set the relations they own (account managers,
+        # interviewers) with the rest.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class ServiceInlineMixin:
+    """An inline whose rows are saved by a service (in the parent admin's ``save_formset``)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _showing_refusal(kwargs.get("form", self.form), request)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ServiceForm(forms.ModelForm):
+    """A form the admin saves through a service. A constraint the form finds violated is said the
+    way the service says it (``services.CONSTRAINT_ERRORS``: beside the field, in words), not as
+    Django's “Constraint … is violated.”"""
+
+    def _post_clean(self):
+        super()._post_clean()
+        general = self._errors.pop(NON_FIELD_ERRORS, None)
+        if not general:
+            return
+        worded = {
+            constraint.get_violation_error_message(): services.CONSTRAINT_ERRORS[constraint.name]
+            for constraint in self._meta.model._meta.constraints
+            if constraint.name in services.CONSTRAINT_ERRORS
+        }
+        for error in general.as_data():
+            field, message = worded.get(next(iter(error)), (None, error))
+            self.add_error(field if field in self.fields else None, message)
+
+
+def _checked(form: forms.BaseForm, check, *args) -> None:
+    """Run one of the services' cheap checks in ``clean()``; a refusal goes beside its field."""
+    try:
+        check(*args)
+    except ValidationError as error:
+        add_service_errors(form, error)
+
+
+def _empty_means_engagement_today(form: forms.BaseForm, name: str) -> None:
+    """On a new row, ``name`` may be left empty for the service's default, the engagement's today
+    (``local_dates.engagement_today``), instead of being pre-filled with the server's date."""
+    if form.instance.pk is None and name in form.fields:
+        form.fields[name].required = False
+        form.fields[name].help_text = "Leave empty for the engagement's today."
+        form.initial[name] = None
+
+
+# --- engagements ---------------------------------------------------------------------------------
+
+
+class EngagementForm(ServiceForm):
     class Meta:
         model = Engagement
-        fields = (
-            "name",
-            "provider",
-            "client",
-            "status",
-            "started_on",
-            "account_managers",
-            "escalation_contact",
-            *services.ENGAGEMENT_FIELDS,
-        )
+        fields = ("provider", "client", "account_managers", *services.ENGAGEMENT_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
-        provider, client = cleaned.get("provider"), cleaned.get("client")
-        try:
-            if provider is not None:
-                services.engagement_check_account_managers(provider.pk, cleaned.get("account_managers") or [])
-            if client is not None:
-                services.engagement_check_escalation_contact(client.pk, cleaned.get("escalation_contact"))
-        except ValidationError as error:
-            add_service_errors(self, error)
+        # The parties are read-only once the engagement exists: then they come from the instance.
+        provider_id = cleaned["provider"].pk if cleaned.get("provider") else self.instance.provider_id
+        client_id = cleaned["client"].pk if cleaned.get("client") else self.instance.client_id
+        if provider_id is not None and "account_managers" in cleaned:
+            _checked(self, services.engagement_check_account_managers, provider_id, cleaned["account_managers"])
+        if client_id is not None and "escalation_contact" in cleaned:
+            _checked(self, services.engagement_check_escalation_contact, client_id, cleaned["escalation_contact"])
         return cleaned
 
 
@@ -62,7 +203,11 @@ class ImplementationTaskInline(admin.TabularInline):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(ServiceModelAdmin):
+    """Opened with ``engagement_create``, changed with ``engagement_update`` (the fields it takes,
+    and the account managers); the provider and the client are fixed once it is opened. The
+    implementation tasks have no service yet and are saved as Django saves them."""
+
     form = EngagementForm
     list_display = (
         "name",
@@ -80,7 +225,6 @@ class EngagementAdmin(admin.ModelAdmin):
     search_fields = ("name", "client__name", "provider__name")
     autocomplete_fields = ("provider", "client", "escalation_contact")
     filter_horizontal = ("account_managers",)
-    readonly_fields = ("created_at",)
     inlines = (ImplementationTaskInline,)
     fieldsets = (
         (None, {"fields": ("name", "provider", "client", "status", "started_on", "created_at")}),
@@ -100,6 +244,9 @@ class EngagementAdmin(admin.ModelAdmin):
         ("Business hours", {"fields": ("time_zone", "business_day_start", "business_day_end", "business_weekdays")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at",) if obj is None else ("provider", "client", "created_at")
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "account_managers":
             kwargs["queryset"] = User.objects.filter(
@@ -107,35 +254,122 @@ class EngagementAdmin(admin.ModelAdmin):
             ).select_related("organization")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {name: data[name] for name in services.ENGAGEMENT_FIELDS if name in data}
+            with refusal_shown_on():
+                saved = services.engagement_create(
+                    actor=request.user,
+                    provider=data["provider"],
+                    client=data["client"],
+                    account_managers=data.get("account_managers", ()),
+                    **fields,
+                )
+            _adopt(obj, saved)
+            return
+        fields = {name: data[name] for name in services.ENGAGEMENT_FIELDS if name in form.changed_data}
+        account_managers = data["account_managers"] if "account_managers" in form.changed_data else None
+        if fields or account_managers is not None:
+            with refusal_shown_on():
+                saved = services.engagement_update(
+                    actor=request.user, engagement=_stored(obj), account_managers=account_managers, **fields
+                )
+            _adopt(obj, saved)
 
-class RequisitionForm(forms.ModelForm):
+
+# --- requisitions and assignments ----------------------------------------------------------------
+
+
+class RequisitionForm(ServiceForm):
     class Meta:
         model = Requisition
         fields = ("engagement", *services.REQUISITION_FIELDS)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _empty_means_engagement_today(self, "opened_on")
+
     def clean(self):
         cleaned = super().clean()
-        engagement, hiring_manager = cleaned.get("engagement"), cleaned.get("hiring_manager")
-        if engagement is not None and hiring_manager is not None:
-            try:
-                services.requisition_check_hiring_manager(engagement, hiring_manager)
-            except ValidationError as error:
-                add_service_errors(self, error)
+        # The engagement is read-only once the requisition exists: then it comes from the instance.
+        engagement = cleaned.get("engagement") if "engagement" in self.fields else self.instance.engagement
+        if engagement is not None and cleaned.get("hiring_manager") is not None:
+            _checked(self, services.requisition_check_hiring_manager, engagement, cleaned["hiring_manager"])
         return cleaned
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentForm(ServiceForm):
+    """A new assignment: every field. An existing one: only its end, set or brought forward
+    (``assignment_end``); who, which role and from when are history and stay as they are."""
+
+    FIXED_ONCE_SAVED = ("requisition", "recruiter", "role", "starts_on")
+
+    class Meta:
+        model = Assignment
+        fields = ("requisition", "recruiter", "role", "starts_on", "ends_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _empty_means_engagement_today(self, "starts_on")
+        if self.instance.pk is not None:
+            for name in self.FIXED_ONCE_SAVED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    widget = self.fields[name].widget
+                    if isinstance(widget, RelatedFieldWidgetWrapper):  # no add/change/delete beside it
+                        widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data.get("ends_on")
+        ended_on = self.instance.ends_on if self.instance.pk is not None else None
+        # Reopening or extending could overlap the next primary, which only assignment_create checks.
+        if ended_on is not None and (ends_on is None or ends_on > ended_on):
+            raise ValidationError(
+                f"This assignment ends on {ended_on:%Y-%m-%d}; an end can only be brought forward here. "
+                "To extend or reopen it, add a new assignment."
+            )
+        return ends_on
+
+
+def _assignment_save(request, form: forms.ModelForm, requisition: Requisition) -> Assignment:
+    """A new row through ``assignment_create``; an existing one's new end through ``assignment_end``."""
+    data = form.cleaned_data
+    if form.instance.pk is None:
+        return services.assignment_create(
+            actor=request.user,
+            requisition=requisition,
+            recruiter=data["recruiter"],
+            role=data["role"],
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+        )
+    return services.assignment_end(actor=request.user, assignment=_stored(form.instance), ends_on=data["ends_on"])
+
+
+class AssignmentInline(ServiceInlineMixin, admin.TabularInline):
+    """New rows are assigned through ``assignment_create``; on existing rows only the end changes.
+    Rows are never deleted: ending is how an assignment stops, and its history stays."""
+
     model = Assignment
+    form = AssignmentForm
     fields = ("recruiter", "role", "starts_on", "ends_on")
     autocomplete_fields = ("recruiter",)
     extra = 0
+    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recruiter")
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Requisition)
-class RequisitionAdmin(admin.ModelAdmin):
+class RequisitionAdmin(ServiceModelAdmin):
+    """Opened with ``requisition_create``, changed with ``requisition_update`` (which records
+    ``filled_on`` when it becomes filled); its assignments as ``AssignmentInline`` says."""
+
     form = RequisitionForm
     list_display = (
         "code",
@@ -154,19 +388,71 @@ class RequisitionAdmin(admin.ModelAdmin):
     search_fields = ("code", "title", "hiring_manager__email", "hiring_manager__full_name")
     autocomplete_fields = ("engagement", "hiring_manager")
     date_hierarchy = "opened_on"
-    readonly_fields = ("created_at",)
+    fields = ("engagement", *services.REQUISITION_FIELDS, "created_at")
     inlines = (AssignmentInline,)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at",) if obj is None else ("engagement", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {name: data[name] for name in services.REQUISITION_FIELDS if name in data}
+            if fields.get("opened_on") is None:
+                fields.pop("opened_on", None)  # the service's default: the engagement's today
+            with refusal_shown_on():
+                saved = services.requisition_create(actor=request.user, engagement=data["engagement"], **fields)
+            _adopt(obj, saved)
+            return
+        fields = {name: data[name] for name in services.REQUISITION_FIELDS if name in form.changed_data}
+        if fields:
+            with refusal_shown_on():
+                saved = services.requisition_update(actor=request.user, requisition=_stored(obj), **fields)
+            _adopt(obj, saved)
+
+    def save_formset(self, request, form, formset, change):
+        # What formset.save() would record, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed():
+                continue
+            adding = row.instance.pk is None
+            with refusal_shown_on(row.prefix):
+                saved = _assignment_save(request, row, requisition=form.instance)
+            _adopt(row.instance, saved)
+            if adding:
+                formset.new_objects.append(row.instance)
+            else:
+                formset.changed_objects.append((row.instance, row.changed_data))
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ServiceModelAdmin):
+    """The same rules as ``AssignmentInline``: added through ``assignment_create``, ended through
+    ``assignment_end``, never deleted."""
+
+    form = AssignmentForm
     list_display = ("requisition", "recruiter", "role", "starts_on", "ends_on")
     list_select_related = ("requisition", "recruiter")
     list_filter = ("role", "requisition__engagement")
     search_fields = ("requisition__code", "requisition__title", "recruiter__email", "recruiter__full_name")
     autocomplete_fields = ("requisition", "recruiter")
     date_hierarchy = "starts_on"
-    readonly_fields = ("created_at",)
+    fields = ("requisition", "recruiter", "role", "starts_on", "ends_on", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at",) if obj is None else ("requisition", "recruiter", "role", "starts_on", "created_at")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
+        requisition = form.cleaned_data["requisition"] if not change else obj.requisition
+        with refusal_shown_on():
+            saved = _assignment_save(request, form, requisition=requisition)
+        _adopt(obj, saved)
 
 
 @admin.register(Candidate)
@@ -177,6 +463,9 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ("full_name", "email", "current_title")
     autocomplete_fields = ("engagement", "created_by")
     date_hierarchy = "created_at"
+
+
+# --- submissions ---------------------------------------------------------------------------------
 
 
 class SubmissionStageChangeInline(admin.TabularInline):
@@ -201,13 +490,13 @@ class SubmissionStageChangeInline(admin.TabularInline):
         return False
 
 
-class SubmissionAddForm(forms.ModelForm):
-    """Submitting through the admin goes through ``submission_create``; the checks come first so
-    that a refusal shows on the form."""
+class SubmissionAddForm(ServiceForm):
+    """Submitting through the admin goes through ``submission_create``, which records the
+    signed-in user as ``submitted_by``; the checks come first so that a refusal shows on the form."""
 
     class Meta:
         model = Submission
-        fields = ("requisition", "candidate", "submitted_by", "submitted_at", "summary")
+        fields = ("requisition", "candidate", "submitted_at", "summary")
 
     def clean(self):
         cleaned = super().clean()
@@ -220,6 +509,12 @@ class SubmissionAddForm(forms.ModelForm):
         return cleaned
 
 
+def _refusal_message(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, PermissionDenied):
+        return str(error) or "You may not do this."
+    return " ".join(error.messages)
+
+
 def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
     moved = 0
     for submission in queryset.select_related("candidate", "requisition"):
@@ -230,8 +525,8 @@ def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
         try:
             with transaction.atomic():
                 services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{submission}: {' '.join(error.messages)}", messages.WARNING)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, f"{submission}: {_refusal_message(error)}", messages.WARNING)
         else:
             moved += 1
     if moved:
@@ -247,7 +542,7 @@ _NEXT_STAGE = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ServiceModelAdmin):
     list_display = ("candidate", "requisition", "stage", "submitted_at", "stage_changed_at", "submitted_by")
     list_select_related = ("candidate", "requisition", "submitted_by")
     list_filter = ("stage", "requisition__engagement")
@@ -257,7 +552,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "requisition__code",
         "requisition__title",
     )
-    autocomplete_fields = ("requisition", "candidate", "submitted_by")
+    autocomplete_fields = ("requisition", "candidate")
     date_hierarchy = "submitted_at"
     inlines = (SubmissionStageChangeInline,)
     actions = ("advance_stage", "reject", "withdraw")
@@ -271,7 +566,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("requisition", "candidate", "submitted_by", "submitted_at", "summary")
+            return ("requisition", "candidate", "submitted_at", "summary")
         return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at", "summary")
 
     def get_readonly_fields(self, request, obj=None):
@@ -286,17 +581,15 @@ class SubmissionAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["summary"])
             return
-        created = services.submission_create(
-            actor=request.user,
-            requisition=obj.requisition,
-            candidate=obj.candidate,
-            summary=obj.summary,
-            submitted_at=obj.submitted_at,
-        )
-        # The admin goes on with the object it built (log entry, redirect): make it the saved one.
-        obj.pk = created.pk
-        obj.stage, obj.stage_changed_at = created.stage, created.stage_changed_at
-        obj._state.adding, obj._state.db = False, created._state.db
+        with refusal_shown_on():
+            created = services.submission_create(
+                actor=request.user,
+                requisition=obj.requisition,
+                candidate=obj.candidate,
+                summary=obj.summary,
+                submitted_at=obj.submitted_at,
+            )
+        _adopt(obj, created)
 
     @admin.action(description="Advance selected submissions to their next stage")
     def advance_stage(self, request, queryset):
@@ -332,44 +625,97 @@ class SubmissionStageChangeAdmin(admin.ModelAdmin):
         return False
 
 
+# --- interviews ----------------------------------------------------------------------------------
+
+
 def _set_interview_status(modeladmin, request, queryset, status: str) -> None:
     changed = 0
     for interview in queryset:
         try:
             with transaction.atomic():
                 services.interview_set_status(actor=request.user, interview=interview, status=status)
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{interview}: {' '.join(error.messages)}", messages.WARNING)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, f"{interview}: {_refusal_message(error)}", messages.WARNING)
         else:
             changed += 1
     if changed:
         modeladmin.message_user(request, f"Updated {changed} interview(s).", messages.SUCCESS)
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(ServiceForm):
     class Meta:
         model = Interview
-        fields = ("submission", "starts_at", "ends_at", "location", "interviewers", "created_by")
+        fields = ("submission", "starts_at", "ends_at", "location", "interviewers")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "interviewers" in self.fields:
+            self.fields["interviewers"].help_text = "Leave empty for the requisition's hiring manager."
 
     def clean(self):
         cleaned = super().clean()
         submission = cleaned.get("submission")
-        if self.instance._state.adding and submission is not None and submission.stage != Submission.Stage.INTERVIEW:
+        if self.instance.pk is None and submission is not None and submission.stage != Submission.Stage.INTERVIEW:
             self.add_error("submission", "Interviews are booked for submissions at the interview stage.")
         return cleaned
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(ServiceModelAdmin):
+    """Booked with ``interview_create`` (which records who booked it), changed with
+    ``interview_update`` (which counts a reschedule when the time moves); statuses move through
+    the actions (``interview_set_status``)."""
+
     form = InterviewForm
     list_display = ("submission", "starts_at", "ends_at", "status", "location", "completed_at")
     list_select_related = ("submission__candidate", "submission__requisition")
     list_filter = ("status", "submission__requisition__engagement")
     search_fields = ("submission__candidate__full_name", "submission__requisition__code", "location")
-    autocomplete_fields = ("submission", "interviewers", "created_by")
+    autocomplete_fields = ("submission", "interviewers")
     date_hierarchy = "starts_at"
-    readonly_fields = ("status", "completed_at", "created_at")
+    fields = (
+        "submission",
+        "starts_at",
+        "ends_at",
+        "location",
+        "interviewers",
+        "status",
+        "completed_at",
+        "rescheduled_count",
+        "created_by",
+        "created_at",
+    )
     actions = ("mark_completed", "mark_cancelled", "mark_no_show")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("status", "completed_at", "rescheduled_count", "created_by", "created_at")
+        return fixed if obj is None else ("submission", *fixed)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            with refusal_shown_on():
+                saved = services.interview_create(
+                    actor=request.user,
+                    submission=data["submission"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    interviewers=list(data["interviewers"]) or None,
+                    location=data["location"],
+                )
+            _adopt(obj, saved)
+            return
+        if form.has_changed():
+            with refusal_shown_on():
+                saved = services.interview_update(
+                    actor=request.user,
+                    interview=_stored(obj),
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    location=data["location"],
+                    interviewers=data["interviewers"] if "interviewers" in form.changed_data else None,
+                )
+            _adopt(obj, saved)
 
     @admin.action(description="Mark selected interviews completed")
     def mark_completed(self, request, queryset):

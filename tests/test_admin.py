@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organization, OutOfOffice, User
+from engagements import policies
 from engagements.models import (
     Assignment,
     Candidate,
@@ -165,7 +166,7 @@ def test_submission_stage_is_not_editable_on_the_change_page(admin_browser):
 
 
 def test_adding_a_submission_in_the_admin_records_its_first_stage(admin_browser, superuser):
-    requisition = factories.RequisitionFactory()
+    requisition = factories.RequisitionFactory(engagement__provider=superuser.organization)
     candidate = factories.CandidateFactory(engagement=requisition.engagement)
     response = admin_browser.post(
         _url(Submission, "add"),
@@ -179,7 +180,31 @@ def test_adding_a_submission_in_the_admin_records_its_first_stage(admin_browser,
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     submission = Submission.objects.get(requisition=requisition, candidate=candidate)
-    assert list(submission.stage_changes.values_list("from_stage", "to_stage")) == [("", "submitted")]
+    assert submission.submitted_by == superuser
+    assert list(submission.stage_changes.values_list("from_stage", "to_stage", "changed_by")) == [
+        ("", "submitted", superuser.pk)
+    ]
+
+
+def test_the_add_submission_form_does_not_ask_who_submitted(admin_browser):
+    assert 'name="submitted_by"' not in admin_browser.get(_url(Submission, "add")).content.decode()
+
+
+def test_a_provider_admin_cannot_submit_to_another_providers_requisition_in_the_admin(admin_browser):
+    requisition = factories.RequisitionFactory()
+    candidate = factories.CandidateFactory(engagement=requisition.engagement)
+    response = admin_browser.post(
+        _url(Submission, "add"),
+        {
+            "requisition": requisition.pk,
+            "candidate": candidate.pk,
+            "submitted_at_0": "2026-01-05",
+            "submitted_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [policies.MAY_NOT_SUBMIT]
+    assert not Submission.objects.exists()
 
 
 def test_adding_a_submission_for_another_engagements_candidate_is_refused(admin_browser):
@@ -200,7 +225,7 @@ def test_adding_a_submission_for_another_engagements_candidate_is_refused(admin_
 
 
 def test_admin_action_moves_the_stage_through_the_service(admin_browser, superuser):
-    submission = factories.SubmissionFactory()
+    submission = factories.SubmissionFactory(requisition__engagement__provider=superuser.organization)
     response = admin_browser.post(
         _url(Submission, "changelist"), {"action": "advance_stage", "_selected_action": [submission.pk]}
     )
@@ -210,6 +235,20 @@ def test_admin_action_moves_the_stage_through_the_service(admin_browser, superus
     assert list(submission.stage_changes.values_list("from_stage", "to_stage", "changed_by")) == [
         ("submitted", "hm_review", superuser.pk)
     ]
+
+
+def test_admin_action_on_another_providers_submission_says_why_and_moves_nothing(admin_browser):
+    submission = factories.SubmissionFactory()
+    response = admin_browser.post(
+        _url(Submission, "changelist"),
+        {"action": "advance_stage", "_selected_action": [submission.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert f"{submission}: {policies.MAY_NOT_MOVE_SUBMISSION}" in [str(m) for m in response.context["messages"]]
+    submission.refresh_from_db()
+    assert submission.stage == Submission.Stage.SUBMITTED
+    assert not submission.stage_changes.exists()
 
 
 def test_adding_a_user_takes_an_email_and_a_password(admin_browser):
