@@ -38,8 +38,11 @@ PIPELINE_ROLES = frozenset(
 )
 
 
-def can_create_engagement(user: User) -> bool:
-    return user.is_unscoped_admin or user.role == User.Role.PROVIDER_ADMIN
+def can_create_engagement(user: User, provider=None) -> bool:
+    """A provider admin opens engagements of their own provider (``provider``, when known)."""
+    if user.is_unscoped_admin:
+        return True
+    return user.role == User.Role.PROVIDER_ADMIN and (provider is None or provider.pk == user.organization_id)
 
 
 def can_manage_engagement(user: User, engagement: Engagement) -> bool:

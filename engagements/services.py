@@ -109,7 +109,7 @@ def engagement_create(
     account_managers: Iterable[User] = (),
     **fields: Any,
 ) -> Engagement:
-    policies.require(policies.can_create_engagement(actor), policies.MAY_NOT_OPEN_ENGAGEMENT)
+    policies.require(policies.can_create_engagement(actor, provider), policies.MAY_NOT_OPEN_ENGAGEMENT)
     if provider.kind != Organization.Kind.PROVIDER:
         raise ValidationError({"provider": "The provider must be a provider organisation."})
     if client.kind != Organization.Kind.CLIENT:
@@ -178,6 +178,14 @@ REQUISITION_FIELDS = (
 )
 
 
+def _record_filled_on(requisition: Requisition) -> bool:
+    """A filled requisition records the day it was filled: the engagement's today unless given."""
+    if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
+        requisition.filled_on = engagement_today(requisition.engagement)
+        return True
+    return False
+
+
 @transaction.atomic
 def requisition_create(
     *, actor: User, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
@@ -191,6 +199,7 @@ def requisition_create(
     requisition = Requisition(
         engagement=engagement, code=code.strip(), title=title, hiring_manager=hiring_manager, **fields
     )
+    _record_filled_on(requisition)
     _full_clean(requisition)
     _save_checked(requisition)
     engagement_changed(engagement.pk)
@@ -210,8 +219,7 @@ def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) 
         requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
     for name, value in fields.items():
         setattr(requisition, name, value)
-    if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
-        requisition.filled_on = engagement_today(requisition.engagement)
+    if _record_filled_on(requisition):
         fields["filled_on"] = requisition.filled_on
     _full_clean(requisition)
     _save_checked(requisition, update_fields=[*fields] if fields else None)
@@ -284,6 +292,11 @@ def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None 
     ends_on = ends_on or engagement_today(assignment.requisition.engagement)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
+    if assignment.ends_on is not None and ends_on > assignment.ends_on:
+        # Extending could overlap a successor, which only assignment_create checks.
+        raise ValidationError(
+            {"ends_on": "This assignment has already ended; to continue it, add a new assignment from that day."}
+        )
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
     engagement_changed(assignment.requisition.engagement_id)

@@ -256,3 +256,14 @@ def test_two_account_managers_assigning_a_primary_at_once_get_exactly_one(world)
 
     assert sorted(outcomes) == ["assigned", "refused: ['role']"]
     assert requisition.assignments.filter(role=Role.PRIMARY).count() == 1
+
+
+def test_an_ended_assignment_is_not_extended_by_ending_it_later(world):
+    assignment = Assignment.objects.get(requisition=world.requisition, recruiter=world.recruiter)
+    today = timezone.localdate()
+    assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=today)
+    with pytest.raises(ValidationError) as refused:
+        assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=today + timedelta(days=30))
+    assert "add a new assignment" in refused.value.message_dict["ends_on"][0]
+    assignment.refresh_from_db()
+    assert assignment.ends_on == today

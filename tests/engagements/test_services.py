@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from engagements.local_dates import engagement_today
 from engagements.models import Engagement, Interview, Requisition, Submission
 from engagements.services import (
     candidate_create,
@@ -52,8 +53,10 @@ def test_provider_admin_opens_an_engagement_in_the_clients_time_zone(world):
 
 def test_an_engagement_with_provider_and_client_swapped_is_refused(world):
     initech = factories.OrganizationFactory(name="Initech")
+    # The bootstrap superuser may name any provider; the provider's own admin only their own.
+    superuser = factories.UserFactory(organization=None, role="", is_superuser=True, is_staff=True)
     with pytest.raises(ValidationError) as refused:
-        engagement_create(actor=world.provider_admin, provider=initech, client=world.provider, name="Backwards")
+        engagement_create(actor=superuser, provider=initech, client=world.provider, name="Backwards")
     assert _error_fields(refused) == {"provider"}
     with pytest.raises(ValidationError) as refused:
         engagement_create(
@@ -474,3 +477,15 @@ def test_an_illegal_interview_status_change_is_refused(world, at_interview, inte
     interview.refresh_from_db()
     assert interview.status == from_status
     assert interview_signals == []
+
+
+def test_a_requisition_opened_as_filled_records_the_day_it_was_filled(world):
+    requisition = requisition_create(
+        actor=world.provider_admin,
+        engagement=world.acme_engagement,
+        code="FILLED-1",
+        title="Filled at once",
+        hiring_manager=world.hiring_manager,
+        status=Requisition.Status.FILLED,
+    )
+    assert requisition.filled_on == engagement_today(world.acme_engagement)

@@ -116,3 +116,12 @@ def test_the_recruiter_books_the_same_slot(world):
     interview = availability_book(actor=world.recruiter, slot=slot)
 
     assert AvailabilityRequest.objects.get(pk=request.pk).booked_interview == interview
+
+
+def test_a_provider_admin_opens_engagements_for_their_own_provider_only(world):
+    other_provider = factories.ProviderFactory()
+    with pytest.raises(PermissionDenied):
+        services.engagement_create(
+            actor=world.provider_admin, provider=other_provider, client=factories.OrganizationFactory(), name="Theirs"
+        )
+    assert not Engagement.objects.filter(name="Theirs").exists()
