@@ -1,0 +1,287 @@
+"""The pipeline: submissions move through stages, interviews through statuses, by the services only."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from rpo_portal.service_admin import (
+    ServiceModelAdmin,
+    adopt,
+    refusal_shown_on,
+    stored,
+)
+
+from .. import services
+from ..models import (
+    Interview,
+    Requisition,
+    Submission,
+    SubmissionStageChange,
+)
+from .common import ServiceForm
+
+# --- submissions ---------------------------------------------------------------------------------
+
+
+class SubmissionStageChangeInline(admin.TabularInline):
+    """The submission's history, read-only: it is appended to by the services alone."""
+
+    model = SubmissionStageChange
+    fields = ("changed_at", "from_stage", "to_stage", "changed_by", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SubmissionAddForm(ServiceForm):
+    """Submitting through the admin goes through ``submission_create``, which records the
+    signed-in user as ``submitted_by``; the checks come first so that a refusal shows on the form."""
+
+    class Meta:
+        model = Submission
+        fields = ("requisition", "candidate", "submitted_at", "summary")
+
+    def clean(self):
+        cleaned = super().clean()
+        requisition, candidate = cleaned.get("requisition"), cleaned.get("candidate")
+        if requisition is not None and candidate is not None:
+            if candidate.engagement_id != requisition.engagement_id:
+                self.add_error("candidate", "The candidate belongs to another engagement.")
+            if requisition.status != Requisition.Status.OPEN:
+                self.add_error("requisition", f"The requisition is {requisition.get_status_display().lower()}.")
+        return cleaned
+
+
+def _refusal_message(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, PermissionDenied):
+        return str(error) or "You may not do this."
+    return " ".join(error.messages)
+
+
+def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
+    moved = 0
+    for submission in queryset.select_related("candidate", "requisition"):
+        to_stage = to_stage_for(submission)
+        if to_stage is None:
+            modeladmin.message_user(request, f"{submission}: no next stage.", messages.WARNING)
+            continue
+        try:
+            with transaction.atomic():
+                services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, f"{submission}: {_refusal_message(error)}", messages.WARNING)
+        else:
+            moved += 1
+    if moved:
+        modeladmin.message_user(request, f"Moved {moved} submission(s).", messages.SUCCESS)
+
+
+_NEXT_STAGE = {
+    Submission.Stage.SUBMITTED: Submission.Stage.HM_REVIEW,
+    Submission.Stage.HM_REVIEW: Submission.Stage.INTERVIEW,
+    Submission.Stage.INTERVIEW: Submission.Stage.OFFER,
+    Submission.Stage.OFFER: Submission.Stage.HIRED,
+}
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ServiceModelAdmin):
+    list_display = ("candidate", "requisition", "stage", "submitted_at", "stage_changed_at", "submitted_by")
+    list_select_related = ("candidate", "requisition", "submitted_by")
+    list_filter = ("stage", "requisition__engagement")
+    search_fields = (
+        "candidate__full_name",
+        "candidate__email",
+        "requisition__code",
+        "requisition__title",
+    )
+    autocomplete_fields = ("requisition", "candidate")
+    date_hierarchy = "submitted_at"
+    inlines = (SubmissionStageChangeInline,)
+    actions = ("advance_stage", "reject", "withdraw")
+    # Large pipelines: skip the unfiltered COUNT(*) on every page.
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SubmissionAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("requisition", "candidate", "submitted_at", "summary")
+        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at", "summary")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at")
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["summary"])
+            return
+        with refusal_shown_on():
+            created = services.submission_create(
+                actor=request.user,
+                requisition=obj.requisition,
+                candidate=obj.candidate,
+                summary=obj.summary,
+                submitted_at=obj.submitted_at,
+            )
+        adopt(obj, created)
+
+    @admin.action(description="Advance selected submissions to their next stage")
+    def advance_stage(self, request, queryset):
+        _move_stage(self, request, queryset, lambda submission: _NEXT_STAGE.get(submission.stage))
+
+    @admin.action(description="Reject selected submissions")
+    def reject(self, request, queryset):
+        _move_stage(self, request, queryset, lambda submission: Submission.Stage.REJECTED)
+
+    @admin.action(description="Mark selected submissions withdrawn")
+    def withdraw(self, request, queryset):
+        _move_stage(self, request, queryset, lambda submission: Submission.Stage.WITHDRAWN)
+
+
+@admin.register(SubmissionStageChange)
+class SubmissionStageChangeAdmin(admin.ModelAdmin):
+    """Append-only history: viewable, never added, changed or deleted here."""
+
+    list_display = ("submission", "from_stage", "to_stage", "changed_at", "changed_by")
+    list_select_related = ("submission__candidate", "submission__requisition", "changed_by")
+    list_filter = ("to_stage", "from_stage", "submission__requisition__engagement")
+    search_fields = ("submission__candidate__full_name", "submission__requisition__code", "note")
+    date_hierarchy = "changed_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- interviews ----------------------------------------------------------------------------------
+
+
+def _set_interview_status(modeladmin, request, queryset, status: str) -> None:
+    changed = 0
+    for interview in queryset:
+        try:
+            with transaction.atomic():
+                services.interview_set_status(actor=request.user, interview=interview, status=status)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, f"{interview}: {_refusal_message(error)}", messages.WARNING)
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, f"Updated {changed} interview(s).", messages.SUCCESS)
+
+
+class InterviewForm(ServiceForm):
+    class Meta:
+        model = Interview
+        fields = ("submission", "starts_at", "ends_at", "location", "interviewers")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "interviewers" in self.fields:
+            self.fields["interviewers"].help_text = "Leave empty for the requisition's hiring manager."
+
+    def clean(self):
+        cleaned = super().clean()
+        submission = cleaned.get("submission")
+        if self.instance.pk is None and submission is not None and submission.stage != Submission.Stage.INTERVIEW:
+            self.add_error("submission", "Interviews are booked for submissions at the interview stage.")
+        return cleaned
+
+
+@admin.register(Interview)
+class InterviewAdmin(ServiceModelAdmin):
+    """Booked with ``interview_create`` (which records who booked it), changed with
+    ``interview_update`` (which counts a reschedule when the time moves); statuses move through
+    the actions (``interview_set_status``)."""
+
+    form = InterviewForm
+    list_display = ("submission", "starts_at", "ends_at", "status", "location", "completed_at")
+    list_select_related = ("submission__candidate", "submission__requisition")
+    list_filter = ("status", "submission__requisition__engagement")
+    search_fields = ("submission__candidate__full_name", "submission__requisition__code", "location")
+    autocomplete_fields = ("submission", "interviewers")
+    date_hierarchy = "starts_at"
+    fields = (
+        "submission",
+        "starts_at",
+        "ends_at",
+        "location",
+        "interviewers",
+        "status",
+        "completed_at",
+        "rescheduled_count",
+        "created_by",
+        "created_at",
+    )
+    actions = ("mark_completed", "mark_cancelled", "mark_no_show")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("status", "completed_at", "rescheduled_count", "created_by", "created_at")
+        return fixed if obj is None else ("submission", *fixed)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            with refusal_shown_on():
+                saved = services.interview_create(
+                    actor=request.user,
+                    submission=data["submission"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    interviewers=list(data["interviewers"]) or None,
+                    location=data["location"],
+                )
+            adopt(obj, saved)
+            return
+        if form.has_changed():
+            with refusal_shown_on():
+                saved = services.interview_update(
+                    actor=request.user,
+                    interview=stored(obj),
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    location=data["location"],
+                    interviewers=data["interviewers"] if "interviewers" in form.changed_data else None,
+                )
+            adopt(obj, saved)
+
+    @admin.action(description="Mark selected interviews completed")
+    def mark_completed(self, request, queryset):
+        _set_interview_status(self, request, queryset, Interview.Status.COMPLETED)
+
+    @admin.action(description="Mark selected interviews cancelled")
+    def mark_cancelled(self, request, queryset):
+        _set_interview_status(self, request, queryset, Interview.Status.CANCELLED)
+
+    @admin.action(description="Mark selected interviews: candidate did not show")
+    def mark_no_show(self, request, queryset):
+        _set_interview_status(self, request, queryset, Interview.Status.NO_SHOW)
