@@ -22,10 +22,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
-
 from accounts.models import User
 from engagements.business_hours import BusinessCalendar, add_business_hours
+from engagements.local_dates import engagement_today
 from engagements.models import Engagement, Interview, Requisition, Submission
 from feedback.models import Feedback
 
@@ -343,7 +342,7 @@ def plan_requisition(
 ) -> PlannedRequisition:
     calendar: BusinessCalendar = engagement.business_calendar
     age = rng.randint(70, 120) if status == Requisition.Status.FILLED else rng.randint(10, 110)
-    opened_on = timezone.localdate(now, calendar.zone) - timedelta(days=age)
+    opened_on = engagement_today(engagement, now) - timedelta(days=age)
     requisition = PlannedRequisition(
         code=code,
         title=title,
