@@ -1,6 +1,8 @@
 # The two commands of the README:
-#   make run    install, migrate, seed demo data, start web + worker + beat (SQLite, no servers)
-#   make test   install, lint, check migrations, run the test suite
+#   make run    install the runtime requirements, migrate, seed demo data, start web + worker + beat
+#               (SQLite, no servers)
+#   make test   install the development requirements, lint, check migrations, run the test suite
+#               under coverage (fails under [tool.coverage.report] fail_under in pyproject.toml)
 # Anything in the environment (DATABASE_URL, REDIS_URL, ...) is passed through.
 
 PYTHON ?= python3
@@ -9,15 +11,28 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser install browser-deps lint format check migrate seed bench bench-reminders bench-web clean
+.PHONY: run test test-browser install install-dev browser-deps lint format check migrate seed bench bench-reminders bench-web clean
 
-$(BIN)/activate: requirements.txt
+# One virtual environment; two stamp files inside it say what has been installed into it, each
+# remade when its requirements file changes. requirements.txt is the runtime (what production
+# installs); requirements-dev.txt adds the tests, linters, Playwright and Locust on top of it.
+$(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: on Debian, apt-get install python3-venv"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
-install: $(BIN)/activate
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# requirements-dev.txt begins with -r requirements.txt, so this brings the runtime up to date too.
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+
+install-dev: $(VENV)/.dev-installed
 
 # The browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 # Installed with apt-get when missing and running as root; otherwise this says how (the browser
@@ -42,21 +57,27 @@ run: install
 	@echo "  Log in with one of the accounts listed above; emails appear in the worker's output."
 	@echo "  Ctrl-C stops web, worker and scheduler."
 	@echo
-	DEBUG=1 PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(CURDIR)/$(BIN):$$PATH" \
+	DEBUG=1 PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(abspath $(BIN)):$$PATH" \
 		$(BIN)/honcho -f Procfile.dev start
 
-test: install browser-deps lint check
-	$(BIN)/pytest $(PYTEST_ARGS)
+# Coverage (configured in pyproject.toml) measures the pytest process and, through
+# `patch = ["subprocess"]`, the Python processes it starts (pytest-xdist's workers with
+# PYTEST_ARGS="-n 2"): each writes its own .coverage.* file, combined before the report.
+test: install-dev browser-deps lint check
+	@$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	@$(BIN)/coverage combine --quiet
+	$(BIN)/coverage report
 
-test-browser: install browser-deps
+test-browser: install-dev browser-deps
 	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -75,14 +96,14 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench
 BENCH_REQUESTS ?= 100000
 bench: bench-reminders
 
-bench-reminders: install
+bench-reminders: install-dev
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
 # The pages under concurrent load: gunicorn (DEBUG off) + locust headless against seed_demo --scale 100
 # on PostgreSQL (database created, migrated and seeded when missing). See bench/README.md.
 BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench_web
-bench-web: install
+bench-web: install-dev
 	BENCH_WEB_DATABASE_URL="$(BENCH_WEB_DATABASE_URL)" $(BIN)/python bench/web.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .coverage
+	rm -rf $(VENV) var staticfiles .coverage .coverage.*

@@ -38,7 +38,7 @@ def _browser_missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "needs Playwright for Python: .venv/bin/pip install -r requirements.txt"
+        return "needs Playwright for Python: .venv/bin/pip install -r requirements-dev.txt"
     return None
 
 
