@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import engagements, pipeline, requisitions
+from .views import engagements, pipeline, requisition_detail, requisitions
 
 app_name = "partnership"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
-    path("requisitions/<int:pk>/", requisitions.requisition_detail, name="requisition-detail"),
+    path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
 ]

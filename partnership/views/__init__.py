@@ -2,6 +2,7 @@
 
 - ``home``: the start page, which sends each role to the page it comes for.
 - ``engagements``: the account manager's and client admin's engagement pages and the scorecard.
-- ``requisitions``: "my requisitions" for recruiters and hiring managers, and a requisition's pipeline.
+- ``requisitions``: "my requisitions" for recruiters and hiring managers, every requisition for the rest.
+- ``requisition_detail``: one requisition's pipeline.
 - ``pipeline``: the forms of those pages: service levels, add and submit a candidate, move a stage.
 """

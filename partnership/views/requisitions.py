@@ -28,7 +28,6 @@ from django.views.decorators.cache import never_cache
 from accounts.models import User
 from engagements.local_dates import engagement_today
 from engagements.models import Requisition, Submission
-from engagements.policies import can_work_pipeline
 from engagements.selectors import (
     Coverage,
     active_assignment_list,
@@ -41,17 +40,15 @@ from engagements.selectors import (
 from engagements.selectors import (
     requisition_list as requisitions_visible_to,
 )
-from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
-from feedback.policies import can_book
+from feedback.models import FeedbackRequest, RequestStatus
 from feedback.selectors import (
     WaitingOn,
     availability_request_list,
     feedback_request_list,
     oldest_wait_by_requisition,
     open_requests_by_requisition,
-    requisition_request_lists,
 )
-from rpo_portal.pages import not_found, render_page
+from rpo_portal.pages import render_page
 
 PAGE_SIZE = 25
 HIRING_MANAGER_PAGE_SIZE = 10
@@ -76,7 +73,7 @@ STATUS_FILTERS = {
 }
 
 
-def _waited(since: datetime, now: datetime) -> str:
+def waited_for(since: datetime, now: datetime) -> str:
     """'3 days', '5 hours', '20 minutes': how long something has waited, as a person counts it
     (in days, not "1 week", since service levels are counted in hours and days)."""
     seconds = max((now - since).total_seconds(), 0)
@@ -115,14 +112,14 @@ class RequisitionRow:
         return sum(entry.count for entry in self.waiting)
 
 
-def _days_open(requisition: Requisition, now: datetime) -> int:
+def days_open_of(requisition: Requisition, now: datetime) -> int:
     """Days from opening to filling, or to the engagement's today while it is not filled."""
     today = engagement_today(requisition.engagement, now)
     end = requisition.filled_on if requisition.status == Requisition.Status.FILLED and requisition.filled_on else today
     return max((end - requisition.opened_on).days, 0)
 
 
-def _covered_by(coverage: Coverage | None) -> str:
+def coverage_line(coverage: Coverage | None) -> str:
     if coverage is None or coverage.recruiter is None:
         return "Nobody assigned"
     if coverage.primary_is_away and coverage.primary is not None:
@@ -185,14 +182,14 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
                 stage_counts=[(label, per_stage.get(stage, 0)) for stage, label in PIPELINE_COLUMNS],
                 out_count=sum(per_stage.get(stage, 0) for stage in OUT_STAGES),
                 total=sum(per_stage.values()),
-                days_open=_days_open(requisition, now),
+                days_open=days_open_of(requisition, now),
                 waiting=entries,
                 waiting_lines=[
-                    f"{entry.count} waiting on {entry.person_name}, oldest {_waited(entry.oldest_at, now)}"
+                    f"{entry.count} waiting on {entry.person_name}, oldest {waited_for(entry.oldest_at, now)}"
                     for entry in entries
                 ],
                 coverage=covered,
-                covered_by=_covered_by(covered),
+                covered_by=coverage_line(covered),
                 covering_for=covering_for,
                 my_roles=my_roles.get(requisition_id, []),
             )
@@ -369,7 +366,7 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         lines.setdefault(submission.requisition_id, []).append(
             CandidateLine(
                 submission=submission,
-                in_stage_for=_waited(submission.stage_changed_at, now),
+                in_stage_for=waited_for(submission.stage_changed_at, now),
                 asks=asks.get(submission.pk, []),
             )
         )
@@ -387,7 +384,7 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         cards.append(
             HiringManagerCard(
                 requisition=requisition,
-                days_open=_days_open(requisition, now),
+                days_open=days_open_of(requisition, now),
                 candidates=candidates,
                 hired=per_stage.get(Stage.HIRED, 0),
                 out_count=sum(per_stage.get(stage, 0) for stage in OUT_STAGES),
@@ -401,139 +398,3 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         "query_prefix": "",
     }
     return render_page(request, "partnership/requisitions/hiring_manager_list.html", context)
-
-
-# --- One requisition's pipeline -----------------------------------------------------------------
-
-
-@dataclass
-class OpenRequest:
-    label: str
-    requested_of: User
-    due_at: datetime
-    is_overdue: bool
-    url: str
-    mine: bool
-
-
-@dataclass
-class SubmissionCard:
-    submission: Submission
-    in_stage_for: str
-    open_requests: list[OpenRequest] = field(default_factory=list)
-    latest_feedback: object | None = None
-    to_book: list[AvailabilityRequest] = field(default_factory=list)
-    interview: object | None = None
-    moves: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class StageGroup:
-    stage: str
-    label: str
-    cards: list[SubmissionCard]
-    closed: bool
-
-
-@never_cache
-@login_required
-def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    requisition = (
-        requisitions_visible_to(user=user).select_related("engagement__client", "engagement__provider").filter(pk=pk)
-    ).first()
-    if requisition is None:
-        return not_found(request)
-    now = timezone.now()
-    engagement = requisition.engagement
-    # engagement_list prefetches account managers for the policies; this requisition's
-    # engagement came through select_related, so the policies here only read organisation ids.
-    may_work = can_work_pipeline(user, engagement)
-
-    submissions = list(submission_list(user=user).filter(requisition_id=requisition.pk).order_by("stage_changed_at"))
-    # The requisition came through requisition_list: every request about its submissions is visible.
-    feedback_requests, availability_requests = requisition_request_lists(requisition_id=requisition.pk)
-
-    cards = {
-        submission.pk: SubmissionCard(
-            submission=submission,
-            in_stage_for=_waited(submission.stage_changed_at, now),
-            moves=[
-                (stage, label)
-                for stage, label in Stage.choices
-                if may_work and stage in Submission.TRANSITIONS[submission.stage]
-            ],
-        )
-        for submission in submissions
-    }
-    for feedback_request in sorted(feedback_requests, key=lambda item: (item.created_at, item.pk)):
-        card = cards.get(feedback_request.submission_id)
-        if card is None:
-            continue
-        if feedback_request.status == RequestStatus.OPEN:
-            card.open_requests.append(
-                OpenRequest(
-                    label=feedback_request.get_kind_display(),
-                    requested_of=feedback_request.requested_of,
-                    due_at=feedback_request.due_at,
-                    is_overdue=feedback_request.is_overdue_at(now),
-                    url=reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk}),
-                    mine=feedback_request.requested_of_id == user.pk,
-                )
-            )
-        elif getattr(feedback_request, "feedback", None) is not None:
-            card.latest_feedback = feedback_request.feedback  # later answers replace earlier ones
-    for availability_request in availability_requests:
-        card = cards.get(availability_request.submission_id)
-        if card is None:
-            continue
-        if availability_request.status == RequestStatus.OPEN:
-            card.open_requests.append(
-                OpenRequest(
-                    label="Interview availability",
-                    requested_of=availability_request.requested_of,
-                    due_at=availability_request.due_at,
-                    is_overdue=availability_request.is_overdue_at(now),
-                    url=reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk}),
-                    mine=availability_request.requested_of_id == user.pk,
-                )
-            )
-        elif availability_request.booked_interview_id is not None:
-            card.interview = availability_request.booked_interview
-        elif availability_request.slots.all() and can_book(user, availability_request):
-            card.to_book.append(availability_request)
-    for card in cards.values():
-        card.open_requests.sort(key=lambda item: item.due_at)
-
-    groups = []
-    for stage, label in Stage.choices:
-        in_stage = [card for card in cards.values() if card.submission.stage == stage]
-        if in_stage or stage in Submission.OPEN_STAGES:
-            groups.append(
-                StageGroup(stage=stage, label=label, cards=in_stage, closed=stage in Submission.CLOSED_STAGES)
-            )
-
-    coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
-    team = sorted(
-        active_assignment_list(user=user, requisition_ids=[requisition.pk], at=now),
-        key=lambda assignment: (["primary", "backup", "sourcer"].index(assignment.role), assignment.starts_on),
-    )
-    context = {
-        "requisition": requisition,
-        "engagement": engagement,
-        "groups": groups,
-        "open_groups": [group for group in groups if not group.closed],
-        "closed_groups": [group for group in groups if group.closed],
-        "closed_total": sum(len(group.cards) for group in groups if group.closed),
-        "submission_total": len(submissions),
-        "waiting_total": sum(len(card.open_requests) for card in cards.values()),
-        "overdue_total": sum(request.is_overdue for card in cards.values() for request in card.open_requests),
-        "coverage": coverage,
-        "covered_by": _covered_by(coverage),
-        "team": team,
-        "may_work": may_work,
-        "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
-        "days_open": _days_open(requisition, now),
-        "now": now,
-    }
-    return render_page(request, "partnership/requisitions/detail.html", context)

@@ -19,6 +19,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -190,7 +191,7 @@ def test_a_write_that_is_refused_bumps_nothing(world, bumped):
     submission = factories.SubmissionFactory(requisition=world.requisition, stage=Stage.SUBMITTED)
 
     def illegal_move():
-        with pytest.raises(services.ValidationError):
+        with pytest.raises(ValidationError):
             services.submission_change_stage(actor=world.recruiter, submission=submission, to_stage=Stage.HIRED)
 
     assert not bumped(world.acme_engagement, illegal_move)

@@ -1,0 +1,62 @@
+"""Writes on the engagement domain.
+
+Each service a person triggers takes them as ``actor`` and asks ``policies`` first, raising
+``PermissionDenied`` (the API and the pages answer 403); then it checks the data rules and raises
+``ValidationError`` keyed by field (400, or the message beside the field). Dates default to the
+engagement's own today (``local_dates``).
+
+They are split by part of the domain (``contract``: engagements, requisitions, assignments;
+``pipeline``: candidates, submissions, interviews); import them from ``engagements.services``.
+"""
+
+from .checks import CONSTRAINT_ERRORS
+from .contract import (
+    ENGAGEMENT_FIELDS,
+    REQUISITION_FIELDS,
+    assignment_create,
+    assignment_end,
+    engagement_check_account_managers,
+    engagement_check_escalation_contact,
+    engagement_create,
+    engagement_update,
+    requisition_check_hiring_manager,
+    requisition_create,
+    requisition_update,
+)
+from .pipeline import (
+    CANDIDATE_FIELDS,
+    INTERVIEW_TRANSITIONS,
+    candidate_create,
+    candidate_update,
+    interview_create,
+    interview_set_status,
+    interview_update,
+    submission_change_stage,
+    submission_create,
+    submission_follow_decision,
+)
+
+__all__ = [
+    "CANDIDATE_FIELDS",
+    "CONSTRAINT_ERRORS",
+    "ENGAGEMENT_FIELDS",
+    "INTERVIEW_TRANSITIONS",
+    "REQUISITION_FIELDS",
+    "assignment_create",
+    "assignment_end",
+    "candidate_create",
+    "candidate_update",
+    "engagement_check_account_managers",
+    "engagement_check_escalation_contact",
+    "engagement_create",
+    "engagement_update",
+    "interview_create",
+    "interview_set_status",
+    "interview_update",
+    "requisition_check_hiring_manager",
+    "requisition_create",
+    "requisition_update",
+    "submission_change_stage",
+    "submission_create",
+    "submission_follow_decision",
+]

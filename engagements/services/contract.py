@@ -1,0 +1,252 @@
+"""The contract: engagements and their service levels, requisitions, assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from accounts.models import Organization, User
+
+from .. import policies
+from ..activity import engagement_changed
+from ..local_dates import engagement_today
+from ..models import Assignment, Engagement, Requisition
+from .checks import full_clean, save_checked
+
+ENGAGEMENT_FIELDS = (
+    "name",
+    "status",
+    "escalation_contact",
+    "resume_feedback_due_hours",
+    "interview_feedback_due_hours",
+    "availability_due_hours",
+    "reminder_lead_hours",
+    "escalation_delay_hours",
+    "time_zone",
+    "business_day_start",
+    "business_day_end",
+    "business_weekdays",
+    "started_on",
+)
+
+
+def engagement_check_account_managers(provider_id: int, account_managers: Iterable[User]) -> None:
+    for manager in account_managers:
+        if manager.organization_id != provider_id or manager.role not in (
+            User.Role.ACCOUNT_MANAGER,
+            User.Role.PROVIDER_ADMIN,
+        ):
+            raise ValidationError({"account_managers": f"{manager} is not an account manager of this provider."})
+
+
+def engagement_check_escalation_contact(client_id: int, contact: User | None) -> None:
+    if contact is not None and (contact.organization_id != client_id or not contact.is_client_user):
+        raise ValidationError({"escalation_contact": "The escalation contact must be a user of the client."})
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    actor: User,
+    provider: Organization,
+    client: Organization,
+    account_managers: Iterable[User] = (),
+    **fields: Any,
+) -> Engagement:
+    policies.require(policies.can_create_engagement(actor, provider), policies.MAY_NOT_OPEN_ENGAGEMENT)
+    if provider.kind != Organization.Kind.PROVIDER:
+        raise ValidationError({"provider": "The provider must be a provider organisation."})
+    if client.kind != Organization.Kind.CLIENT:
+        raise ValidationError({"client": "The client must be a client organisation."})
+    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    account_managers = list(account_managers)
+    engagement_check_account_managers(provider.pk, account_managers)
+    engagement_check_escalation_contact(client.pk, fields.get("escalation_contact"))
+    engagement = Engagement(provider=provider, client=client, **fields)
+    if not fields.get("time_zone"):
+        engagement.time_zone = client.time_zone
+    full_clean(engagement)
+    engagement.save()
+    engagement.account_managers.set(account_managers)
+    return engagement
+
+
+@transaction.atomic
+def engagement_update(
+    *, actor: User, engagement: Engagement, account_managers: Iterable[User] | None = None, **fields: Any
+) -> Engagement:
+    """Change an engagement. SLA changes apply to requests opened from now on; open requests keep
+    the due time they were given."""
+    policies.require(
+        policies.can_manage_engagement(actor, engagement),
+        policies.MAY_NOT_CHANGE_ENGAGEMENT,
+    )
+    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(engagement, name, value)
+    engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
+    full_clean(engagement)
+    engagement.save(update_fields=[*fields] if fields else None)
+    if account_managers is not None:
+        account_managers = list(account_managers)
+        engagement_check_account_managers(engagement.provider_id, account_managers)
+        engagement.account_managers.set(account_managers)
+    engagement_changed(engagement.pk)
+    return engagement
+
+
+def requisition_check_hiring_manager(engagement: Engagement, hiring_manager: User) -> None:
+    if (
+        hiring_manager.organization_id != engagement.client_id
+        or not hiring_manager.is_client_user
+        or not hiring_manager.is_active
+    ):
+        raise ValidationError({"hiring_manager": "The hiring manager must be an active user of the client."})
+
+
+REQUISITION_FIELDS = (
+    "code",
+    "title",
+    "hiring_manager",
+    "location",
+    "openings",
+    "status",
+    "priority",
+    "opened_on",
+    "target_on",
+    "filled_on",
+)
+
+
+def _record_filled_on(requisition: Requisition) -> bool:
+    """A filled requisition records the day it was filled: the engagement's today unless given."""
+    if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
+        requisition.filled_on = engagement_today(requisition.engagement)
+        return True
+    return False
+
+
+@transaction.atomic
+def requisition_create(
+    *, actor: User, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
+) -> Requisition:
+    policies.require(policies.can_manage_requisitions(actor, engagement), policies.MAY_NOT_OPEN_REQUISITION)
+    unknown = set(fields) - set(REQUISITION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    requisition_check_hiring_manager(engagement, hiring_manager)
+    fields.setdefault("opened_on", engagement_today(engagement))
+    requisition = Requisition(
+        engagement=engagement, code=code.strip(), title=title, hiring_manager=hiring_manager, **fields
+    )
+    _record_filled_on(requisition)
+    full_clean(requisition)
+    save_checked(requisition)
+    engagement_changed(engagement.pk)
+    return requisition
+
+
+@transaction.atomic
+def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) -> Requisition:
+    policies.require(
+        policies.can_manage_requisitions(actor, requisition.engagement),
+        policies.MAY_NOT_CHANGE_REQUISITION,
+    )
+    unknown = set(fields) - set(REQUISITION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    if "hiring_manager" in fields:
+        requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
+    for name, value in fields.items():
+        setattr(requisition, name, value)
+    if _record_filled_on(requisition):
+        fields["filled_on"] = requisition.filled_on
+    full_clean(requisition)
+    save_checked(requisition, update_fields=[*fields] if fields else None)
+    engagement_changed(requisition.engagement_id)
+    return requisition
+
+
+def _overlaps(starts_on: date, ends_on: date | None) -> Q:
+    """Assignments whose period overlaps [starts_on, ends_on] (open ends are infinite).
+
+    Sharing only a boundary day is a handover, not an overlap: ending Rita today and starting Ivan
+    today is allowed, and from today the newest primary covers (requisition_covering_recruiters).
+    """
+    q = Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
+    if ends_on is not None:
+        q &= Q(starts_on__lt=ends_on)
+    return q
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor: User,
+    requisition: Requisition,
+    recruiter: User,
+    role: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Assignment:
+    policies.require(
+        policies.can_manage_assignments(actor, requisition),
+        policies.MAY_NOT_ASSIGN,
+    )
+    starts_on = starts_on or engagement_today(requisition.engagement)
+    if recruiter.organization_id != requisition.engagement.provider_id or recruiter.role not in (
+        User.Role.RECRUITER,
+        User.Role.SOURCER,
+        User.Role.ACCOUNT_MANAGER,
+        User.Role.PROVIDER_ADMIN,
+    ):
+        raise ValidationError({"recruiter": "Assign a member of the provider's recruiting staff."})
+    if not recruiter.is_active:
+        raise ValidationError({"recruiter": "This person's account is deactivated."})
+    assignment = Assignment(
+        requisition=requisition, recruiter=recruiter, role=role, starts_on=starts_on, ends_on=ends_on
+    )
+    full_clean(assignment)
+    # Lock the requisition so that two concurrent primary assignments cannot both pass the check.
+    Requisition.objects.select_for_update().filter(pk=requisition.pk).first()
+    same_role = Assignment.objects.filter(_overlaps(starts_on, ends_on), requisition=requisition)
+    if role == Assignment.Role.PRIMARY and same_role.filter(role=Assignment.Role.PRIMARY).exists():
+        raise ValidationError({"role": "This requisition already has a primary recruiter for that period."})
+    if same_role.filter(recruiter=recruiter, role=role).exists():
+        raise ValidationError({"recruiter": "This person already has that role on this requisition."})
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        raise ValidationError({"role": "This requisition already has a primary recruiter."}) from error
+    engagement_changed(requisition.engagement_id)  # who covers it: named in the scorecard's overdue list
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None = None) -> Assignment:
+    policies.require(
+        policies.can_manage_assignments(actor, assignment.requisition),
+        policies.MAY_NOT_END_ASSIGNMENT,
+    )
+    ends_on = ends_on or engagement_today(assignment.requisition.engagement)
+    if ends_on < assignment.starts_on:
+        raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
+    if assignment.ends_on is not None and ends_on > assignment.ends_on:
+        # Extending could overlap a successor, which only assignment_create checks.
+        raise ValidationError(
+            {"ends_on": "This assignment has already ended; to continue it, add a new assignment from that day."}
+        )
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    engagement_changed(assignment.requisition.engagement_id)
+    return assignment

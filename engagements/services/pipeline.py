@@ -1,0 +1,255 @@
+"""The pipeline: candidates, submissions and their stages, interviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from .. import policies
+from ..activity import engagement_changed
+from ..models import Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
+from ..signals import interview_status_changed, submission_stage_changed
+from .checks import full_clean, save_checked
+
+CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", "source")
+
+
+@transaction.atomic
+def candidate_create(*, actor: User, engagement: Engagement, full_name: str, **fields: Any) -> Candidate:
+    policies.require(policies.can_work_pipeline(actor, engagement), policies.MAY_NOT_ADD_CANDIDATE)
+    unknown = set(fields) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+    candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=actor, **fields)
+    full_clean(candidate)
+    save_checked(candidate)
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, actor: User, candidate: Candidate, **fields: Any) -> Candidate:
+    policies.require(
+        policies.can_work_pipeline(actor, candidate.engagement),
+        policies.MAY_NOT_CHANGE_CANDIDATE,
+    )
+    unknown = set(fields) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    full_clean(candidate)
+    save_checked(candidate, update_fields=[*fields] if fields else None)
+    engagement_changed(candidate.engagement_id)  # the candidate's name is in the scorecard's overdue list
+    return candidate
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    actor: User,
+    requisition: Requisition,
+    candidate: Candidate,
+    summary: str = "",
+    submitted_at: datetime | None = None,
+) -> Submission:
+    policies.require(
+        policies.can_work_pipeline(actor, requisition.engagement),
+        policies.MAY_NOT_SUBMIT,
+    )
+    if candidate.engagement_id != requisition.engagement_id:
+        raise ValidationError({"candidate": "The candidate belongs to another engagement."})
+    if requisition.status != Requisition.Status.OPEN:
+        raise ValidationError({"requisition": f"The requisition is {requisition.get_status_display().lower()}."})
+    if Submission.objects.filter(requisition=requisition, candidate=candidate).exists():
+        raise ValidationError({"candidate": "This candidate has already been submitted to this requisition."})
+    submitted_at = submitted_at or timezone.now()
+    submission = Submission(
+        requisition=requisition,
+        candidate=candidate,
+        submitted_by=actor,
+        summary=summary,
+        submitted_at=submitted_at,
+        stage_changed_at=submitted_at,
+    )
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as error:  # a concurrent submit of the same candidate
+        raise ValidationError(
+            {"candidate": "This candidate has already been submitted to this requisition."}
+        ) from error
+    SubmissionStageChange.objects.create(
+        submission=submission,
+        from_stage="",
+        to_stage=submission.stage,
+        changed_by=actor,
+        changed_at=submitted_at,
+    )
+    submission_stage_changed.send(
+        sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=actor
+    )
+    engagement_changed(requisition.engagement_id)
+    return submission
+
+
+@transaction.atomic
+def submission_change_stage(
+    *, actor: User, submission: Submission, to_stage: str, note: str = "", at: datetime | None = None
+) -> Submission:
+    """A recruiter moves a submission to ``to_stage``: if their role may, and the move is legal."""
+    policies.require(
+        policies.can_change_submission_stage(actor, submission),
+        policies.MAY_NOT_MOVE_SUBMISSION,
+    )
+    return _move_stage(submission=submission, to_stage=to_stage, changed_by=actor, note=note, at=at)
+
+
+@transaction.atomic
+def submission_follow_decision(
+    *, submission: Submission, to_stage: str, decided_by: User, note: str = "", at: datetime | None = None
+) -> Submission:
+    """The move a client's decision implies (a hiring manager advances a candidate to interview,
+    or rejects them), made by the portal for the person who decided. No role check here: hiring
+    managers never move stages themselves; the caller has checked that the decision was theirs
+    to give (``feedback.services.feedback_respond`` asks ``feedback.policies.can_respond``)."""
+    return _move_stage(submission=submission, to_stage=to_stage, changed_by=decided_by, note=note, at=at)
+
+
+def _move_stage(
+    *, submission: Submission, to_stage: str, changed_by: User | None, note: str, at: datetime | None
+) -> Submission:
+    """Move if the move is legal, record it, and tell listeners."""
+    if to_stage not in Submission.Stage.values:
+        raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
+    # Re-read under a row lock so that two concurrent moves are applied one after the other.
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    from_stage = locked.stage
+    if not locked.can_move_to(to_stage):
+        allowed = ", ".join(sorted(locked.TRANSITIONS[from_stage])) or "none: the submission is closed"
+        raise ValidationError(
+            {"stage": f"A submission cannot move from {from_stage} to {to_stage}. Allowed: {allowed}."}
+        )
+    at = at or timezone.now()
+    submission.stage = to_stage
+    submission.stage_changed_at = at
+    submission.save(update_fields=["stage", "stage_changed_at"])
+    SubmissionStageChange.objects.create(
+        submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by, changed_at=at, note=note
+    )
+    submission_stage_changed.send(
+        sender=Submission, submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by
+    )
+    engagement_changed(submission.requisition.engagement_id)
+    return submission
+
+
+def _check_interviewers(submission: Submission, interviewers: Iterable[User]) -> list[User]:
+    engagement = submission.requisition.engagement
+    interviewers = list(interviewers)
+    for person in interviewers:
+        if person.organization_id not in (engagement.client_id, engagement.provider_id) or not person.is_active:
+            raise ValidationError({"interviewers": f"{person} is not part of this engagement."})
+    return interviewers
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    actor: User,
+    submission: Submission,
+    starts_at: datetime,
+    ends_at: datetime,
+    interviewers: Iterable[User] | None = None,
+    location: str = "",
+) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, submission.requisition.engagement),
+        policies.MAY_NOT_BOOK_INTERVIEW,
+    )
+    if submission.stage != Submission.Stage.INTERVIEW:
+        raise ValidationError({"submission": "Interviews are booked for submissions at the interview stage."})
+    interviewers = _check_interviewers(
+        submission, interviewers if interviewers is not None else [submission.requisition.hiring_manager]
+    )
+    interview = Interview(
+        submission=submission, starts_at=starts_at, ends_at=ends_at, location=location, created_by=actor
+    )
+    full_clean(interview)
+    interview.save()
+    interview.interviewers.set(interviewers)
+    engagement_changed(submission.requisition.engagement_id)
+    return interview
+
+
+@transaction.atomic
+def interview_update(
+    *,
+    actor: User,
+    interview: Interview,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    location: str | None = None,
+    interviewers: Iterable[User] | None = None,
+) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, interview.submission.requisition.engagement),
+        policies.MAY_NOT_CHANGE_INTERVIEW,
+    )
+    if interview.status != Interview.Status.SCHEDULED:
+        raise ValidationError({"status": "Only a scheduled interview can be changed."})
+    moved = (starts_at and starts_at != interview.starts_at) or (ends_at and ends_at != interview.ends_at)
+    interview.starts_at = starts_at or interview.starts_at
+    interview.ends_at = ends_at or interview.ends_at
+    if location is not None:
+        interview.location = location
+    full_clean(interview)
+    fields = ["starts_at", "ends_at", "location"]
+    if moved:  # a reschedule (the scorecard counts them), added in the database: none is lost
+        interview.rescheduled_count = F("rescheduled_count") + 1
+        fields.append("rescheduled_count")
+    interview.save(update_fields=fields)
+    if moved:
+        interview.refresh_from_db(fields=["rescheduled_count"])
+    if interviewers is not None:
+        interview.interviewers.set(_check_interviewers(interview.submission, interviewers))
+    engagement_changed(interview.submission.requisition.engagement_id)
+    return interview
+
+
+INTERVIEW_TRANSITIONS = {
+    Interview.Status.SCHEDULED: {Interview.Status.COMPLETED, Interview.Status.CANCELLED, Interview.Status.NO_SHOW},
+}
+
+
+@transaction.atomic
+def interview_set_status(*, actor: User, interview: Interview, status: str) -> Interview:
+    policies.require(
+        policies.can_work_pipeline(actor, interview.submission.requisition.engagement),
+        policies.MAY_NOT_RECORD_INTERVIEW_OUTCOME,
+    )
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if status not in INTERVIEW_TRANSITIONS.get(locked.status, set()):
+        raise ValidationError({"status": f"An interview cannot go from {locked.status} to {status}."})
+    if status in (Interview.Status.COMPLETED, Interview.Status.NO_SHOW) and locked.starts_at > timezone.now():
+        raise ValidationError({"status": "An interview cannot be completed or missed before it starts."})
+    from_status = locked.status
+    interview.status = status
+    interview.completed_at = timezone.now() if status == Interview.Status.COMPLETED else None
+    interview.save(update_fields=["status", "completed_at"])
+    interview_status_changed.send(
+        sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=actor
+    )
+    engagement_changed(interview.submission.requisition.engagement_id)
+    return interview
