@@ -50,3 +50,10 @@ def save_checked(instance, update_fields=None) -> None:
     except IntegrityError as error:
         full_clean(instance)
         raise ValidationError({NON_FIELD_ERRORS: "Someone else changed this at the same moment; try again."}) from error
+
+
+def only_fields(fields, allowed, what: str) -> None:
+    """A caller passing a field the service does not take is a programming error, not bad input."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")

@@ -16,7 +16,7 @@ from .. import policies
 from ..activity import engagement_changed
 from ..local_dates import engagement_today
 from ..models import Assignment, Engagement, Requisition
-from .checks import full_clean, save_checked
+from .checks import full_clean, only_fields, save_checked
 
 ENGAGEMENT_FIELDS = (
     "name",
@@ -63,9 +63,7 @@ def engagement_create(
         raise ValidationError({"provider": "The provider must be a provider organisation."})
     if client.kind != Organization.Kind.CLIENT:
         raise ValidationError({"client": "The client must be a client organisation."})
-    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
     account_managers = list(account_managers)
     engagement_check_account_managers(provider.pk, account_managers)
     engagement_check_escalation_contact(client.pk, fields.get("escalation_contact"))
@@ -88,9 +86,7 @@ def engagement_update(
         policies.can_manage_engagement(actor, engagement),
         policies.MAY_NOT_CHANGE_ENGAGEMENT,
     )
-    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown engagement fields: {sorted(unknown)}")
+    only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
@@ -140,9 +136,7 @@ def requisition_create(
     *, actor: User, engagement: Engagement, code: str, title: str, hiring_manager: User, **fields: Any
 ) -> Requisition:
     policies.require(policies.can_manage_requisitions(actor, engagement), policies.MAY_NOT_OPEN_REQUISITION)
-    unknown = set(fields) - set(REQUISITION_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    only_fields(fields, REQUISITION_FIELDS, "requisition")
     requisition_check_hiring_manager(engagement, hiring_manager)
     fields.setdefault("opened_on", engagement_today(engagement))
     requisition = Requisition(
@@ -161,9 +155,7 @@ def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) 
         policies.can_manage_requisitions(actor, requisition.engagement),
         policies.MAY_NOT_CHANGE_REQUISITION,
     )
-    unknown = set(fields) - set(REQUISITION_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown requisition fields: {sorted(unknown)}")
+    only_fields(fields, REQUISITION_FIELDS, "requisition")
     if "hiring_manager" in fields:
         requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
     for name, value in fields.items():

@@ -17,7 +17,7 @@ from .. import policies
 from ..activity import engagement_changed
 from ..models import Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from ..signals import interview_status_changed, submission_stage_changed
-from .checks import full_clean, save_checked
+from .checks import full_clean, only_fields, save_checked
 
 CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", "source")
 
@@ -25,9 +25,7 @@ CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", 
 @transaction.atomic
 def candidate_create(*, actor: User, engagement: Engagement, full_name: str, **fields: Any) -> Candidate:
     policies.require(policies.can_work_pipeline(actor, engagement), policies.MAY_NOT_ADD_CANDIDATE)
-    unknown = set(fields) - set(CANDIDATE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    only_fields(fields, CANDIDATE_FIELDS, "candidate")
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
     candidate = Candidate(engagement=engagement, full_name=full_name.strip(), created_by=actor, **fields)
@@ -42,9 +40,7 @@ def candidate_update(*, actor: User, candidate: Candidate, **fields: Any) -> Can
         policies.can_work_pipeline(actor, candidate.engagement),
         policies.MAY_NOT_CHANGE_CANDIDATE,
     )
-    unknown = set(fields) - set(CANDIDATE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown candidate fields: {sorted(unknown)}")
+    only_fields(fields, CANDIDATE_FIELDS, "candidate")
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
     for name, value in fields.items():
