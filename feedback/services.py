@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.activity import engagement_changed
 from engagements.business_hours import add_business_hours
-from engagements.models import Engagement, Interview, Requisition, Submission
+from engagements.models import Engagement, Interview, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
 
@@ -42,15 +42,6 @@ def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: in
     remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
     escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
     return {"remind_at": min(remind_at, due_at), "due_at": due_at, "escalate_at": escalate_at}
-
-
-def _engagement_changed(request) -> None:
-    """The request's engagement shows something new (its scorecard is computed afresh)."""
-    submission = request.submission
-    if "requisition" in submission._state.fields_cache:
-        engagement_changed(submission.requisition.engagement_id)
-    else:
-        engagement_changed(*Requisition.objects.filter(submissions=submission).values_list("engagement_id", flat=True))
 
 
 def _record_request_notice(request, *, at: datetime) -> None:
@@ -105,7 +96,7 @@ def feedback_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
-        _engagement_changed(request)
+        engagement_changed(engagement.pk)
     return request
 
 
@@ -123,7 +114,7 @@ def availability_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
-        _engagement_changed(request)
+        engagement_changed(engagement.pk)
     return request
 
 
@@ -142,7 +133,6 @@ def _close(request, *, status: str, at: datetime) -> None:
     Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
         status=Reminder.Status.SKIPPED
     )
-    _engagement_changed(request)
 
 
 @transaction.atomic
@@ -154,6 +144,8 @@ def requests_cancel_for_submission(*, submission: Submission, at: datetime | Non
         for request in model.objects.select_for_update().filter(submission=submission, status=RequestStatus.OPEN):
             _close(request, status=RequestStatus.CANCELLED, at=at)
             cancelled += 1
+    if cancelled:
+        engagement_changed(submission.requisition.engagement_id)
     return cancelled
 
 
@@ -206,12 +198,18 @@ def feedback_respond(
     """
     at = at or timezone.now()
     reasons = _validate_answer(decision=decision, rating=rating, reasons=list(reasons), comments=comments)
-    request = FeedbackRequest.objects.select_for_update().select_related("submission").get(pk=feedback_request.pk)
+    request = (
+        # Locks the request and its submission (as before); the requisition is only read.
+        FeedbackRequest.objects.select_for_update(of=("self", "submission"))
+        .select_related("submission__requisition")
+        .get(pk=feedback_request.pk)
+    )
     if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
     _close(request, status=RequestStatus.ANSWERED, at=at)
+    engagement_changed(request.submission.requisition.engagement_id)
     feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
     next_step = _follow_answer(request, decision=decision, actor=actor, at=at)
     feedback = Feedback.objects.create(
@@ -288,7 +286,11 @@ def availability_offer_slots(
 ) -> list[AvailabilitySlot]:
     at = at or timezone.now()
     slots = _validate_slots(slots, now=at)
-    request = AvailabilityRequest.objects.select_for_update().get(pk=availability_request.pk)
+    request = (
+        AvailabilityRequest.objects.select_for_update(of=("self",))
+        .select_related("submission__requisition")
+        .get(pk=availability_request.pk)
+    )
     if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
@@ -297,6 +299,7 @@ def availability_offer_slots(
         [AvailabilitySlot(request=request, starts_at=start, ends_at=end, created_at=at) for start, end in slots]
     )
     _close(request, status=RequestStatus.ANSWERED, at=at)
+    engagement_changed(request.submission.requisition.engagement_id)
     availability_request.status, availability_request.answered_at = request.status, request.answered_at
     return created
 
@@ -308,7 +311,7 @@ def availability_book(
     """Book an interview in an offered slot; both sides get an invitation with an .ics file."""
     at = at or timezone.now()
     request = (
-        AvailabilityRequest.objects.select_for_update()
+        AvailabilityRequest.objects.select_for_update(of=("self", "submission"))
         .select_related("submission__requisition__engagement")
         .get(pk=slot.request_id)
     )
@@ -330,7 +333,7 @@ def availability_book(
     )
     request.booked_interview = interview
     request.save(update_fields=["booked_interview"])
-    _engagement_changed(request)
+    engagement_changed(request.submission.requisition.engagement_id)
 
     from .tasks import enqueue_on_commit, send_interview_invitations
 

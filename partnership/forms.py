@@ -11,6 +11,7 @@ from django import forms
 
 from accounts.models import TIME_ZONE_CHOICES
 from engagements.models import SLA_HOURS_VALIDATORS, Candidate, Engagement, Submission
+from engagements.services import ENGAGEMENT_FIELDS
 
 WEEKDAY_CHOICES = [
     ("1", "Mon"),
@@ -126,18 +127,8 @@ class EngagementSlaForm(forms.Form):
         help_text="The client's champion who hears about requests that stay overdue.",
     )
 
-    SLA_FIELDS = (
-        "resume_feedback_due_hours",
-        "interview_feedback_due_hours",
-        "availability_due_hours",
-        "reminder_lead_hours",
-        "escalation_delay_hours",
-        "time_zone",
-        "business_day_start",
-        "business_day_end",
-        "business_weekdays",
-        "escalation_contact",
-    )
+    # The fields engagement_update takes, but for the engagement's name, status and start.
+    SLA_FIELDS = tuple(name for name in ENGAGEMENT_FIELDS if name not in ("name", "status", "started_on"))
 
     def __init__(self, *args, engagement: Engagement, contacts, **kwargs):
         kwargs.setdefault(

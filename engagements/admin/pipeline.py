@@ -72,22 +72,31 @@ def _refusal_message(error: ValidationError | PermissionDenied) -> str:
     return " ".join(error.messages)
 
 
-def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
-    moved = 0
-    for submission in queryset.select_related("candidate", "requisition"):
-        to_stage = to_stage_for(submission)
-        if to_stage is None:
-            modeladmin.message_user(request, f"{submission}: no next stage.", messages.WARNING)
-            continue
+def _each_through_the_service(modeladmin, request, rows, act, done: str) -> None:
+    """An admin action: ``act(row)`` calls the service for each selected row, each in its own
+    transaction; a refusal is a warning naming the row, the others go on."""
+    count = 0
+    for row in rows:
         try:
             with transaction.atomic():
-                services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
+                act(row)
         except (ValidationError, PermissionDenied) as error:
-            modeladmin.message_user(request, f"{submission}: {_refusal_message(error)}", messages.WARNING)
+            modeladmin.message_user(request, f"{row}: {_refusal_message(error)}", messages.WARNING)
         else:
-            moved += 1
-    if moved:
-        modeladmin.message_user(request, f"Moved {moved} submission(s).", messages.SUCCESS)
+            count += 1
+    if count:
+        modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+
+
+def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
+    def move(submission):
+        to_stage = to_stage_for(submission)
+        if to_stage is None:
+            raise ValidationError("no next stage.")
+        services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
+
+    rows = queryset.select_related("candidate", "requisition__engagement")
+    _each_through_the_service(modeladmin, request, rows, move, "Moved {count} submission(s).")
 
 
 _NEXT_STAGE = {
@@ -186,17 +195,11 @@ class SubmissionStageChangeAdmin(admin.ModelAdmin):
 
 
 def _set_interview_status(modeladmin, request, queryset, status: str) -> None:
-    changed = 0
-    for interview in queryset:
-        try:
-            with transaction.atomic():
-                services.interview_set_status(actor=request.user, interview=interview, status=status)
-        except (ValidationError, PermissionDenied) as error:
-            modeladmin.message_user(request, f"{interview}: {_refusal_message(error)}", messages.WARNING)
-        else:
-            changed += 1
-    if changed:
-        modeladmin.message_user(request, f"Updated {changed} interview(s).", messages.SUCCESS)
+    def set_status(interview):
+        services.interview_set_status(actor=request.user, interview=interview, status=status)
+
+    rows = queryset.select_related("submission__candidate", "submission__requisition__engagement")
+    _each_through_the_service(modeladmin, request, rows, set_status, "Updated {count} interview(s).")
 
 
 class InterviewForm(ServiceForm):

@@ -68,10 +68,13 @@ def _health(status: str, reasons: list[str]) -> Health:
     return Health(status=status, label=LABELS[status], reason=sentence[0].upper() + sentence[1:] + ".")
 
 
-def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | None = None) -> dict[int, Health]:
+def engagement_health_map(
+    *, engagements: Iterable[Engagement], now: datetime | None = None, overdue: dict[int, dict[str, int]] | None = None
+) -> dict[int, Health]:
     """Health of each engagement, judged by ``judge`` on the scorecard's own figures (the same
     functions of ``figures``, over the health rule's periods): a few grouped queries whatever the
-    number of engagements."""
+    number of engagements). ``overdue``: ``overdue_counts`` of the same engagements and moment, when
+    the caller has them already."""
     now = now or timezone.now()
     engagements = list(engagements)
     if not engagements:
@@ -90,7 +93,8 @@ def engagement_health_map(*, engagements: Iterable[Engagement], now: datetime | 
         .annotate(n=Count("pk"))
         .order_by()
     }
-    overdue = overdue_counts(engagements=engagements, now=now)
+    if overdue is None:
+        overdue = overdue_counts(engagements=engagements, now=now)
     return {
         pk: judge(
             on_time_share=share(on_time[pk][1], on_time[pk][0]) if pk in on_time else None,

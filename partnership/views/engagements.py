@@ -92,8 +92,9 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("status_order", "name")
     )
-    overdue = _overdue_per_engagement(engagements, now=now)
-    health = scorecard_module.engagement_health_map(engagements=engagements, now=now) if engagements else {}
+    # The overdue counts shown are the ones health is judged on: counted once.
+    overdue = scorecard_module.overdue_counts(engagements=engagements, now=now)
+    health = scorecard_module.engagement_health_map(engagements=engagements, now=now, overdue=overdue)
     rows = [
         EngagementRow(
             engagement=engagement,
@@ -114,14 +115,6 @@ class EngagementRow:
     open_requisitions: int
     overdue_client: int
     overdue_provider: int
-
-
-def _overdue_per_engagement(engagements: list[Engagement], *, now: datetime) -> dict[int, dict[str, int]]:
-    """{engagement id: {"client": n, "provider": m}}, counted as the scorecard counts "overdue now"
-    (a few grouped queries whatever the number of engagements)."""
-    if not engagements:
-        return {}
-    return scorecard_module.overdue_counts(engagements=engagements, now=now)
 
 
 # --- One engagement -----------------------------------------------------------------------------
