@@ -471,3 +471,14 @@ def test_gunicorn_access_log_redacts_link_tokens(capsys, feedback_request):
     written = capsys.readouterr().out
     assert "GET /r/[redacted]/ HTTP/1.1" in written
     assert token not in written
+
+
+def test_signing_out_clears_the_links_opened_in_that_browser(client, world, feedback_request):
+    client.force_login(world.hiring_manager)
+    page_url = _open(client, _link(feedback_request))
+    assert 'name="decision"' in client.get(page_url).content.decode()  # her own link, signed in as her
+
+    client.post(reverse("logout"))
+
+    assert client.get(page_url).status_code == 403
+    _nothing_written(feedback_request)
