@@ -2,7 +2,7 @@
 
 A link names one request (feedback or availability) and the one user it was sent to, is signed
 with the project's SECRET_KEY, and expires. Whether the request is still open is checked by the
-page that receives it, so a link stops working once the request is answered.
+page that receives it: once the request is answered the link shows the answer, and nothing more.
 """
 
 from dataclasses import dataclass
@@ -56,3 +56,43 @@ def response_url(*, kind: str, request_id: int, user_id: int) -> str:
     token = make_token(kind=kind, request_id=request_id, user_id=user_id)
     path = reverse("feedback:respond-link", kwargs={"token": token})
     return settings.SITE_URL.rstrip("/") + path
+
+
+# --- The link's grant, kept in the browser's session ----------------------------------------------
+# The address in the email is opened once: its token is checked and kept in the session of that
+# browser, and the browser is sent on to an address without it (``link_page_url``), so the token is
+# in at most one logged request line. The grant is dropped once the request is closed and shown, when
+# its holder declines it, and with the whole session on sign-out.
+
+SESSION_KEY = "feedback.links"
+MAX_GRANTS = 10  # one browser holding links to many requests keeps the newest few
+
+
+def _grant_key(kind: str, request_id: int) -> str:
+    return f"{kind}:{request_id}"
+
+
+def link_grant_add(session, *, token: str, target: LinkTarget) -> None:
+    grants = {
+        key: value
+        for key, value in session.get(SESSION_KEY, {}).items()
+        if key != _grant_key(target.kind, target.request_id)
+    }
+    grants[_grant_key(target.kind, target.request_id)] = token
+    session[SESSION_KEY] = dict(list(grants.items())[-MAX_GRANTS:])
+
+
+def link_grant_token(session, *, kind: str, request_id: int) -> str | None:
+    """The token this browser was given for a request, if any (read it again with ``read_token``)."""
+    return session.get(SESSION_KEY, {}).get(_grant_key(kind, request_id))
+
+
+def link_grant_drop(session, *, kind: str, request_id: int) -> None:
+    grants = dict(session.get(SESSION_KEY, {}))
+    if grants.pop(_grant_key(kind, request_id), None) is not None:
+        session[SESSION_KEY] = grants
+
+
+def link_page_url(*, kind: str, request_id: int) -> str:
+    """Where the link sends the browser: names the request, never the token."""
+    return reverse("feedback:link-page", kwargs={"kind": kind, "pk": request_id})

@@ -9,6 +9,8 @@ app_name = "feedback"
 
 urlpatterns = [
     path("r/<str:token>/", views.respond_link, name="respond-link"),
+    # Where the link above sends the browser, the token kept in its session (feedback.links).
+    path("respond/<str:kind>/<int:pk>/", views.respond_link_page, name="link-page"),
     path("inbox/", views.inbox, name="inbox"),
     path("feedback/<int:pk>/", views.feedback_respond_page, name="feedback-respond"),
     path("availability/<int:pk>/", views.availability_respond_page, name="availability-respond"),

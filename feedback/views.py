@@ -10,10 +10,10 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,17 @@ from django.views.decorators.http import require_http_methods
 from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
 
 from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet
-from .links import LinkError, link_max_age_seconds, make_token, read_token
+from .links import (
+    KINDS,
+    LinkError,
+    LinkTarget,
+    link_grant_add,
+    link_grant_drop,
+    link_grant_token,
+    link_max_age_seconds,
+    link_page_url,
+    read_token,
+)
 from .models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
 from .policies import can_book, can_respond
 from .selectors import (
@@ -45,49 +55,112 @@ def _link_invalid(request: HttpRequest, *, status: int) -> HttpResponse:
     return render_page(request, "feedback/link_invalid.html", {}, status=status)
 
 
+def _link_refused(request: HttpRequest, error: LinkError) -> HttpResponse:
+    if error.reason == "expired":
+        days = link_max_age_seconds() // (24 * 3600)
+        return render_page(request, "feedback/link_expired.html", {"link_max_age_days": days}, status=410)
+    return _link_invalid(request, status=400)
+
+
 def _closed_status(request: HttpRequest) -> int:
     """Looking at a closed request is fine; trying to answer it again is a conflict."""
     return 409 if request.method == "POST" else 200
 
 
-def _availability_url(availability_request: AvailabilityRequest, *, via_link: bool) -> str:
-    if via_link:
-        token = make_token(
-            kind="availability",
-            request_id=availability_request.pk,
-            user_id=availability_request.requested_of_id,
-        )
-        return reverse("feedback:respond-link", kwargs={"token": token})
-    return reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk})
+def _see_other(url: str) -> HttpResponseRedirect:
+    """After a POST that changed something: the browser GETs the result, so Back and reload are harmless."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+# Which answer this browser has just sent, so the page it is redirected to says "Thank you!" once.
+JUST_ANSWERED_KEY = "feedback.just_answered"
+
+
+def _note_just_answered(request: HttpRequest, kind: str, pk: int) -> None:
+    request.session[JUST_ANSWERED_KEY] = f"{kind}:{pk}"
+
+
+def _pop_just_answered(request: HttpRequest, kind: str, pk: int) -> bool:
+    if request.method != "GET" or request.session.get(JUST_ANSWERED_KEY) != f"{kind}:{pk}":
+        return False
+    del request.session[JUST_ANSWERED_KEY]
+    return True
 
 
 # --- The one-click link -------------------------------------------------------------------------
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD"])
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The page behind the link in an email: no password, one request, one user, for a while."""
+    """The address in an email: no password, one request, one user, for a while.
+
+    The token is checked, kept in this browser's session, and the browser is sent on to an address
+    without it, so the token appears in at most one logged request line (and in no Referer)."""
     try:
         target = read_token(token)
     except LinkError as error:
-        if error.reason == "expired":
-            days = link_max_age_seconds() // (24 * 3600)
-            return render_page(request, "feedback/link_expired.html", {"link_max_age_days": days}, status=410)
-        return _link_invalid(request, status=400)
+        return _link_refused(request, error)
+    link_grant_add(request.session, token=token, target=target)
+    return _see_other(link_page_url(kind=target.kind, request_id=target.request_id))
 
-    responder = get_user_model().objects.filter(pk=target.user_id, is_active=True).first()
-    if responder is None:
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_link_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The request the link names, answered on behalf of its person and only under their name:
+    someone else signed in here is asked first whether to sign out and go on as that person."""
+    token = link_grant_token(request.session, kind=kind, request_id=pk) if kind in KINDS else None
+    if token is None:
+        return render_page(request, "feedback/link_needed.html", {}, status=403)
+    try:
+        target = read_token(token)
+    except LinkError as error:
+        link_grant_drop(request.session, kind=kind, request_id=pk)
+        return _link_refused(request, error)
+
+    users = get_user_model().objects.select_related("organization")
+    responder = users.filter(pk=target.user_id, is_active=True).first()
+    requests = feedback_request_list if kind == "feedback" else availability_request_list
+    chased_request = requests(user=responder).filter(pk=pk).first() if responder is not None else None
+    if chased_request is None or not can_respond(responder, chased_request):
         return _link_invalid(request, status=404)
-    if target.kind == "feedback":
-        feedback_request = feedback_request_list(user=responder).filter(pk=target.request_id).first()
-        if feedback_request is None or not can_respond(responder, feedback_request):
-            return _link_invalid(request, status=404)
-        return _feedback_page(request, feedback_request, viewer=responder, via_link=True)
-    availability_request = availability_request_list(user=responder).filter(pk=target.request_id).first()
-    if availability_request is None or not can_respond(responder, availability_request):
-        return _link_invalid(request, status=404)
-    return _availability_page(request, availability_request, viewer=responder, via_link=True)
+
+    if request.user.is_authenticated and request.user.pk != responder.pk:
+        return _link_for_someone_else(request, responder, token=token, target=target)
+    if request.method == "POST" and "link_choice" in request.POST:
+        return _see_other(request.path)  # asked in another tab, and settled there
+
+    was_open = chased_request.status == RequestStatus.OPEN
+    if kind == "feedback":
+        response = _feedback_page(request, chased_request, viewer=responder, via_link=True)
+    else:
+        response = _availability_page(request, chased_request, viewer=responder, via_link=True)
+    if not was_open:
+        # Used up: the answer, or that it is no longer needed, is shown this once and nothing more.
+        link_grant_drop(request.session, kind=kind, request_id=pk)
+    return response
+
+
+def _link_for_someone_else(request: HttpRequest, responder, *, token: str, target: LinkTarget) -> HttpResponse:
+    """Signed in as another person: never answer as the link's person under their session.
+
+    "Continue as" signs the signed-in person out, then goes on through the link; "stay" keeps them
+    signed in and leaves the link unused."""
+    choice = request.POST.get("link_choice") if request.method == "POST" else None
+    if choice == "continue":
+        logout(request)  # a fresh session: the grant is put back in it, and nothing else
+        link_grant_add(request.session, token=token, target=target)
+        return _see_other(request.path)
+    if choice == "stay":
+        link_grant_drop(request.session, kind=target.kind, request_id=target.request_id)
+        return _see_other(reverse("feedback:inbox"))
+    status = 403 if request.method == "POST" else 200
+    return render_page(
+        request, "feedback/link_someone_else.html", {"person": responder}, viewer=request.user, status=status
+    )
 
 
 # --- Feedback -----------------------------------------------------------------------------------
@@ -123,7 +196,7 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
             getattr(feedback_request, "feedback", None),  # None only if an answer was lost: still say so
             viewer=viewer,
             via_link=via_link,
-            just_answered=False,
+            just_answered=_pop_just_answered(request, "feedback", feedback_request.pk),
             status=_closed_status(request),
         )
     if feedback_request.status == RequestStatus.CANCELLED:
@@ -137,23 +210,21 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
         if form.is_valid():
             channel = Feedback.Channel.EMAIL_LINK if via_link else Feedback.Channel.WEB
             try:
-                feedback = feedback_respond(
-                    actor=viewer, feedback_request=feedback_request, channel=channel, **form.answer()
-                )
+                feedback_respond(actor=viewer, feedback_request=feedback_request, channel=channel, **form.answer())
             except PermissionDenied:
                 return forbidden(request, _only_they_answer(feedback_request), viewer=viewer)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _feedback_answered(
-                    request, feedback_request, feedback, viewer=viewer, via_link=via_link, just_answered=True
-                )
+                _note_just_answered(request, "feedback", feedback_request.pk)
+                return _see_other(request.path)
     context = {
         **_feedback_context(feedback_request, via_link=via_link),
         "form": form,
         "may_answer": may_answer,
     }
-    return render_page(request, "feedback/respond.html", context, viewer=viewer)
+    status = 400 if form.errors else 200  # shown again, filled in, with what to fix
+    return render_page(request, "feedback/respond.html", context, viewer=viewer, status=status)
 
 
 def _only_they_answer(request) -> str:
@@ -175,6 +246,9 @@ def _feedback_answered(
             .order_by("-created_at", "-id")
             .first()
         )
+    # The availability request is reached from its own email, or from the inbox once signed in:
+    # the link of this request never leads on to it.
+    signed_in_as_viewer = request.user.is_authenticated and request.user.pk == viewer.pk
     context = {
         **_feedback_context(feedback_request, via_link=via_link),
         "feedback": feedback,
@@ -182,8 +256,8 @@ def _feedback_answered(
         "is_responder": can_respond(viewer, feedback_request),
         "next_availability": next_availability,
         "next_availability_url": (
-            _availability_url(next_availability, via_link=via_link)
-            if next_availability is not None and next_availability.is_open
+            reverse("feedback:availability-respond", kwargs={"pk": next_availability.pk})
+            if signed_in_as_viewer and next_availability is not None and next_availability.is_open
             else ""
         ),
     }
@@ -229,7 +303,10 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
     if availability_request.status == RequestStatus.CANCELLED:
         return _request_cancelled(request, availability_request, viewer=viewer)
     if availability_request.status == RequestStatus.ANSWERED:
-        context = {**_availability_context(availability_request, via_link=via_link), "just_answered": False}
+        context = {
+            **_availability_context(availability_request, via_link=via_link),
+            "just_answered": _pop_just_answered(request, "availability", availability_request.pk),
+        }
         return render_page(
             request, "feedback/availability_answered.html", context, viewer=viewer, status=_closed_status(request)
         )
@@ -248,9 +325,8 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
             except ValidationError as error:
                 formset.add_service_errors(error)
             else:
-                availability_request.refresh_from_db()
-                context = {**_availability_context(availability_request, via_link=via_link), "just_answered": True}
-                return render_page(request, "feedback/availability_answered.html", context, viewer=viewer)
+                _note_just_answered(request, "availability", availability_request.pk)
+                return _see_other(request.path)
     else:
         formset = SlotFormSet(zone=zone)
     context = {
@@ -261,7 +337,8 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
         "more_rows_open": formset.is_bound and any(not form.is_blank for form in formset.forms[3:]),
         "may_answer": may_answer,
     }
-    return render_page(request, "feedback/availability.html", context, viewer=viewer)
+    status = 400 if formset.is_bound else 200  # a bound formset shown again has errors to fix
+    return render_page(request, "feedback/availability.html", context, viewer=viewer, status=status)
 
 
 @never_cache
@@ -278,8 +355,9 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
             "The recruiting team books interviews from the slots offered. "
             "They will send you an invitation as soon as one is booked.",
         )
+    booked_url = reverse("feedback:availability-booked", kwargs={"pk": availability_request.pk})
     if availability_request.booked_interview_id is not None:
-        return redirect("feedback:availability-booked", pk=availability_request.pk)
+        return _see_other(booked_url)
 
     slots = list(availability_request.slots.all())
     form = BookingForm(request.POST if request.method == "POST" else None, slots=slots)
@@ -293,9 +371,10 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("feedback:availability-booked", pk=availability_request.pk)
+            return _see_other(booked_url)
     context = {**_availability_context(availability_request, via_link=False), "form": form, "slots": slots}
-    return render_page(request, "feedback/book.html", context, viewer=request.user)
+    status = 400 if form.errors else 200
+    return render_page(request, "feedback/book.html", context, viewer=request.user, status=status)
 
 
 @never_cache

@@ -257,8 +257,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The one-click link's token is written as /r/[redacted]/ (rpo_portal/logging.py): on the
+    # console, in the development server's request lines and in django.request's "Bad Request: <path>".
+    "filters": {"redact_link_tokens": {"()": "rpo_portal.logging.RedactLinkTokens"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_link_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_link_tokens"],
+        },
+        "django.request": {"filters": ["redact_link_tokens"]},
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.

@@ -1,5 +1,6 @@
 """A hiring manager answers from the one-click link in the email, and the account manager's
-scorecard moves."""
+scorecard moves. The link redirects once to an address without its token, names the person it is
+for, and asks someone else signed in on that browser before going on as her."""
 
 import re
 
@@ -7,6 +8,7 @@ import pytest
 
 from engagements.models import Submission
 from engagements.services import submission_change_stage
+from feedback.models import Feedback
 from tests import factories
 
 from .kit import emails_to, expect, one_click_path
@@ -28,8 +30,14 @@ def test_hiring_manager_answers_from_the_emailed_link_on_a_phone(browsing, world
     assert "Ada Lovelace" in ask.subject
 
     page = browsing.anonymous(phone=True)  # no password: the link is enough
-    page.goto(one_click_path(ask))
+    link = one_click_path(ask)
+    page.goto(link)
     expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    # The token has left the address bar (and so the history, and every Referer).
+    expect(page).to_have_url(re.compile(r"/respond/feedback/\d+/$"))
+    expect(
+        page.get_by_text(f"This link is for {world.hiring_manager.display_name} (hiring manager, Acme)")
+    ).to_be_visible()
     expect(page.get_by_text("Built the first compiler.")).to_be_visible()
 
     page.locator("label.choice", has_text="Advance").click()
@@ -44,13 +52,49 @@ def test_hiring_manager_answers_from_the_emailed_link_on_a_phone(browsing, world
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Your feedback on Ada Lovelace")
     expect(page.locator("main")).to_contain_text("4 / 5")
-    expect(page.get_by_role("link", name="Offer interview slots now")).to_be_visible()
+    # The availability request comes in its own email: this link does not lead on to it.
+    expect(page.locator("main")).to_contain_text("We'll email you a link to offer your interview slots")
+    expect(page.get_by_role("link", name="Offer interview slots now")).to_have_count(0)
     # The recruiter hears of it at once.
     assert any("Ada Lovelace" in message.body for message in emails_to(world.recruiter.email))
 
-    # The same link, opened again, says it was already answered.
-    page.goto(one_click_path(ask))
+    # Post/Redirect/Get: reloading the thank-you page sends nothing again (no resubmission prompt).
+    page.reload()
+    expect(page.get_by_role("button", name="Send feedback")).to_have_count(0)
+
+    # The same link, opened again, shows the answer and nothing more.
+    page.goto(link)
     expect(page.get_by_role("heading", name="Already answered — thank you")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("4 / 5")
+    expect(page.locator("main form")).to_have_count(0)
+
+
+def test_someone_else_signed_in_is_asked_before_the_link_answers_as_its_person(browsing, world):
+    _put_forward(world, "Grace Hopper")
+    [ask] = emails_to(world.hiring_manager.email)
+
+    # Globex's hiring manager, signed in on this browser, opens Acme's hiring manager's link.
+    page = browsing.as_user(world.globex_hiring_manager)
+    page.goto(one_click_path(ask))
+    expect(page.get_by_role("heading", name="This link is for someone else")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        f"This link is for {world.hiring_manager.display_name} (hiring manager, Acme)"
+    )
+    expect(page.locator("main")).not_to_contain_text("Grace Hopper")  # nothing of Acme's under Globex's name
+    expect(page.get_by_role("button", name="Send feedback")).to_have_count(0)
+
+    page.get_by_role("button", name=f"Continue as {world.hiring_manager.display_name}").click()
+
+    # Signed out of Globex first; the link goes on as Acme's hiring manager.
+    expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.locator("header")).not_to_contain_text(world.globex_hiring_manager.display_name)
+    page.locator("label.choice", has_text="Hold").click()
+    page.locator("label.star", has_text="3").click()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    answer = Feedback.objects.get(request__submission__candidate__full_name="Grace Hopper")
+    assert answer.given_by == world.hiring_manager
 
 
 def _hiring_manager_row(page, hiring_manager):

@@ -53,9 +53,10 @@ def test_slots_entered_in_berlin_are_stored_as_the_right_utc_instants(client, wo
             ("2026-03-30", "09:30", "90"),  # Monday after the clocks went forward (UTC+2)
             ("2026-03-28", "23:30", "60"),  # Saturday night: ends after the switch, still one hour long
         ),
+        follow=True,
     )
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(_url(availability_request), 303)]
     assert "Thank you" in response.content.decode()
     slots = list(AvailabilitySlot.objects.filter(request=availability_request).order_by("starts_at"))
     assert [(slot.starts_at, slot.ends_at) for slot in slots] == [
@@ -69,7 +70,7 @@ def test_slots_entered_in_berlin_are_stored_as_the_right_utc_instants(client, wo
 
 def test_offered_slots_are_shown_back_in_the_offerers_zone(client, world, availability_request):
     client.force_login(world.globex_hiring_manager)
-    response = client.post(_url(availability_request), _rows(("2026-03-30", "09:30", "60")))
+    response = client.post(_url(availability_request), _rows(("2026-03-30", "09:30", "60")), follow=True)
     assert "Mon 30 Mar, 09:30–10:30" in response.content.decode()
 
 
@@ -77,7 +78,7 @@ def test_a_time_skipped_by_the_clock_change_is_refused(client, world, availabili
     client.force_login(world.globex_hiring_manager)
     response = client.post(_url(availability_request), _rows(("2026-03-29", "02:30", "60")))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["formset"].forms[0].errors
     assert "does not exist" in errors["start"][0]
     assert not AvailabilitySlot.objects.exists()
@@ -96,7 +97,7 @@ def test_bad_rows_get_errors_on_their_row_and_nothing_is_stored(client, world, a
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     forms = response.context["formset"].forms
     assert forms[0].errors == {}
     assert "date" in forms[1].errors
@@ -113,7 +114,7 @@ def test_a_slot_in_the_past_is_refused_by_the_service_on_its_row(client, world, 
         _url(availability_request), _rows(("2026-03-24", "10:00", "60"), ("2026-03-19", "10:00", "60"))
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     forms = response.context["formset"].forms
     assert forms[1].non_field_errors() == ["The slot is in the past."]
     assert "The slot is in the past." in response.content.decode()
@@ -129,7 +130,7 @@ def test_no_slot_at_all_asks_for_one(client, world, availability_request):
 def test_tampered_management_form_is_an_error_not_a_crash(client, world, availability_request):
     client.force_login(world.globex_hiring_manager)
     response = client.post(_url(availability_request), {"form-0-date": "2026-03-24"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["formset"].non_form_errors()
     assert not AvailabilitySlot.objects.exists()
 
@@ -170,7 +171,7 @@ def test_recruiter_books_an_interview_from_the_offered_slots(client, world, avai
         _url(availability_request, "feedback:availability-book"), {"slot": offered[1].pk, "location": "Room 4"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == _url(availability_request, "feedback:availability-booked")
     interview = Interview.objects.get(submission=availability_request.submission)
     assert (interview.starts_at, interview.ends_at) == (offered[1].starts_at, offered[1].ends_at)
@@ -181,7 +182,7 @@ def test_recruiter_books_an_interview_from_the_offered_slots(client, world, avai
     assert "Interview booked" in confirmation.content.decode()
     # Booking twice goes straight to the confirmation.
     again = client.post(_url(availability_request, "feedback:availability-book"), {"slot": offered[0].pk})
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert Interview.objects.count() == 1
 
 
@@ -208,3 +209,44 @@ def test_book_page_before_any_slot_is_offered_says_so(client, world, availabilit
     client.force_login(world.globex_recruiter)
     page = client.get(_url(availability_request, "feedback:availability-book"))
     assert "has not offered slots yet" in page.content.decode()
+
+
+# --- Post/Redirect/Get: Back after offering or booking never offers to send the form again ------
+
+
+def test_offering_slots_redirects_to_a_page_that_shows_them(client, world, availability_request):
+    client.force_login(world.globex_hiring_manager)
+
+    response = client.post(_url(availability_request), _rows(("2026-03-30", "09:30", "60")))
+
+    assert response.status_code == 303
+    assert response["Location"] == _url(availability_request)
+    confirmation = client.get(response["Location"])
+    assert confirmation.status_code == 200
+    assert "Thank you!" in confirmation.content.decode()
+    assert "Mon 30 Mar, 09:30–10:30" in confirmation.content.decode()
+
+
+def test_invalid_slots_answer_400_with_the_rows_filled_in(client, world, availability_request):
+    client.force_login(world.globex_hiring_manager)
+
+    response = client.post(_url(availability_request), _rows(("2026-03-24", "10:00", "60"), ("2026-03-25", "", "60")))
+
+    assert response.status_code == 400
+    assert response.context["formset"].forms[1].errors["start"] == ["Pick a start time."]
+    assert 'value="2026-03-24"' in response.content.decode()
+    assert not AvailabilitySlot.objects.exists()
+
+
+def test_booking_redirects_with_303_and_an_invalid_booking_answers_400(client, world, availability_request, offered):
+    client.force_login(world.globex_recruiter)
+    url = _url(availability_request, "feedback:availability-book")
+
+    invalid = client.post(url, {"location": "Room 4"})
+    assert invalid.status_code == 400
+    assert 'value="Room 4"' in invalid.content.decode()
+    booked = client.post(url, {"slot": offered[0].pk, "location": "Room 4"})
+
+    assert booked.status_code == 303
+    assert booked["Location"] == _url(availability_request, "feedback:availability-booked")
+    assert "Interview booked" in client.get(booked["Location"]).content.decode()

@@ -36,9 +36,9 @@ def test_hiring_manager_answers_on_the_web(client, world, feedback_request):
     assert "Grace Hopper" in form_page.content.decode()
     assert 'name="decision" value="advance"' in form_page.content.decode()
 
-    response = client.post(_url(feedback_request), ANSWER)
+    response = client.post(_url(feedback_request), ANSWER, follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(_url(feedback_request), 303)]
     page = response.content.decode()
     assert "Thank you" in page
     assert "We'll ask for your interview availability" in page
@@ -51,7 +51,7 @@ def test_hiring_manager_answers_on_the_web(client, world, feedback_request):
 
 def test_hiring_manager_who_holds_keeps_the_candidate_in_review(client, world, feedback_request):
     client.force_login(world.hiring_manager)
-    response = client.post(_url(feedback_request), {"decision": "hold", "rating": "3"})
+    response = client.post(_url(feedback_request), {"decision": "hold", "rating": "3"}, follow=True)
 
     assert "stays in the running" in response.content.decode()
     feedback_request.submission.refresh_from_db()
@@ -60,7 +60,7 @@ def test_hiring_manager_who_holds_keeps_the_candidate_in_review(client, world, f
 
 def test_answered_request_shows_already_answered_to_the_hiring_manager(client, world, feedback_request):
     client.force_login(world.hiring_manager)
-    client.post(_url(feedback_request), ANSWER)
+    client.post(_url(feedback_request), ANSWER, follow=True)  # "Thank you!", once
 
     assert "Already answered" in client.get(_url(feedback_request)).content.decode()
     again = client.post(_url(feedback_request), {**ANSWER, "decision": "reject"})
@@ -72,7 +72,7 @@ def test_invalid_answer_shows_field_errors(client, world, feedback_request):
     client.force_login(world.hiring_manager)
     response = client.post(_url(feedback_request), {"decision": "maybe", "rating": "0", "comments": "x" * 5001})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert set(errors) == {"decision", "rating", "comments"}
     assert _still_open(feedback_request)
@@ -126,3 +126,36 @@ def test_missing_request_is_a_friendly_not_found(client, world):
     response = client.get(reverse("feedback:feedback-respond", kwargs={"pk": 987_654}))
     assert response.status_code == 404
     assert "We could not find that" in response.content.decode()
+
+
+# --- Post/Redirect/Get: Back after answering never offers to send the form again ----------------
+
+
+def test_a_successful_answer_redirects_to_a_page_that_shows_it(client, world, feedback_request):
+    client.force_login(world.hiring_manager)
+
+    response = client.post(_url(feedback_request), ANSWER)
+
+    assert response.status_code == 303
+    assert response["Location"] == _url(feedback_request)
+    confirmation = client.get(response["Location"])
+    assert confirmation.status_code == 200
+    page = confirmation.content.decode()
+    assert "Thank you!" in page
+    assert "5 / 5" in page
+    # Shown once: the same address later says it was answered.
+    assert "Already answered" in client.get(_url(feedback_request)).content.decode()
+
+
+def test_an_invalid_answer_answers_400_with_the_form_filled_in(client, world, feedback_request):
+    client.force_login(world.hiring_manager)
+
+    response = client.post(_url(feedback_request), {"rating": "4", "reasons": ["skills_match"], "comments": "Keen"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["decision"] == ["Choose advance, hold or reject."]
+    page = response.content.decode()
+    assert 'value="4" checked' in page
+    assert 'value="skills_match" checked' in page
+    assert "Keen" in page
+    assert _still_open(feedback_request)
