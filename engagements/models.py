@@ -207,6 +207,12 @@ class Candidate(models.Model):
     source = models.CharField(max_length=100, blank=True, help_text="Where the candidate came from.")
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Set once, by engagements.services.candidate_erase (a person) or the retention task (nobody):
+    # the personal data is anonymised in place and the candidate can no longer be changed.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -216,10 +222,26 @@ class Candidate(models.Model):
                 condition=~models.Q(email=""),
                 name="candidate_email_unique_per_engagement",
             ),
+            # Anonymised means no contact details left (erasure blanks them with the name).
+            models.CheckConstraint(
+                condition=models.Q(erased_at__isnull=True) | models.Q(email="", phone=""),
+                name="candidate_erased_has_no_contact",
+            ),
+        ]
+        indexes = [
+            # The retention task: WHERE erased_at IS NULL AND created_at < ? (the candidates still
+            # holding personal data, oldest first).
+            models.Index(
+                fields=["created_at"], condition=models.Q(erased_at__isnull=True), name="candidate_retention_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Submission(models.Model):

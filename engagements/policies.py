@@ -25,6 +25,9 @@ MAY_NOT_MOVE_SUBMISSION = "Only the provider's recruiting staff can move submiss
 MAY_NOT_BOOK_INTERVIEW = "Only the provider's recruiting staff can book interviews."
 MAY_NOT_CHANGE_INTERVIEW = "Only the provider's recruiting staff can change interviews."
 MAY_NOT_RECORD_INTERVIEW_OUTCOME = "Only the provider's recruiting staff can record interview outcomes."
+MAY_NOT_ERASE_CANDIDATE = (
+    "Only a provider admin or this engagement's account manager can erase a candidate's personal data."
+)
 
 
 def require(allowed: bool, message: str) -> None:
@@ -82,3 +85,15 @@ def can_work_pipeline(user: User, engagement: Engagement) -> bool:
 
 def can_change_submission_stage(user: User, submission: Submission) -> bool:
     return can_work_pipeline(user, submission.requisition.engagement)
+
+
+def can_erase_candidate(user: User, engagement: Engagement) -> bool:
+    """Erase a candidate's personal data: whoever answers for the engagement (its account managers,
+    the provider's admins), not every recruiter who works its pipeline."""
+    return can_manage_engagement(user, engagement)
+
+
+def can_see_candidate_contact(user: User) -> bool:
+    """A candidate's email, phone and source are the provider's to use: the provider contacts and
+    schedules candidates, so client users (hiring managers, client admins) never read them."""
+    return user.is_unscoped_admin or user.is_provider_staff

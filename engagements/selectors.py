@@ -111,14 +111,18 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
 
 
 def candidate_list(*, user: User) -> QuerySet[Candidate]:
+    """Provider staff see the candidates of the engagements they see, the bench included. Client
+    users see only the candidates submitted to requisitions they see (a hiring manager: their own;
+    a client admin: their organisation's); their contact details are the provider's
+    (``policies.can_see_candidate_contact``, applied by the API's ``CandidateSerializer``)."""
     queryset = Candidate.objects.select_related("engagement")
     if not _can_see_anything(user):
         return queryset.none()
     if user.is_unscoped_admin:
         return queryset
-    if user.role == User.Role.HIRING_MANAGER:
+    if user.is_client_user:
         return queryset.filter(
-            id__in=Submission.objects.filter(requisition__hiring_manager_id=user.pk).values("candidate_id")
+            id__in=Submission.objects.filter(requisition_id__in=_visible_requisition_ids(user)).values("candidate_id")
         )
     return queryset.filter(engagement_id__in=_visible_engagement_ids(user))
 

@@ -9,9 +9,18 @@
 ``interview_status_changed``
     Sent by ``interview_set_status`` inside its transaction. Arguments: ``interview``,
     ``from_status``, ``to_status``, ``changed_by``.
+
+``candidate_erased``
+    Sent by ``engagements.services.candidates`` (a person's ``candidate_erase`` and the retention
+    task alike) inside the erasing transaction, once per batch, after this app has anonymised the
+    candidates and the free text it holds about them. Arguments: ``candidate_ids`` (a list of the
+    ids erased just now; never one already erased), ``erased_by`` (the person, or ``None`` for
+    retention). Receivers blank whatever free text about these candidates their app keeps (the
+    feedback app: the hiring managers' comments), set-based; raising rolls the erasure back.
 """
 
 from django.dispatch import Signal
 
 submission_stage_changed = Signal()
 interview_status_changed = Signal()
+candidate_erased = Signal()

@@ -3,10 +3,15 @@
 from django.dispatch import receiver
 
 from engagements.models import Interview, Submission
-from engagements.signals import interview_status_changed, submission_stage_changed
+from engagements.signals import candidate_erased, interview_status_changed, submission_stage_changed
 
 from .models import FeedbackRequest
-from .services import feedback_request_open, interview_feedback_requests_open, requests_cancel_for_submission
+from .services import (
+    feedback_erase_for_candidates,
+    feedback_request_open,
+    interview_feedback_requests_open,
+    requests_cancel_for_submission,
+)
 
 
 @receiver(submission_stage_changed, dispatch_uid="feedback.on_submission_stage_changed")
@@ -26,3 +31,8 @@ def on_submission_stage_changed(sender, *, submission, from_stage, to_stage, cha
 def on_interview_status_changed(sender, *, interview, from_status, to_status, changed_by, **kwargs):
     if to_status == Interview.Status.COMPLETED:
         interview_feedback_requests_open(interview=interview, at=interview.completed_at)
+
+
+@receiver(candidate_erased, dispatch_uid="feedback.on_candidate_erased")
+def on_candidate_erased(sender, *, candidate_ids, erased_by, **kwargs):
+    feedback_erase_for_candidates(candidate_ids=candidate_ids)

@@ -360,3 +360,17 @@ def interview_feedback_requests_open(*, interview: Interview, at: datetime | Non
         )
         for person in interviewers_to_assess(interview)
     ]
+
+
+# --- Erased candidates ----------------------------------------------------------------------------
+
+
+def feedback_erase_for_candidates(*, candidate_ids: Iterable[int]) -> int:
+    """Blank the hiring managers' comments on these candidates' submissions, whose personal data
+    was erased (``engagements.signals.candidate_erased``): decisions, ratings and reason codes stay,
+    as the scorecard counts them. One UPDATE; the answers changed."""
+    return (
+        Feedback.objects.filter(request__submission__candidate_id__in=list(candidate_ids))
+        .exclude(comments="")
+        .update(comments="")
+    )

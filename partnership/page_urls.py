@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import engagements, pipeline, requisition_detail, requisitions
+from .views import candidates, engagements, pipeline, requisition_detail, requisitions
 
 app_name = "partnership"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
+    path("candidates/<int:pk>/erase/", candidates.candidate_erase_confirm, name="candidate-erase"),
 ]

@@ -152,6 +152,9 @@ RESPONSE_LINK_MAX_AGE_DAYS = env.int("RESPONSE_LINK_MAX_AGE_DAYS", default=14)
 QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=20)
 QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# Retention: a daily task anonymises candidates with no activity (created, a stage change of one of
+# their submissions, an interview) for this many months, as an erasure does; 0 turns it off.
+CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", default=24)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -210,6 +213,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "feedback.tasks.sweep_reminders", "schedule": 60.0},
     "send-digests": {"task": "feedback.tasks.send_digests", "schedule": 300.0},
+    "erase-inactive-candidates": {"task": "engagements.tasks.erase_inactive_candidates", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -1,4 +1,4 @@
-"""The contract: engagements with their service levels, requisitions, their assignments, candidates."""
+"""The contract: engagements with their service levels, requisitions, their assignments."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from rpo_portal.service_admin import (
 from .. import services
 from ..models import (
     Assignment,
-    Candidate,
     Engagement,
     ImplementationTask,
     Requisition,
@@ -308,13 +307,3 @@ class AssignmentAdmin(ServiceModelAdmin):
         with refusal_shown_on():
             saved = _assignment_save(request, form, requisition=requisition)
         adopt(obj, saved)
-
-
-@admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "email", "engagement", "current_title", "location", "source", "created_at")
-    list_select_related = ("engagement",)
-    list_filter = ("engagement", "source")
-    search_fields = ("full_name", "email", "current_title")
-    autocomplete_fields = ("engagement", "created_by")
-    date_hierarchy = "created_at"

@@ -1,4 +1,5 @@
-"""The pipeline: submissions move through stages, interviews through statuses, by the services only."""
+"""The pipeline: candidates (erased, never deleted once submitted), submissions that move through
+stages, interviews through statuses, by the services only."""
 
 from __future__ import annotations
 
@@ -15,12 +16,70 @@ from rpo_portal.service_admin import (
 
 from .. import services
 from ..models import (
+    Candidate,
     Interview,
     Requisition,
     Submission,
     SubmissionStageChange,
 )
 from .common import ServiceForm
+
+# --- candidates ----------------------------------------------------------------------------------
+
+ERASE_INSTEAD = (
+    "{candidate} has submissions, which the pipeline and the scorecard count, so they cannot be "
+    "deleted. To remove their personal data, use the action “Erase personal data” on the candidates "
+    "list: it anonymises them and keeps the submissions."
+)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    """Erased with the action “Erase personal data” (``candidate_erase``: anonymised in place,
+    recorded, the submissions kept). A candidate with submissions is never deleted; an erased one is
+    read-only."""
+
+    list_display = (
+        "full_name",
+        "email",
+        "engagement",
+        "current_title",
+        "location",
+        "source",
+        "created_at",
+        "erased_at",
+    )
+    list_select_related = ("engagement",)
+    list_filter = ("engagement", "source", ("erased_at", admin.EmptyFieldListFilter))
+    search_fields = ("full_name", "email", "current_title")
+    autocomplete_fields = ("engagement", "created_by")
+    readonly_fields = ("erased_at", "erased_by")
+    date_hierarchy = "created_at"
+    actions = ("erase_personal_data",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        submitted = Candidate.objects.filter(pk__in=[candidate.pk for candidate in objs], submissions__isnull=False)
+        erase_instead = [ERASE_INSTEAD.format(candidate=candidate) for candidate in submitted.distinct()]
+        if erase_instead:
+            # Shown instead of "no permission to delete submission stage changes": the reason that
+            # matters, and the way to do what the admin came for. Nothing is deleted either way.
+            return deleted, counts, set(), [*protected, *erase_instead]
+        return deleted, counts, perms_needed, protected
+
+    @admin.action(description="Erase personal data")
+    def erase_personal_data(self, request, queryset):
+        def erase(candidate):
+            services.candidate_erase(actor=request.user, candidate=candidate)
+
+        rows = queryset.select_related("engagement").prefetch_related("engagement__account_managers")
+        _each_through_the_service(self, request, rows, erase, "Erased the personal data of {count} candidate(s).")
+
 
 # --- submissions ---------------------------------------------------------------------------------
 

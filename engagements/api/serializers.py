@@ -11,7 +11,7 @@ from accounts.models import Organization, User, validate_time_zone
 from accounts.selectors import organization_list
 from rpo_portal.api import AwareDateTimeField, ScopedRelatedField
 
-from .. import selectors
+from .. import policies, selectors
 from ..models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from ..services import ENGAGEMENT_FIELDS
 
@@ -138,7 +138,29 @@ class AssignmentEndSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True, help_text="Last day; today if left out.")
 
 
+# A candidate's contact details: the provider's to use (policies.can_see_candidate_contact).
+CANDIDATE_CONTACT_FIELDS = ("email", "phone", "source")
+_PROVIDER_ONLY = " Provider staff only: absent from the answer for client users."
+
+
 class CandidateSerializer(serializers.ModelSerializer):
+    """The one shape of a candidate in the API, per role: provider staff read everything; client
+    users (hiring managers, client admins) read the name, title and location, never the contact
+    details (``CANDIDATE_CONTACT_FIELDS`` are left out of their answers)."""
+
+    email = serializers.EmailField(
+        max_length=254, allow_blank=True, required=False, help_text="Candidate's email." + _PROVIDER_ONLY
+    )
+    phone = serializers.CharField(
+        max_length=40, allow_blank=True, required=False, help_text="Candidate's phone." + _PROVIDER_ONLY
+    )
+    source = serializers.CharField(
+        max_length=100, allow_blank=True, required=False, help_text=Candidate.source.field.help_text + _PROVIDER_ONLY
+    )
+    erased_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the personal data was erased (DELETE); null otherwise."
+    )
+
     class Meta:
         model = Candidate
         fields = [
@@ -152,9 +174,18 @@ class CandidateSerializer(serializers.ModelSerializer):
             "source",
             "created_by",
             "created_at",
+            "erased_at",
         ]
-        read_only_fields = ["id", "engagement", "created_by", "created_at"]
+        read_only_fields = ["id", "engagement", "created_by", "created_at", "erased_at"]
         validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not policies.can_see_candidate_contact(request.user):
+            for name in CANDIDATE_CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class CandidateCreateSerializer(CandidateSerializer):

@@ -6,6 +6,7 @@ Another tenant's object is a 404 because querysets only ever come from the selec
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from rpo_portal.viewsets import ScopedViewSet
 
@@ -160,8 +161,10 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """People in an engagement's pipeline."""
+    """People in an engagement's pipeline. Client users see the candidates submitted to the
+    requisitions they see, without contact details; ``DELETE`` erases a candidate's personal data."""
 
+    http_method_names = [*ScopedViewSet.http_method_names, "delete"]
     selector = staticmethod(selectors.candidate_list)
     serializer_class = CandidateSerializer
     create_serializer_class = CandidateCreateSerializer
@@ -189,6 +192,28 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             actor=request.user, candidate=candidate, **self.validated_update(candidate)
         )
         return self.output(self.fresh(candidate))
+
+    @extend_schema(
+        summary="Erase the candidate's personal data",
+        description=(
+            "Not a deletion: the candidate is anonymised in place. The name becomes "
+            "“Erased candidate #<id>”; email, phone, current title, location and source are blanked, "
+            "and so is every free text about them (the submissions' pitch, stage notes, interview "
+            "locations, the hiring managers' feedback comments). Submissions, stages, moments, "
+            "decisions and ratings stay, so the scorecard does not change. Recorded in `erased_at`; "
+            "an erased candidate cannot be changed. Idempotent: erasing again answers 204 and changes "
+            "nothing. Provider admins and the engagement's account managers only (403 for others)."
+        ),
+        responses={204: None},
+    )
+    def destroy(self, request, pk=None):
+        candidate = self.get_object()
+        self.require(
+            policies.can_erase_candidate(request.user, candidate.engagement),
+            policies.MAY_NOT_ERASE_CANDIDATE,
+        )
+        services.candidate_erase(actor=request.user, candidate=candidate)
+        return Response(status=204)
 
 
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

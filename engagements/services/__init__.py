@@ -6,9 +6,11 @@ Each service a person triggers takes them as ``actor`` and asks ``policies`` fir
 engagement's own today (``local_dates``).
 
 They are split by part of the domain (``contract``: engagements, requisitions, assignments;
-``pipeline``: candidates, submissions, interviews); import them from ``engagements.services``.
+``pipeline``: candidates, submissions, interviews; ``candidates``: erasing candidates' personal
+data, by a person or by retention); import them from ``engagements.services``.
 """
 
+from .candidates import candidate_erase, candidates_erase_inactive, erased_name
 from .checks import CONSTRAINT_ERRORS
 from .contract import (
     ENGAGEMENT_FIELDS,
@@ -45,11 +47,14 @@ __all__ = [
     "assignment_create",
     "assignment_end",
     "candidate_create",
+    "candidate_erase",
     "candidate_update",
+    "candidates_erase_inactive",
     "engagement_check_account_managers",
     "engagement_check_escalation_contact",
     "engagement_create",
     "engagement_update",
+    "erased_name",
     "interview_create",
     "interview_set_status",
     "interview_update",

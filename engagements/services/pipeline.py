@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +20,7 @@ from ..signals import interview_status_changed, submission_stage_changed
 from .checks import full_clean, only_fields, save_checked
 
 CANDIDATE_FIELDS = ("full_name", "email", "phone", "current_title", "location", "source")
+CANDIDATE_ERASED = "This candidate's personal data was erased: an erased candidate cannot be changed."
 
 
 @transaction.atomic
@@ -41,6 +42,9 @@ def candidate_update(*, actor: User, candidate: Candidate, **fields: Any) -> Can
         policies.MAY_NOT_CHANGE_CANDIDATE,
     )
     only_fields(fields, CANDIDATE_FIELDS, "candidate")
+    # Under the row's lock, so that an erasure running at the same moment is not undone.
+    if Candidate.objects.select_for_update().values_list("erased_at", flat=True).get(pk=candidate.pk) is not None:
+        raise ValidationError({NON_FIELD_ERRORS: CANDIDATE_ERASED})
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
     for name, value in fields.items():

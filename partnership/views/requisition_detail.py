@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import User
 from engagements.models import Submission
-from engagements.policies import can_work_pipeline
+from engagements.policies import can_erase_candidate, can_work_pipeline
 from engagements.selectors import (
     active_assignment_list,
     requisition_covering_recruiters,
@@ -78,6 +78,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # engagement_list prefetches account managers for the policies; this requisition's
     # engagement came through select_related, so the policies here only read organisation ids.
     may_work = can_work_pipeline(user, engagement)
+    may_erase = can_erase_candidate(user, engagement)
 
     submissions = list(submission_list(user=user).filter(requisition_id=requisition.pk).order_by("stage_changed_at"))
     # The requisition came through requisition_list: every request about its submissions is visible.
@@ -161,6 +162,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "covered_by": coverage_line(coverage),
         "team": team,
         "may_work": may_work,
+        "may_erase": may_erase,
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
         "days_open": days_open_of(requisition, now),
         "now": now,

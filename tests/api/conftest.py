@@ -141,7 +141,7 @@ def expected(route: str, persona: str, pipeline: Pipeline) -> set[str]:
         objects = getattr(pipeline, route)
         return {key for key, obj in objects.items() if _requisition_key(pipeline, obj) in requisitions}
     if route == "candidates":
-        if user.role == User.Role.HIRING_MANAGER:  # only candidates submitted to their requisitions
+        if user.is_client_user:  # only candidates submitted to requisitions they see, never the bench
             return {key for key in pipeline.candidates if key in requisitions}
         return {key for key in pipeline.candidates if _candidate_engagement(key) in engagements}
     if route == "interviews":

@@ -137,8 +137,18 @@ WRITES = [
         lambda p: f"/api/v1/candidates/{p.candidates['acme_bench'].pk}/",
         lambda p, user: {"current_title": "Staff engineer"},
         allowed=PROVIDER_PIPELINE,
-        forbidden=("client_admin",),
-        hidden=("hiring_manager", "globex_admin", "idle_recruiter"),
+        # Client users see only candidates submitted to them: the bench is hidden.
+        hidden=("client_admin", "hiring_manager", "globex_admin", "idle_recruiter"),
+    ),
+    Write(
+        "candidate-erase",
+        "delete",
+        lambda p: f"/api/v1/candidates/{p.candidates['acme1'].pk}/",
+        lambda p, user: None,
+        allowed=("provider_admin", "account_manager"),
+        forbidden=("recruiter", "sourcer", "hiring_manager", "client_admin"),
+        hidden=("other_hiring_manager", "globex_admin", "globex_recruiter", "idle_recruiter"),
+        success=204,
     ),
     Write(
         "submission-create",
@@ -373,12 +383,13 @@ def test_a_manager_sets_out_of_office_for_a_colleague_but_a_recruiter_cannot(pip
 
 
 def test_deleting_is_not_offered_except_for_out_of_office(pipeline, client_for):
+    """(A candidate's DELETE erases their personal data: candidate-erase above.)"""
     client = client_for(pipeline.world.provider_admin)
+    assert client.put(f"/api/v1/candidates/{pipeline.candidates['acme1'].pk}/", {}, format="json").status_code == 405
     targets = {
         "engagements": pipeline.world.acme_engagement,
         "requisitions": pipeline.requisitions["acme1"],
         "assignments": pipeline.assignments["acme1_rita"],
-        "candidates": pipeline.candidates["acme1"],
         "submissions": pipeline.submissions["acme1"],
         "interviews": pipeline.interviews["acme1"],
         "users": pipeline.world.recruiter,

@@ -77,7 +77,8 @@ def _union(*scopes):
 EXPECTED = {
     "hiring_manager": HIRING_MANAGER,
     "other_hiring_manager": OTHER_HIRING_MANAGER,
-    "client_admin": ACME,
+    # The client sees the candidates submitted to it, never the provider's bench.
+    "client_admin": {**ACME, "candidates": {"cand_req", "cand_other_req"}},
     "account_manager": ACME,
     "recruiter": ACME,
     "sourcer": ACME,
