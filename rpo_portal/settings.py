@@ -152,6 +152,10 @@ RESPONSE_LINK_MAX_AGE_DAYS = env.int("RESPONSE_LINK_MAX_AGE_DAYS", default=14)
 QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=20)
 QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# The longest an SLA due time may be away, in weeks: an engagement's due hours are refused when
+# they would not fit in this many weeks of its business hours, and a stored setting that still
+# does not fit falls back to the wall-clock hours, capped at this span (engagements.sla).
+SLA_MAX_DUE_WEEKS = env.int("SLA_MAX_DUE_WEEKS", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -16,6 +16,7 @@ from .. import policies
 from ..activity import engagement_changed
 from ..local_dates import engagement_today
 from ..models import Assignment, Engagement, Requisition
+from ..sla import sla_errors
 from .checks import full_clean, only_fields, save_checked
 
 ENGAGEMENT_FIELDS = (
@@ -44,6 +45,28 @@ def engagement_check_account_managers(provider_id: int, account_managers: Iterab
             raise ValidationError({"account_managers": f"{manager} is not an account manager of this provider."})
 
 
+def engagement_check_sla(engagement: Engagement) -> None:
+    """Service levels that cannot produce a due time within ``SLA_MAX_DUE_WEEKS`` are refused
+    (``engagements.sla``): the SLA page, the API and the admin all save through here."""
+    errors = sla_errors(engagement)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_engagement(engagement: Engagement) -> None:
+    """The model's rules and the SLA's, all reported at once, each message once."""
+    errors: dict[str, list[str]] = {}
+    for check in (full_clean, engagement_check_sla):
+        try:
+            check(engagement)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                shown = errors.setdefault(field, [])
+                shown.extend(message for message in messages if message not in shown)
+    if errors:
+        raise ValidationError(errors)
+
+
 def engagement_check_escalation_contact(client_id: int, contact: User | None) -> None:
     if contact is not None and (contact.organization_id != client_id or not contact.is_client_user):
         raise ValidationError({"escalation_contact": "The escalation contact must be a user of the client."})
@@ -70,7 +93,7 @@ def engagement_create(
     engagement = Engagement(provider=provider, client=client, **fields)
     if not fields.get("time_zone"):
         engagement.time_zone = client.time_zone
-    full_clean(engagement)
+    _clean_engagement(engagement)
     engagement.save()
     engagement.account_managers.set(account_managers)
     return engagement
@@ -90,7 +113,7 @@ def engagement_update(
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
-    full_clean(engagement)
+    _clean_engagement(engagement)
     engagement.save(update_fields=[*fields] if fields else None)
     if account_managers is not None:
         account_managers = list(account_managers)
