@@ -22,6 +22,7 @@ from engagements.models import Engagement, Interview, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
 from engagements.sla import fallback_span
+from rpo_portal.dates import is_sane, out_of_range_message
 
 from .models import (
     AvailabilityRequest,
@@ -289,6 +290,8 @@ def _validate_slots(slots: Iterable[tuple[datetime, datetime]], *, now: datetime
     for index, (starts_at, ends_at) in enumerate(slots, start=1):
         if starts_at.tzinfo is None or ends_at.tzinfo is None:
             raise ValidationError({"slots": f"Slot {index}: give times with a time zone."})
+        if not (is_sane(starts_at, now) and is_sane(ends_at, now)):
+            raise ValidationError({"slots": f"Slot {index}: {out_of_range_message(now)}"})
         if ends_at <= starts_at:
             raise ValidationError({"slots": f"Slot {index}: the end must be after the start."})
         if ends_at - starts_at > timedelta(hours=8):

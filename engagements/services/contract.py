@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import Organization, User
+from rpo_portal.dates import require_sane_dates
 
 from .. import policies
 from ..activity import engagement_changed
@@ -87,6 +88,7 @@ def engagement_create(
     if client.kind != Organization.Kind.CLIENT:
         raise ValidationError({"client": "The client must be a client organisation."})
     only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
+    require_sane_dates(started_on=fields.get("started_on"))
     account_managers = list(account_managers)
     engagement_check_account_managers(provider.pk, account_managers)
     engagement_check_escalation_contact(client.pk, fields.get("escalation_contact"))
@@ -110,6 +112,7 @@ def engagement_update(
         policies.MAY_NOT_CHANGE_ENGAGEMENT,
     )
     only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
+    require_sane_dates(started_on=fields.get("started_on"))
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
@@ -146,6 +149,9 @@ REQUISITION_FIELDS = (
 )
 
 
+REQUISITION_DATE_FIELDS = ("opened_on", "target_on", "filled_on")
+
+
 def _record_filled_on(requisition: Requisition) -> bool:
     """A filled requisition records the day it was filled: the engagement's today unless given."""
     if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
@@ -160,6 +166,7 @@ def requisition_create(
 ) -> Requisition:
     policies.require(policies.can_manage_requisitions(actor, engagement), policies.MAY_NOT_OPEN_REQUISITION)
     only_fields(fields, REQUISITION_FIELDS, "requisition")
+    require_sane_dates(**{name: fields.get(name) for name in REQUISITION_DATE_FIELDS})
     requisition_check_hiring_manager(engagement, hiring_manager)
     fields.setdefault("opened_on", engagement_today(engagement))
     requisition = Requisition(
@@ -179,6 +186,7 @@ def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) 
         policies.MAY_NOT_CHANGE_REQUISITION,
     )
     only_fields(fields, REQUISITION_FIELDS, "requisition")
+    require_sane_dates(**{name: fields.get(name) for name in REQUISITION_DATE_FIELDS})
     if "hiring_manager" in fields:
         requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
     for name, value in fields.items():
@@ -217,6 +225,7 @@ def assignment_create(
         policies.can_manage_assignments(actor, requisition),
         policies.MAY_NOT_ASSIGN,
     )
+    require_sane_dates(starts_on=starts_on, ends_on=ends_on)
     starts_on = starts_on or engagement_today(requisition.engagement)
     if recruiter.organization_id != requisition.engagement.provider_id or recruiter.role not in (
         User.Role.RECRUITER,
@@ -253,6 +262,7 @@ def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None 
         policies.can_manage_assignments(actor, assignment.requisition),
         policies.MAY_NOT_END_ASSIGNMENT,
     )
+    require_sane_dates(ends_on=ends_on)
     ends_on = ends_on or engagement_today(assignment.requisition.engagement)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": "An assignment cannot end before it starts."})
