@@ -16,6 +16,8 @@ from django.utils import dateformat
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rpo_portal.dates import is_sane, out_of_range_message
+
 from . import policies
 from .models import OutOfOffice, User, validate_time_zone
 
@@ -26,6 +28,9 @@ def out_of_office_validate(*, user: User, starts_at: datetime, ends_at: datetime
         errors["user"] = "Only provider staff can be out of office with a backup."
     if ends_at <= starts_at:
         errors["ends_at"] = "The end must be after the start."
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not is_sane(moment):
+            errors[name] = out_of_range_message()
     if backup.pk == user.pk:
         errors["backup"] = "The backup must be someone else."
     elif not backup.is_active or not backup.is_provider_staff or backup.organization_id != user.organization_id:

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rpo_portal.dates import is_sane, out_of_range_message
+
 from .models import Feedback
 
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
@@ -129,6 +131,9 @@ class SlotForm(forms.Form):
         if start is None and "start" not in self.errors:
             self.add_error("start", "Pick a start time.")
         if day is None or start is None or not minutes:
+            return cleaned
+        if not is_sane(day):  # also keeps the conversion below inside the datetime range
+            self.add_error("date", out_of_range_message())
             return cleaned
         wall_clock = datetime.combine(day, start)
         starts_at = wall_clock.replace(tzinfo=self.zone)

@@ -7,14 +7,15 @@ and always to the person it was asked of (an interviewer who is not the hiring m
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Submission, SubmissionStageChange
 from engagements.selectors import submission_list
+from rpo_portal.dates import sane_range
 
-from .models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
+from .models import AvailabilityRequest, AvailabilitySlot, FeedbackRequest, Reminder, RequestStatus
 
 _REQUEST_RELATED = (
     "requested_of",
@@ -43,8 +44,12 @@ def feedback_request_list(*, user: User, mine: bool = False) -> QuerySet[Feedbac
 
 
 def availability_request_list(*, user: User, mine: bool = False) -> QuerySet[AvailabilityRequest]:
+    # The slots offered, without any stored before slots were held to the sane range
+    # (rpo_portal.dates): one in the year 9999 cannot be shown east of UTC, nor booked.
+    earliest, latest = sane_range()
+    slots = AvailabilitySlot.objects.filter(starts_at__gte=earliest, ends_at__lte=latest)
     queryset = AvailabilityRequest.objects.select_related(*_REQUEST_RELATED, "booked_interview").prefetch_related(
-        "slots"
+        Prefetch("slots", queryset=slots)
     )
     return _scoped(queryset, user=user, mine=mine)
 

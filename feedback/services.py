@@ -7,6 +7,7 @@ Opening and cancelling requests is the portal's own doing (``receivers``), so th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -20,6 +21,8 @@ from engagements.business_hours import add_business_hours
 from engagements.models import Engagement, Interview, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
+from engagements.sla import fallback_span
+from rpo_portal.dates import is_sane, out_of_range_message
 
 from .models import (
     AvailabilityRequest,
@@ -31,16 +34,39 @@ from .models import (
 )
 from .policies import can_book, can_respond
 
+logger = logging.getLogger(__name__)
+
 MAX_SLOTS = 20
 MAX_COMMENT_LENGTH = 5000
 
 
 def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: int) -> dict[str, datetime]:
-    """The due time and the moments of the reminder ladder, in the engagement's business hours."""
-    calendar = engagement.business_calendar
-    due_at = add_business_hours(opened_at, due_hours, calendar)
-    remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
-    escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
+    """The due time and the moments of the reminder ladder, in the engagement's business hours.
+
+    The one place due times are computed, and it never fails its caller: settings stored before
+    they were validated (``engagements.sla``) may have no business hours, or put the due time
+    years away. Then the hours count on the wall clock, each capped at ``SLA_MAX_DUE_WEEKS``, and
+    a warning names the engagement, so an answer or a stage move still commits.
+    """
+    span = fallback_span()
+    try:
+        calendar = engagement.business_calendar
+        due_at = add_business_hours(opened_at, due_hours, calendar)
+        remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
+        escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
+        # A day of slack over the bound: a clock change can stretch the wall-clock weeks by an hour.
+        if due_at - opened_at > span + timedelta(days=1) or escalate_at - due_at > span + timedelta(days=1):
+            raise ValueError(f"the due time would be {due_at:%Y-%m-%d}, beyond {span.days} days")
+    except (ValueError, OverflowError, LookupError) as error:  # LookupError: an unknown time zone
+        logger.warning(
+            "SLA settings of engagement %s (%s) fell back to wall-clock hours: %s. Fix them on its SLA page.",
+            engagement.pk,
+            engagement.name,
+            error,
+        )
+        due_at = opened_at + min(timedelta(hours=due_hours), span)
+        remind_at = max(due_at - timedelta(hours=engagement.reminder_lead_hours), opened_at)
+        escalate_at = due_at + min(timedelta(hours=engagement.escalation_delay_hours), span)
     return {"remind_at": min(remind_at, due_at), "due_at": due_at, "escalate_at": escalate_at}
 
 
@@ -264,6 +290,8 @@ def _validate_slots(slots: Iterable[tuple[datetime, datetime]], *, now: datetime
     for index, (starts_at, ends_at) in enumerate(slots, start=1):
         if starts_at.tzinfo is None or ends_at.tzinfo is None:
             raise ValidationError({"slots": f"Slot {index}: give times with a time zone."})
+        if not (is_sane(starts_at, now) and is_sane(ends_at, now)):
+            raise ValidationError({"slots": f"Slot {index}: {out_of_range_message(now)}"})
         if ends_at <= starts_at:
             raise ValidationError({"slots": f"Slot {index}: the end must be after the start."})
         if ends_at - starts_at > timedelta(hours=8):

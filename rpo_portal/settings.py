@@ -155,6 +155,10 @@ DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 # Retention: a daily task anonymises candidates with no activity (created, a stage change of one of
 # their submissions, an interview) for this many months, as an erasure does; 0 turns it off.
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", default=24)
+# The longest an SLA due time may be away, in weeks: an engagement's due hours are refused when
+# they would not fit in this many weeks of its business hours, and a stored setting that still
+# does not fit falls back to the wall-clock hours, capped at this span (engagements.sla).
+SLA_MAX_DUE_WEEKS = env.int("SLA_MAX_DUE_WEEKS", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RPO Partnership Portal <portal@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import Organization, User
+from rpo_portal.dates import require_sane_dates
 
 from .. import policies
 from ..activity import engagement_changed
 from ..local_dates import engagement_today
 from ..models import Assignment, Engagement, Requisition
+from ..sla import sla_errors
 from .checks import full_clean, only_fields, save_checked
 
 ENGAGEMENT_FIELDS = (
@@ -44,6 +46,28 @@ def engagement_check_account_managers(provider_id: int, account_managers: Iterab
             raise ValidationError({"account_managers": f"{manager} is not an account manager of this provider."})
 
 
+def engagement_check_sla(engagement: Engagement) -> None:
+    """Service levels that cannot produce a due time within ``SLA_MAX_DUE_WEEKS`` are refused
+    (``engagements.sla``): the SLA page, the API and the admin all save through here."""
+    errors = sla_errors(engagement)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_engagement(engagement: Engagement) -> None:
+    """The model's rules and the SLA's, all reported at once, each message once."""
+    errors: dict[str, list[str]] = {}
+    for check in (full_clean, engagement_check_sla):
+        try:
+            check(engagement)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                shown = errors.setdefault(field, [])
+                shown.extend(message for message in messages if message not in shown)
+    if errors:
+        raise ValidationError(errors)
+
+
 def engagement_check_escalation_contact(client_id: int, contact: User | None) -> None:
     if contact is not None and (contact.organization_id != client_id or not contact.is_client_user):
         raise ValidationError({"escalation_contact": "The escalation contact must be a user of the client."})
@@ -64,13 +88,14 @@ def engagement_create(
     if client.kind != Organization.Kind.CLIENT:
         raise ValidationError({"client": "The client must be a client organisation."})
     only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
+    require_sane_dates(started_on=fields.get("started_on"))
     account_managers = list(account_managers)
     engagement_check_account_managers(provider.pk, account_managers)
     engagement_check_escalation_contact(client.pk, fields.get("escalation_contact"))
     engagement = Engagement(provider=provider, client=client, **fields)
     if not fields.get("time_zone"):
         engagement.time_zone = client.time_zone
-    full_clean(engagement)
+    _clean_engagement(engagement)
     engagement.save()
     engagement.account_managers.set(account_managers)
     return engagement
@@ -87,10 +112,11 @@ def engagement_update(
         policies.MAY_NOT_CHANGE_ENGAGEMENT,
     )
     only_fields(fields, ENGAGEMENT_FIELDS, "engagement")
+    require_sane_dates(started_on=fields.get("started_on"))
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement_check_escalation_contact(engagement.client_id, engagement.escalation_contact)
-    full_clean(engagement)
+    _clean_engagement(engagement)
     engagement.save(update_fields=[*fields] if fields else None)
     if account_managers is not None:
         account_managers = list(account_managers)
@@ -123,6 +149,9 @@ REQUISITION_FIELDS = (
 )
 
 
+REQUISITION_DATE_FIELDS = ("opened_on", "target_on", "filled_on")
+
+
 def _record_filled_on(requisition: Requisition) -> bool:
     """A filled requisition records the day it was filled: the engagement's today unless given."""
     if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
@@ -137,6 +166,7 @@ def requisition_create(
 ) -> Requisition:
     policies.require(policies.can_manage_requisitions(actor, engagement), policies.MAY_NOT_OPEN_REQUISITION)
     only_fields(fields, REQUISITION_FIELDS, "requisition")
+    require_sane_dates(**{name: fields.get(name) for name in REQUISITION_DATE_FIELDS})
     requisition_check_hiring_manager(engagement, hiring_manager)
     fields.setdefault("opened_on", engagement_today(engagement))
     requisition = Requisition(
@@ -156,6 +186,7 @@ def requisition_update(*, actor: User, requisition: Requisition, **fields: Any) 
         policies.MAY_NOT_CHANGE_REQUISITION,
     )
     only_fields(fields, REQUISITION_FIELDS, "requisition")
+    require_sane_dates(**{name: fields.get(name) for name in REQUISITION_DATE_FIELDS})
     if "hiring_manager" in fields:
         requisition_check_hiring_manager(requisition.engagement, fields["hiring_manager"])
     for name, value in fields.items():
@@ -194,6 +225,7 @@ def assignment_create(
         policies.can_manage_assignments(actor, requisition),
         policies.MAY_NOT_ASSIGN,
     )
+    require_sane_dates(starts_on=starts_on, ends_on=ends_on)
     starts_on = starts_on or engagement_today(requisition.engagement)
     if recruiter.organization_id != requisition.engagement.provider_id or recruiter.role not in (
         User.Role.RECRUITER,
@@ -230,6 +262,7 @@ def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None 
         policies.can_manage_assignments(actor, assignment.requisition),
         policies.MAY_NOT_END_ASSIGNMENT,
     )
+    require_sane_dates(ends_on=ends_on)
     ends_on = ends_on or engagement_today(assignment.requisition.engagement)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": "An assignment cannot end before it starts."})

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from rpo_portal.dates import require_sane_dates
 
 from .. import policies
 from ..activity import engagement_changed
@@ -180,6 +181,7 @@ def interview_create(
     )
     if submission.stage != Submission.Stage.INTERVIEW:
         raise ValidationError({"submission": "Interviews are booked for submissions at the interview stage."})
+    require_sane_dates(starts_at=starts_at, ends_at=ends_at)
     interviewers = _check_interviewers(
         submission, interviewers if interviewers is not None else [submission.requisition.hiring_manager]
     )
@@ -209,6 +211,7 @@ def interview_update(
     )
     if interview.status != Interview.Status.SCHEDULED:
         raise ValidationError({"status": "Only a scheduled interview can be changed."})
+    require_sane_dates(starts_at=starts_at, ends_at=ends_at)
     moved = (starts_at and starts_at != interview.starts_at) or (ends_at and ends_at != interview.ends_at)
     interview.starts_at = starts_at or interview.starts_at
     interview.ends_at = ends_at or interview.ends_at
