@@ -94,7 +94,7 @@ def test_the_page_refuses_it_on_its_row(client, world, availability_request, day
 
     response = client.post(reverse("feedback:availability-respond", kwargs={"pk": availability_request.pk}), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["formset"].forms[0].errors
     assert any("within 5 years" in message for messages in errors.values() for message in messages)
     _nothing_offered(availability_request)
