@@ -30,6 +30,7 @@ from .models import (
     RequestStatus,
 )
 from .policies import can_book, can_respond
+from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue
 
 MAX_SLOTS = 20
 MAX_COMMENT_LENGTH = 5000
@@ -224,9 +225,7 @@ def feedback_respond(
         next_step=next_step,
     )
 
-    from .tasks import enqueue_on_commit, notify_recruiter_of_feedback
-
-    enqueue_on_commit(notify_recruiter_of_feedback, feedback.pk)
+    feedback_received_enqueue(feedback=feedback)  # recorded with the answer, sent by the worker
     return feedback
 
 
@@ -335,9 +334,7 @@ def availability_book(
     request.save(update_fields=["booked_interview"])
     engagement_changed(request.submission.requisition.engagement_id)
 
-    from .tasks import enqueue_on_commit, send_interview_invitations
-
-    enqueue_on_commit(send_interview_invitations, interview.pk)
+    interview_invitations_enqueue(interview=interview)  # recorded with the booking, sent by the worker
     return interview
 
 

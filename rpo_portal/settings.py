@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "rpo_portal",  # below every app: the email outbox (rpo_portal.outbox) they all send through
     "accounts",
     "engagements",
     "feedback",
@@ -210,6 +211,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "feedback.tasks.sweep_reminders", "schedule": 60.0},
     "send-digests": {"task": "feedback.tasks.send_digests", "schedule": 300.0},
+    # Every other email (invitations, password resets, notices): re-sends what SMTP or a worker dropped.
+    "sweep-outbox": {"task": "rpo_portal.tasks.sweep_outbox", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
