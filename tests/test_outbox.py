@@ -1,6 +1,7 @@
 """The email outbox (issue 13): every email that is not a reminder or a digest is recorded, then
 sent by the worker, exactly once, whatever happens to the mail server, the broker or the worker."""
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -21,8 +22,10 @@ from feedback.reminders.notices import FEEDBACK_RECEIVED
 from rpo_portal import outbox
 from rpo_portal.delivery import SENDING_LEASE
 from rpo_portal.models import OutboundEmail
-from rpo_portal.tasks import send_outbound_email
+from rpo_portal.tasks import send_outbound_email, sweep_outbox
 from tests import factories
+from tests.feedback.test_reminder_worker import _wait_for as wait_for
+from tests.feedback.test_reminder_worker import real_worker  # noqa: F401  (the fixture)
 from tests.outbox_kit import (
     RejectingSMTPBackend,
     emails,
@@ -172,3 +175,20 @@ def test_the_admin_lists_the_outbox(client, world, django_capture_on_commit_call
     page = client.get(reverse("admin:rpo_portal_outboundemail_changelist")).content.decode()
     assert "nora@acme.example" in page
     assert client.get(reverse("admin:rpo_portal_outboundemail_add")).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_worker")
+def test_a_real_worker_sends_an_invitation_recorded_by_a_request_exactly_once(client, world):
+    client.force_login(world.client_admin)
+    response = client.post(
+        reverse("accounts:team-invite"),
+        {"full_name": "Nora Newhire", "email": "nora@acme.example", "time_zone": "Europe/London"},
+    )
+    assert response.status_code == 302
+    assert wait_for(lambda: emails() == [(INVITATION, "sent")])
+    sweep_outbox.delay()  # through Redis too: finds nothing left to send
+    time.sleep(1.5)
+    assert [message.to for message in mail.outbox] == [["nora@acme.example"]]
