@@ -1,15 +1,15 @@
 """Django admin for people and organisations: a back office for provider admins."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils import timezone
 
 from .models import Organization, OutOfOffice, User
-from .services import out_of_office_validate
+from .services import out_of_office_validate, user_resend_invitation
 
 
 @admin.register(Organization)
@@ -75,6 +75,23 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
     autocomplete_fields = ("organization",)
+    actions = ["resend_invitation"]
+
+    @admin.action(description="Resend the invitation (to those who have not chosen a password)")
+    def resend_invitation(self, request, queryset):
+        """Through the same service as the team page's button; the email goes through the outbox."""
+        sent, refused = 0, []
+        for user in queryset:
+            try:
+                user_resend_invitation(actor=request.user, user=user)
+            except (PermissionDenied, ValidationError) as refusal:
+                refused.append(" ".join(getattr(refusal, "messages", [str(refusal)])))
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, f"A new invitation is on its way to {sent} user(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
 
 
 class OutOfOfficeForm(forms.ModelForm):

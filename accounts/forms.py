@@ -16,6 +16,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.core.exceptions import ValidationError
 
 from .models import TIME_ZONE_CHOICES, User
+from .selectors import password_reset_user_list
 
 LOCAL_INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
@@ -141,10 +142,9 @@ class TeamInviteForm(forms.Form):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's form, except that an invited user who has not chosen a password yet (no usable
-    password) can also ask for a fresh link: the invitation's may have expired."""
+    """Django's form, for its field; the page records the email through
+    ``services.password_reset_request`` (sent by the worker) rather than ``save()``. Who it is for
+    is ``selectors.password_reset_user_list`` (an invited user without a password included)."""
 
     def get_users(self, email):
-        email_field = User.get_email_field_name()
-        candidates = User._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
-        return (user for user in candidates if getattr(user, email_field).casefold() == email.casefold())
+        return iter(password_reset_user_list(email=email))

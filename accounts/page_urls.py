@@ -12,4 +12,9 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team-invite"),
     path("team/<int:pk>/active/", views.team_member_active, name="team-member-active"),
+    path(
+        "team/<int:pk>/resend-invitation/",
+        views.team_member_resend_invitation,
+        name="team-member-resend-invitation",
+    ),
 ]

@@ -37,3 +37,10 @@ def can_change_member_active(actor: User, member: User) -> bool:
         and member.organization_id == actor.organization_id
         and member.role == User.Role.HIRING_MANAGER
     )
+
+
+def can_resend_invitation(actor: User, user: User) -> bool:
+    """The client admin for their own hiring managers; a provider admin (the back office) for anyone."""
+    if actor.is_active and (actor.is_superuser or actor.role == User.Role.PROVIDER_ADMIN):
+        return True
+    return can_change_member_active(actor, user)

@@ -53,3 +53,11 @@ def team_member_list(*, user: User) -> QuerySet[User]:
     if not user.is_authenticated or not policies.can_manage_team(user):
         return queryset.none()
     return queryset.filter(organization_id=user.organization_id).order_by("-is_active", "full_name", "email")
+
+
+def password_reset_user_list(*, email: str) -> list[User]:
+    """The active accounts a password-reset request for ``email`` is about (none, or one: emails
+    are unique in any case). An invited user who has not chosen a password yet is one of them: their
+    invitation's link may have expired."""
+    candidates = User.objects.filter(email__iexact=email, is_active=True)
+    return [user for user in candidates if user.email.casefold() == email.casefold()]

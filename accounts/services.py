@@ -2,23 +2,15 @@
 ``PermissionDenied`` when ``accounts.policies`` says the actor may not act."""
 
 from datetime import datetime
-from functools import partial
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import dateformat
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import dateformat, timezone
 
 from rpo_portal.dates import is_sane, out_of_range_message
 
-from . import policies
+from . import emails, policies, selectors
 from .models import OutOfOffice, User, validate_time_zone
 
 
@@ -127,50 +119,38 @@ def user_update_profile(
 # --- The client admin's team ----------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Someone asks to choose a new password for ``email``: record the email for the account that
+    has this address, if any (one per ``emails.REPEAT_WINDOW``), and nothing else. The worker sends
+    it, so the request takes the same time whether or not the address has an account."""
+    now = timezone.now()
+    for user in selectors.password_reset_user_list(email=email):
+        emails.password_reset_enqueue(user=user, now=now)
 
 
-def password_set_url(*, user: User) -> str:
-    """The absolute "choose your password" link: Django's password-reset token, so it works once
-    (setting the password changes the hash the token is made of) and for PASSWORD_RESET_TIMEOUT."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return _absolute(path)
+INVITE_REFUSED = "This address cannot be invited. Ask them to use their work address, or contact support."
+ALREADY_IN_TEAM = "This address is already in your team."
 
 
-def user_send_invitation(*, user: User, invited_by: User) -> None:
-    """Email a new user the link that sets their password (plain text and HTML)."""
-    context = {
-        "user": user,
-        "invited_by": invited_by,
-        "organization": user.organization,
-        "set_password_url": password_set_url(user=user),
-        "sign_in_url": _absolute(reverse("login")),
-        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
-        "site_url": settings.SITE_URL.rstrip("/"),
-    }
-    inviter = invited_by.display_name
-    message = EmailMultiAlternatives(
-        subject=f"{inviter} invited you to the RPO Partnership Portal",
-        body=render_to_string("accounts/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        reply_to=[invited_by.email] if invited_by.email else settings.EMAIL_REPLY_TO or None,
-    )
-    message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
-    message.send()
+def _invite_email_error(*, actor: User, email: str) -> str | None:
+    """Why ``email`` cannot be invited, if it cannot. An address of another organisation (another
+    client or the provider) gets the same neutral answer as any refusal: it never says whose it is,
+    or that it has an account elsewhere."""
+    existing = User.objects.filter(email__iexact=email).only("organization_id").first()
+    if existing is None:
+        return None
+    if existing.organization_id == actor.organization_id:
+        return ALREADY_IN_TEAM
+    return INVITE_REFUSED
 
 
 @transaction.atomic
 def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> User:
     """A client admin adds a hiring manager to their organisation. The new account has no usable
-    password; once the transaction commits, the invitation email carries the link that sets one."""
+    password; the invitation recorded with it (sent by the worker) carries the link that sets one.
+    An address already in the actor's team is refused as such; any other existing address with
+    ``INVITE_REFUSED``, which does not say whose it is."""
     if not policies.can_manage_team(actor):
         raise PermissionDenied("Only a client admin can invite hiring managers.")
     full_name = (full_name or "").strip()
@@ -183,8 +163,8 @@ def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> U
     except ValidationError:
         errors["email"] = "Enter an email address like name@example.com."
     else:
-        if User.objects.filter(email__iexact=email).exists():
-            errors["email"] = "Someone already has an account with this email address."
+        if refusal := _invite_email_error(actor=actor, email=email):
+            errors["email"] = refusal
     try:
         validate_time_zone(time_zone)
     except ValidationError:
@@ -203,9 +183,25 @@ def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> U
         with transaction.atomic():  # a concurrent invite of the same address loses on the unique index
             user.save()
     except IntegrityError:
-        raise ValidationError({"email": "Someone already has an account with this email address."}) from None
-    transaction.on_commit(partial(user_send_invitation, user=user, invited_by=actor))
+        refusal = _invite_email_error(actor=actor, email=email) or INVITE_REFUSED
+        raise ValidationError({"email": refusal}) from None
+    # Recorded with the account: both commit or neither; the worker sends it (SMTP down: later).
+    emails.invitation_enqueue(user=user, invited_by=actor, now=timezone.now())
     return user
+
+
+@transaction.atomic
+def user_resend_invitation(*, actor: User, user: User) -> bool:
+    """Send a fresh invitation (a new link) to someone who has not chosen a password yet: the
+    client admin's team page and the admin's action both come here. False when one was already
+    resent in the last ``emails.REPEAT_WINDOW`` (nothing more is sent)."""
+    if not policies.can_resend_invitation(actor, user):
+        raise PermissionDenied("You can resend invitations to your own organisation's hiring managers only.")
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.display_name} is deactivated: reactivate them first."})
+    if user.has_usable_password():
+        raise ValidationError({"user": f"{user.display_name} has already chosen a password and can sign in."})
+    return emails.invitation_enqueue(user=user, invited_by=actor, now=timezone.now(), resend=True)
 
 
 @transaction.atomic

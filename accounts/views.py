@@ -9,14 +9,12 @@ time zone, named on the page.
 from __future__ import annotations
 
 import zoneinfo
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import dateformat, timezone
@@ -52,25 +50,18 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-def _email_context() -> dict:
-    return {"site_url": settings.SITE_URL.rstrip("/"), "site_name": "RPO Partnership Portal"}
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for an email address and always answers the same page, whether or not an account has
-    it (the email goes only to an address that has one). The link is built from SITE_URL, never
-    from the Host header of the request."""
+    it. The POST only records the email (``services.password_reset_request``): the worker sends it
+    through the outbox, so the answer takes the same time either way, and asking again within a
+    few minutes sends nothing more. The link is built from SITE_URL, never from the Host header."""
 
     form_class = PasswordResetForm
-    subject_template_name = "registration/password_reset_subject.txt"
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
-        self.extra_email_context = _email_context()
-        self.domain_override = urlsplit(settings.SITE_URL).hostname or "localhost"
-        return super().form_valid(form)
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -231,4 +222,24 @@ def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{name} is active again and can sign in.")
     else:
         messages.success(request, f"{name} is deactivated: they can no longer sign in.")
+    return redirect("accounts:team")
+
+
+@login_required
+@require_POST
+def team_member_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    if not policies.can_manage_team(request.user):
+        return forbidden(request, TEAM_FORBIDDEN)
+    member = selectors.team_member_list(user=request.user).filter(pk=pk).first()
+    if member is None:
+        return not_found(request)
+    try:
+        services.user_resend_invitation(actor=request.user, user=member)
+    except PermissionDenied as refusal:
+        return forbidden(request, str(refusal))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        # Also when one was resent minutes ago (nothing more is sent): the last one is on its way.
+        messages.success(request, f"We emailed {member.email} a new link to choose a password.")
     return redirect("accounts:team")

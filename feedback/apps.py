@@ -7,3 +7,4 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the engagement-event receivers)
+        from .reminders import notices  # noqa: F401  (registers its emails' outbox builders)

@@ -197,8 +197,6 @@ class Feedback(models.Model):
         CLOSED = "closed", "Out of the process"
 
     next_step = models.CharField(max_length=16, choices=NextStep.choices, blank=True)
-    # Set by the task that tells the covering recruiter; the conditional update makes it once.
-    recruiter_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,12 +204,6 @@ class Feedback(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
             models.CheckConstraint(
                 condition=Q(decision__in=["advance", "hold", "reject"]), name="feedback_decision_valid"
-            ),
-        ]
-        indexes = [
-            # The sweep's catch-up of lost notifications: WHERE recruiter_notified_at IS NULL AND created_at >= ?.
-            models.Index(
-                fields=["created_at"], condition=Q(recruiter_notified_at__isnull=True), name="feedback_unnotified_idx"
             ),
         ]
 
@@ -228,8 +220,6 @@ class AvailabilityRequest(ChasedRequest):
     booked_interview = models.OneToOneField(
         Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="availability_request"
     )
-    # Set by the task that sends the interview invitations; the conditional update makes it once.
-    invitations_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -258,13 +248,6 @@ class AvailabilityRequest(ChasedRequest):
                 include=["requested_of", "created_at"],
                 condition=Q(status="open"),
                 name="availability_waiting_idx",
-            ),
-            # The sweep's catch-up of lost invitations: WHERE booked_interview_id IS NOT NULL AND
-            # invitations_sent_at IS NULL.
-            models.Index(
-                fields=["booked_interview"],
-                condition=Q(booked_interview__isnull=False, invitations_sent_at__isnull=True),
-                name="availability_uninvited_idx",
             ),
         ]
 

@@ -19,7 +19,7 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -27,6 +27,7 @@ from django.utils import dateformat, timezone
 from accounts.models import User
 from engagements.models import Interview
 from engagements.selectors import Coverage
+from rpo_portal.delivery import send  # noqa: F401  (sending is the same for every email: one home)
 
 from .links import response_url
 from .models import AvailabilityRequest, Feedback, FeedbackRequest, Reminder, moment_has_come
@@ -374,9 +375,3 @@ def interview_invitation_emails(
         message.attach("invitation.ics", ics, "text/calendar")
         messages.append(message)
     return messages
-
-
-def send(messages: list[EmailMultiAlternatives]) -> None:
-    """Send over one connection; SMTP errors propagate (the caller decides what is transient)."""
-    if messages:
-        get_connection(fail_silently=False).send_messages(messages)

@@ -33,6 +33,7 @@ from .models import (
     RequestStatus,
 )
 from .policies import can_book, can_respond
+from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -250,9 +251,7 @@ def feedback_respond(
         next_step=next_step,
     )
 
-    from .tasks import enqueue_on_commit, notify_recruiter_of_feedback
-
-    enqueue_on_commit(notify_recruiter_of_feedback, feedback.pk)
+    feedback_received_enqueue(feedback=feedback)  # recorded with the answer, sent by the worker
     return feedback
 
 
@@ -363,9 +362,7 @@ def availability_book(
     request.save(update_fields=["booked_interview"])
     engagement_changed(request.submission.requisition.engagement_id)
 
-    from .tasks import enqueue_on_commit, send_interview_invitations
-
-    enqueue_on_commit(send_interview_invitations, interview.pk)
+    interview_invitations_enqueue(interview=interview)  # recorded with the booking, sent by the worker
     return interview
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "rpo_portal",  # below every app: the email outbox (rpo_portal.outbox) they all send through
     "accounts",
     "engagements",
     "feedback",
@@ -218,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "feedback.tasks.sweep_reminders", "schedule": 60.0},
     "send-digests": {"task": "feedback.tasks.send_digests", "schedule": 300.0},
     "erase-inactive-candidates": {"task": "engagements.tasks.erase_inactive_candidates", "schedule": 24 * 3600.0},
+    # Every other email (invitations, password resets, notices): re-sends what SMTP or a worker dropped.
+    "sweep-outbox": {"task": "rpo_portal.tasks.sweep_outbox", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

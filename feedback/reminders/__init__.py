@@ -5,7 +5,8 @@
   ladders; reclaim sends abandoned by a dead worker; publish send tasks for pending rows.
 - ``delivery``: send one recorded reminder — claim, re-check, quiet hours, digest, send, mark.
 - ``digests``: one email a day at 08:00 local for users on digest mode.
-- ``notices``: the recruiter hears about feedback; interview invitations with an .ics file.
+- ``notices``: the recruiter hears about feedback; interview invitations with an .ics file (both
+  recorded in ``rpo_portal.outbox`` with the answer or booking, built and sent by the worker).
 
 Who receives what:
 
@@ -15,19 +16,21 @@ Who receives what:
 - "feedback received" and the recruiter's interview invitation → the covering recruiter (the
   backup while the primary is out of office; ``engagements.selectors.requisition_covering_recruiters``).
 
-"Exactly once" here means: each level is recorded once per request (the database guarantees it),
-and each recorded row is handed to the mail server by one task at a time (the claim). The one
+Which errors are transient, the lease and what follows a failed send are ``rpo_portal.delivery``'s,
+shared with the outbox. "Exactly once" here means: each level is recorded once per request (the
+database guarantees it), and each recorded row is handed to the mail server by one task at a time (the claim). The one
 window left is a worker dying after the server accepted a message and before the row was marked
 sent; after the lease the row is sent again (never lost, rarely twice), with the same Message-ID.
 """
 
-from .delivery import TRANSIENT_ERRORS, HeldForRetry, Outcome, is_transient, reminder_deliver
+from rpo_portal.delivery import SENDING_LEASE
+
+from .delivery import reminder_deliver
 from .digests import digest_deliver, digests_prepare
-from .notices import invitations_send, recruiter_notify
+from .notices import feedback_received_enqueue, interview_invitations_enqueue
 from .quiet_hours import is_quiet, quiet_hours_end
 from .sweep import (
     DISPATCH_BATCH,
-    SENDING_LEASE,
     SweepResult,
     dispatch_pending,
     due_set_sql,
@@ -39,21 +42,17 @@ from .sweep import (
 __all__ = [
     "DISPATCH_BATCH",
     "SENDING_LEASE",
-    "TRANSIENT_ERRORS",
-    "HeldForRetry",
-    "Outcome",
     "SweepResult",
     "digest_deliver",
     "digests_prepare",
     "dispatch_pending",
     "due_set_sql",
-    "invitations_send",
+    "feedback_received_enqueue",
+    "interview_invitations_enqueue",
     "is_quiet",
-    "is_transient",
     "quiet_hours_end",
     "reclaim_expired_claims",
     "record_due_steps",
-    "recruiter_notify",
     "reminder_deliver",
     "run_sweep",
 ]

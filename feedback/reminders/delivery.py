@@ -4,71 +4,32 @@ The claim is a conditional ``UPDATE ... WHERE status = 'pending'``: the task act
 changed one row, so a row published twice (a sweep and a retry, two sweeps, a redelivered
 message) is sent by one task only ("another worker got there first").
 
-A transient error (named in ``TRANSIENT_ERRORS``) keeps the row claimed for the task's own retry:
+A transient error (named in ``rpo_portal.delivery.TRANSIENT_ERRORS``) keeps the row claimed for the task's own retry:
 ``claimed_at`` becomes the retry's ETA and is the token the retry must present to take it back.
 If that retry message is lost, the sweep's lease reclaims the row. When the task runs out of
 retries the row goes back to pending for a later sweep (the next attempt pushed forward); a
-permanent error is retried a few times by the sweep and then the row is marked failed.
+permanent error is retried a few times by the sweep and then the row is marked failed. The rule is
+``rpo_portal.delivery.after_failure``, shared with the outbox.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from billiard.exceptions import SoftTimeLimitExceeded
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from engagements.activity import engagement_changed
 from engagements.selectors import escalation_recipients, requisition_covering_recruiters
+from rpo_portal.delivery import HeldForRetry, Outcome, after_failure
 
 from .. import notifications
 from ..models import Reminder, RequestStatus
 from .quiet_hours import is_quiet, quiet_hours_end
 
 logger = logging.getLogger(__name__)
-
-
-# Errors worth retrying: the mail server or the network is briefly unavailable.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    ConnectionError,  # refused, reset, aborted
-    TimeoutError,  # socket.timeout is TimeoutError
-    SoftTimeLimitExceeded,
-)
-# After the task's own retries, the sweep tries again this much later.
-AFTER_RETRIES_DELAY = timedelta(hours=1)
-# A permanent error (a template bug, a 5xx reply) is tried this many times before giving up.
-MAX_PERMANENT_FAILURES = 3
-PERMANENT_FAILURE_DELAY = timedelta(minutes=30)
-
-
-def is_transient(error: BaseException) -> bool:
-    if isinstance(error, TRANSIENT_ERRORS):
-        return True
-    # 421 service not available, 450/451/452 try again later.
-    return isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500
-
-
-class HeldForRetry(Exception):
-    """The send failed transiently and the row stays claimed for the task's retry."""
-
-    def __init__(self, error: BaseException, claim: str):
-        super().__init__(str(error))
-        self.error = error
-        self.claim = claim
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str  # what happened: "sent", "not_claimed", "skipped", "in_digest", "deferred", "retry_later", "failed"
-    detail: str = ""
 
 
 def _claim(reminder_id: int, *, now: datetime, claim: str | None) -> bool:
@@ -178,34 +139,22 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
 
 
 def _failed(reminder: Reminder, error: BaseException, *, now: datetime, retry_in: float | None) -> Outcome:
-    detail = f"{type(error).__name__}: {error}"[:500]
-    if is_transient(error):
-        if retry_in is not None:
-            held_until = now + timedelta(seconds=retry_in)
-            _finish(reminder, claimed_at=held_until, attempts=F("attempts") + 1, last_error=detail)
-            raise HeldForRetry(error, claim=held_until.isoformat()) from error
-        logger.warning("Reminder %s: %s; out of retries, the sweep tries again later.", reminder.pk, detail)
-        _finish(
-            reminder,
-            status=Reminder.Status.PENDING,
-            claimed_at=None,
-            dispatched_at=None,
-            send_after=now + AFTER_RETRIES_DELAY,
-            attempts=F("attempts") + 1,
-            last_error=detail,
-        )
-        return Outcome("retry_later", detail)
-    logger.exception("Reminder %s could not be sent", reminder.pk)
-    if reminder.attempts + 1 >= MAX_PERMANENT_FAILURES:
-        _finish(reminder, status=Reminder.Status.FAILED, claimed_at=None, attempts=F("attempts") + 1, last_error=detail)
-        return Outcome("failed", detail)
+    plan = after_failure(error, attempts=reminder.attempts, now=now, retry_in=retry_in)
+    tried = {"attempts": F("attempts") + 1, "last_error": plan.detail}
+    if plan.outcome == "held":
+        _finish(reminder, claimed_at=plan.held_until, **tried)
+        raise HeldForRetry(error, claim=plan.held_until.isoformat()) from error
+    if plan.outcome == "failed":
+        logger.exception("Reminder %s could not be sent", reminder.pk)
+        _finish(reminder, status=Reminder.Status.FAILED, claimed_at=None, **tried)
+        return Outcome("failed", plan.detail)
+    logger.warning("Reminder %s: %s; the sweep tries again later.", reminder.pk, plan.detail)
     _finish(
         reminder,
         status=Reminder.Status.PENDING,
         claimed_at=None,
         dispatched_at=None,
-        send_after=now + PERMANENT_FAILURE_DELAY,
-        attempts=F("attempts") + 1,
-        last_error=detail,
+        send_after=plan.send_after,
+        **tried,
     )
-    return Outcome("retry_later", detail)
+    return Outcome("retry_later", plan.detail)

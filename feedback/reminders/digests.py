@@ -18,12 +18,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
+from rpo_portal.delivery import SENDING_LEASE, is_transient
 
 from .. import notifications
 from ..models import AvailabilityRequest, Digest, FeedbackRequest, Reminder, RequestStatus
 from ..selectors import inbox_for
-from .delivery import is_transient
-from .sweep import SENDING_LEASE
 
 logger = logging.getLogger(__name__)
 

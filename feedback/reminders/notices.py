@@ -1,84 +1,85 @@
-"""Telling the provider side: the covering recruiter hears about feedback at once, and both sides
-of a booked interview get an invitation with an .ics file.
+"""Telling the provider side, through the outbox (``rpo_portal.outbox``): the covering recruiter
+hears about feedback at once, and both sides of a booked interview get an invitation with an .ics.
 
-Each is claimed with a conditional UPDATE on its own "done" column (``Feedback.recruiter_notified_at``,
-``AvailabilityRequest.invitations_sent_at``): set before sending, released again if the send fails,
-so two tasks never both send. A permanent error (not in ``delivery.TRANSIENT_ERRORS``) is logged
-and not repeated. The recruiter is whoever covers the requisition at the moment of
-sending (``requisition_covering_recruiters``: the backup while the primary is out of office).
+The services record the email with the answer or the booking (``feedback_received_enqueue``,
+``interview_invitations_enqueue``), in the same transaction, once per feedback or interview (the
+outbox's unique key). The worker builds the messages when it sends them, so the recruiter is
+whoever covers the requisition at that moment (``requisition_covering_recruiters``: the backup
+while the primary is out of office). Retries, leases and the sweep are the outbox's.
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.utils import timezone
+from datetime import datetime
 
 from engagements.models import Interview
 from engagements.selectors import requisition_covering_recruiters
+from rpo_portal.models import OutboundEmail
+from rpo_portal.outbox import NothingToSend, email_builder, outbox_enqueue
 
 from .. import notifications
-from ..models import AvailabilityRequest, Feedback
-from .delivery import is_transient
+from ..models import Feedback
 
-logger = logging.getLogger(__name__)
+FEEDBACK_RECEIVED = "feedback.feedback_received"
+INTERVIEW_INVITATIONS = "feedback.interview_invitations"
 
 
-def recruiter_notify(*, feedback_id: int) -> str:
-    now = timezone.now()
-    if not Feedback.objects.filter(pk=feedback_id, recruiter_notified_at__isnull=True).update(
-        recruiter_notified_at=now
-    ):
-        return "not_claimed"
-    feedback = Feedback.objects.select_related(
-        "given_by",
-        "request__requested_of",
-        "request__submission__candidate",
-        "request__submission__requisition__engagement",
-    ).get(pk=feedback_id)
+def feedback_received_key(feedback_id: int) -> str:
+    return f"feedback-received:{feedback_id}"
+
+
+def interview_invitations_key(interview_id: int) -> str:
+    return f"interview-invitations:{interview_id}"
+
+
+def feedback_received_enqueue(*, feedback: Feedback) -> None:
+    outbox_enqueue(kind=FEEDBACK_RECEIVED, key=feedback_received_key(feedback.pk), payload={"feedback_id": feedback.pk})
+
+
+def interview_invitations_enqueue(*, interview: Interview) -> None:
+    outbox_enqueue(
+        kind=INTERVIEW_INVITATIONS,
+        key=interview_invitations_key(interview.pk),
+        payload={"interview_id": interview.pk},
+    )
+
+
+@email_builder(FEEDBACK_RECEIVED)
+def _feedback_received(email: OutboundEmail, *, now: datetime):
+    feedback = (
+        Feedback.objects.select_related(
+            "given_by",
+            "request__requested_of",
+            "request__submission__candidate",
+            "request__submission__requisition__engagement",
+        )
+        .filter(pk=email.payload["feedback_id"])
+        .first()
+    )
+    if feedback is None:
+        raise NothingToSend("The feedback no longer exists.")
     requisition = feedback.request.submission.requisition
     coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
     if coverage.recruiter is None:
-        logger.warning("Feedback %s: requisition %s has no covering recruiter to tell.", feedback_id, requisition)
-        return "nobody_to_tell"
-    try:
-        notifications.send([notifications.feedback_received_email(feedback, coverage=coverage)])
-    except Exception as error:
-        if not is_transient(error):
-            logger.exception("Feedback %s: could not tell the recruiter; giving up.", feedback_id)
-            return "failed"
-        # Release the claim so the retry (or the sweep's catch-up) sends it.
-        Feedback.objects.filter(pk=feedback_id, recruiter_notified_at=now).update(recruiter_notified_at=None)
-        raise
-    return "sent"
+        raise NothingToSend(f"Requisition {requisition} has no covering recruiter to tell.")
+    return [notifications.feedback_received_email(feedback, coverage=coverage)]
 
 
-def invitations_send(*, interview_id: int) -> str:
-    now = timezone.now()
-    if not AvailabilityRequest.objects.filter(
-        booked_interview_id=interview_id, invitations_sent_at__isnull=True
-    ).update(invitations_sent_at=now):
-        return "not_claimed"
+@email_builder(INTERVIEW_INVITATIONS)
+def _interview_invitations(email: OutboundEmail, *, now: datetime):
     interview = (
         Interview.objects.select_related("submission__candidate", "submission__requisition__engagement")
         .prefetch_related("interviewers")
-        .get(pk=interview_id)
+        .filter(pk=email.payload["interview_id"])
+        .first()
     )
+    if interview is None:
+        raise NothingToSend("The interview no longer exists.")
     requisition = interview.submission.requisition
     recruiter = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk].recruiter
     attendees = [person for person in interview.interviewers.all() if person.is_active and person.email]
     if recruiter is not None and recruiter not in attendees:
         attendees.append(recruiter)
-    try:
-        notifications.send(
-            notifications.interview_invitation_emails(interview, attendees=attendees, recruiter=recruiter, now=now)
-        )
-    except Exception as error:
-        if not is_transient(error):
-            logger.exception("Interview %s: could not send the invitations; giving up.", interview_id)
-            return "failed"
-        AvailabilityRequest.objects.filter(booked_interview_id=interview_id, invitations_sent_at=now).update(
-            invitations_sent_at=None
-        )
-        raise
-    return "sent"
+    if not attendees:
+        raise NothingToSend("Nobody to invite.")
+    return notifications.interview_invitation_emails(interview, attendees=attendees, recruiter=recruiter, now=now)

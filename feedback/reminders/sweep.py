@@ -1,5 +1,7 @@
 """The periodic sweep: record every due ladder level as a ``Reminder`` row, advance the ladders,
-reclaim sends that a dead worker left half-done, and publish the send tasks.
+reclaim sends that a dead worker left half-done, and publish the send tasks. (The other emails,
+"feedback received" and interview invitations among them, go through ``rpo_portal.outbox`` and its
+own sweep.)
 
 Recording is set-based: per request model, one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``
 writes every due level of every due request, and one ``UPDATE`` with ``CASE`` moves the ladders on.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, When
@@ -21,23 +23,17 @@ from django.db.models.expressions import RawSQL
 
 from engagements.models import Engagement, Requisition, Submission
 from engagements.selectors import escalation_recipient_list
+from rpo_portal.delivery import REDISPATCH_AFTER, SENDING_LEASE, publish_all
 
-from ..models import LADDER, AvailabilityRequest, Feedback, FeedbackRequest, Reminder, RequestStatus, moment_has_come_q
+from ..models import LADDER, AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus, moment_has_come_q
 
 logger = logging.getLogger(__name__)
 
-# A row claimed for sending longer ago than this was left by a worker that died (the task's hard
-# time limit is far shorter): it goes back to pending and is sent again.
-SENDING_LEASE = timedelta(minutes=10)
 # At most this many send tasks are published per sweep (oldest first; about 120,000 an hour); the
 # rest wait for the next minute. Publishing 2,000 messages to a local Redis takes about a second.
 DISPATCH_BATCH = 2000
-# A pending row whose task was published this recently is not published again yet.
-REDISPATCH_AFTER = timedelta(minutes=5)
-# Feedback and bookings whose task was lost (broker down at commit) are caught up for this long.
-CATCH_UP_WINDOW = timedelta(days=2)
-CATCH_UP_GRACE = timedelta(minutes=2)
-CATCH_UP_BATCH = 200
+# SENDING_LEASE (a claim older than this was left by a dead worker) and REDISPATCH_AFTER (a row
+# published this recently is not published again yet) are rpo_portal.delivery's, as for the outbox.
 
 Publish = Callable[[int], bool]
 
@@ -48,7 +44,6 @@ class SweepResult:
     advanced: int = 0
     reclaimed: int = 0
     dispatched: int = 0
-    caught_up: int = 0
 
 
 def _levels_sql() -> str:
@@ -191,52 +186,17 @@ def dispatch_pending(*, now: datetime, publish: Publish, limit: int = DISPATCH_B
         .order_by("send_after", "id")
         .values_list("id", flat=True)[:limit]
     )
-    published = _publish_all(ids, publish)
+    published = publish_all(ids, publish)
     if published:
         Reminder.objects.filter(id__in=published).update(dispatched_at=now)
     return len(published)
 
 
-def _publish_all(ids: list[int], publish: Publish) -> list[int]:
-    published = []
-    for object_id in ids:
-        if not publish(object_id):
-            break  # the broker is down: the next sweep tries again
-        published.append(object_id)
-    return published
-
-
-def catch_up_lost_notices(*, now: datetime, notify_recruiter: Publish, send_invitations: Publish) -> int:
-    """Recent feedback whose recruiter was never told, and bookings whose invitations never went,
-    because the broker was down when the answer committed. The tasks claim, so a copy is a no-op."""
-    recent = Q(created_at__gte=now - CATCH_UP_WINDOW, created_at__lte=now - CATCH_UP_GRACE)
-    feedback_ids = list(
-        Feedback.objects.filter(recent, recruiter_notified_at__isnull=True)
-        .order_by("created_at")
-        .values_list("id", flat=True)[:CATCH_UP_BATCH]
-    )
-    interview_ids = list(
-        AvailabilityRequest.objects.filter(
-            booked_interview__isnull=False,
-            invitations_sent_at__isnull=True,
-            booked_interview__created_at__gte=now - CATCH_UP_WINDOW,
-            booked_interview__created_at__lte=now - CATCH_UP_GRACE,
-            booked_interview__starts_at__gt=now,
-        )
-        .order_by("booked_interview_id")
-        .values_list("booked_interview_id", flat=True)[:CATCH_UP_BATCH]
-    )
-    return len(_publish_all(feedback_ids, notify_recruiter)) + len(_publish_all(interview_ids, send_invitations))
-
-
-def run_sweep(*, now: datetime, publish_reminder: Publish, notify_recruiter: Publish, send_invitations: Publish):
+def run_sweep(*, now: datetime, publish_reminder: Publish):
     """One pass of the beat-driven sweep. Must run outside any transaction (it commits as it goes)."""
     result = record_due_steps(now=now)
     result.reclaimed = reclaim_expired_claims(now=now)
     result.dispatched = dispatch_pending(now=now, publish=publish_reminder)
-    result.caught_up = catch_up_lost_notices(
-        now=now, notify_recruiter=notify_recruiter, send_invitations=send_invitations
-    )
-    if result.recorded or result.reclaimed or result.dispatched or result.caught_up:
+    if result.recorded or result.reclaimed or result.dispatched:
         logger.info("Reminder sweep: %s", result)
     return result

@@ -48,6 +48,8 @@ from feedback.models import (
     RequestStatus,
     ladder_at,
 )
+from feedback.reminders.notices import feedback_received_key, interview_invitations_key
+from rpo_portal.outbox import outbox_mark_sent
 
 from .plan import PlannedAnswer, PlannedInterview, PlannedRequisition, PlannedSubmission, Staffing, Stage
 
@@ -98,8 +100,6 @@ def _book_interview(submission: Submission, planned: PlannedSubmission, staffing
             actor=staffing.primary, slot=slots[0], location=interview_plan.location, at=availability.booked_at
         )
         booked_at = availability.booked_at
-        # The invitations went out when it was booked.
-        AvailabilityRequest.objects.filter(pk=request.pk).update(invitations_sent_at=booked_at)
     return _settle_interview(interview, interview_plan, staffing, booked_at)
 
 
@@ -190,9 +190,18 @@ def _record_history(requisition: Requisition, now: datetime, created: Counter) -
     created["reminders"] += len(reminders) + notices.update(
         status=Reminder.Status.SENT, sent_at=F("created_at"), attempts=1
     )
-    # The covering recruiter was told of each answer when it came.
-    answers = Feedback.objects.filter(request__submission__requisition=requisition)
-    created["feedback_answers"] += answers.update(recruiter_notified_at=F("created_at"))
+    # The covering recruiter was told of each answer when it came, and the invitations went out at
+    # booking: what the services recorded in the outbox is history, not to be sent now.
+    answer_ids = list(
+        Feedback.objects.filter(request__submission__requisition=requisition).values_list("pk", flat=True)
+    )
+    booked_ids = AvailabilityRequest.objects.filter(about_requisition, booked_interview__isnull=False).values_list(
+        "booked_interview_id", flat=True
+    )
+    outbox_mark_sent(
+        keys=[feedback_received_key(pk) for pk in answer_ids] + [interview_invitations_key(pk) for pk in booked_ids]
+    )
+    created["feedback_answers"] += len(answer_ids)
     created["availability_slots"] += AvailabilitySlot.objects.filter(
         request__submission__requisition=requisition
     ).count()
@@ -399,7 +408,6 @@ def _answer_row(request: FeedbackRequest, answer: PlannedAnswer) -> Feedback:
         channel=answer.channel,
         given_by_id=request.requested_of_id,
         created_at=answer.at,
-        recruiter_notified_at=answer.at,
     )
 
 
@@ -433,7 +441,6 @@ def _write_feedback_in_bulk(rows, submissions, row_interviews, now: datetime, cr
                 due_hours=engagement.availability_due_hours,
                 answered_at=availability.offered_at,
                 booked_interview_id=interview.pk if availability.offered_at else None,
-                invitations_sent_at=availability.booked_at,
                 planned=planned,
                 **common,
             )

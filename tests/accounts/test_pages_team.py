@@ -101,17 +101,14 @@ def test_client_admin_invites_a_hiring_manager_who_sets_a_password_from_the_emai
     assert signed_in.redirect_chain[-1][0] == reverse("feedback:inbox")
 
 
-def test_inviting_an_address_that_has_an_account_is_refused_beside_the_email(
+def test_inviting_an_address_already_in_the_team_is_refused_beside_the_email(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(world.client_admin)
     response = _invite(client, django_capture_on_commit_callbacks, email="HM@acme.example", full_name="Typed Name")
     page = response.content.decode()
     assert response.redirect_chain == []
-    assert (
-        '<ul class="errorlist" id="id_email_error"><li>Someone already has an account with this email address.</li>'
-        in page
-    )
+    assert '<ul class="errorlist" id="id_email_error"><li>This address is already in your team.</li>' in page
     assert 'value="Typed Name"' in page
     assert 'value="HM@acme.example"' in page
     assert '<option value="Europe/London" selected>' in page

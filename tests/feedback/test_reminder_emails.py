@@ -11,7 +11,10 @@ from django.urls import resolve
 from engagements.models import Submission
 from feedback.links import read_token
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
+from feedback.reminders.notices import interview_invitations_key
 from feedback.services import availability_book, availability_offer_slots, feedback_request_open, feedback_respond
+from rpo_portal.models import OutboundEmail
+from rpo_portal.tasks import send_outbound_email
 from tests import factories
 
 from .reminder_kit import NEW_YORK, at, backdate_assignments, chased_request, outbox_to, sweep
@@ -122,7 +125,8 @@ def test_the_interview_invitation_reaches_both_sides_with_an_ics_that_parses(wor
         interview = availability_book(slot=slot, actor=world.recruiter, location="Video call")
     availability.refresh_from_db()
     assert availability.status == RequestStatus.ANSWERED
-    assert availability.invitations_sent_at == MONDAY
+    invitations = OutboundEmail.objects.get(key=interview_invitations_key(interview.pk))
+    assert (invitations.status, invitations.sent_at) == ("sent", MONDAY)
 
     to_manager = outbox_to(world.hiring_manager.email)
     to_recruiter = outbox_to(world.recruiter.email)
@@ -149,9 +153,7 @@ def test_the_interview_invitation_reaches_both_sides_with_an_ics_that_parses(wor
     assert attendees == {f"mailto:{world.hiring_manager.email}", f"mailto:{world.recruiter.email}"}
 
     # Sent once: a second run finds the invitations already claimed.
-    from feedback.tasks import send_interview_invitations
-
-    assert send_interview_invitations.delay(interview.pk).get() == "not_claimed"
+    assert send_outbound_email.delay(invitations.pk).get() == "not_claimed"
     assert len(mail.outbox) == 2
 
 

@@ -85,7 +85,7 @@ def test_a_send_that_keeps_failing_goes_back_to_the_sweep_and_is_sent_later_once
 def test_a_permanent_error_is_not_retried_in_a_loop(world, settings):
     request = _overdue(world)
     refused = smtplib.SMTPRecipientsRefused({"hm@acme.example": (550, b"No such user")})
-    with mock.patch("feedback.notifications.get_connection") as connection_factory:
+    with mock.patch("rpo_portal.delivery.get_connection") as connection_factory:
         connection_factory.return_value.send_messages.side_effect = refused
         for minutes in (0, 30, 60, 90):
             with time_machine.travel(DUE + timedelta(minutes=minutes), tick=False):

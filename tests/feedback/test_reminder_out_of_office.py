@@ -7,8 +7,11 @@ import time_machine
 from django.core import mail
 
 from accounts.models import OutOfOffice
-from feedback.models import Feedback
+from feedback.reminders.notices import feedback_received_key
 from feedback.services import feedback_respond
+from rpo_portal.models import OutboundEmail
+from rpo_portal.tasks import send_outbound_email
+from tests.outbox_kit import sweep as outbox_sweep
 
 from .reminder_kit import NEW_YORK, at, backdate_assignments, chased_request, outbox_to, sweep
 
@@ -44,8 +47,9 @@ def test_the_backup_is_told_about_feedback_while_the_primary_is_away(world, away
     assert "You're covering for Rita while they're out of office." in message.body
     assert "Missing key skills" in message.body
     assert "deeper Kubernetes experience" in message.alternatives[0].content
-    feedback.refresh_from_db()
-    assert feedback.recruiter_notified_at == MONDAY + timedelta(hours=3)
+    told = OutboundEmail.objects.get(key=feedback_received_key(feedback.pk))
+    assert (told.status, told.sent_at) == ("sent", MONDAY + timedelta(hours=3))
+    assert told.address == world.idle_recruiter.email
 
 
 def test_the_primary_is_told_when_in_the_office(world, django_capture_on_commit_callbacks):
@@ -72,23 +76,22 @@ def test_the_backup_is_copied_on_an_escalation_instead_of_the_primary(world, awa
 
 
 def test_the_recruiter_is_told_once_however_often_the_task_runs(world, django_capture_on_commit_callbacks):
-    from feedback.tasks import notify_recruiter_of_feedback
-
     request = chased_request(requisition=world.requisition, remind_at=MONDAY + timedelta(days=1))
     with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
         feedback = feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="hold", rating=3)
-    assert notify_recruiter_of_feedback.delay(feedback.pk).get() == "not_claimed"
+    told = OutboundEmail.objects.get(key=feedback_received_key(feedback.pk))
+    assert send_outbound_email.delay(told.pk).get() == "not_claimed"
+    outbox_sweep()
     assert len(mail.outbox) == 1
 
 
-def test_feedback_whose_notice_was_lost_is_caught_up_by_the_sweep(world):
+def test_feedback_whose_notice_was_not_sent_at_commit_is_sent_by_the_sweep(world, django_capture_on_commit_callbacks):
     request = chased_request(requisition=world.requisition, remind_at=MONDAY + timedelta(days=1))
-    # Written without its task, as when the broker was down at commit.
-    Feedback.objects.create(request=request, decision="advance", rating=4, channel="web", created_at=MONDAY)
+    # Committed without its task running, as when the broker was down at commit.
+    with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=False):
+        feedback_respond(feedback_request=request, actor=world.hiring_manager, decision="advance", rating=4)
+    assert mail.outbox == []
     with time_machine.travel(MONDAY + timedelta(minutes=1), tick=False):
-        sweep()
-    assert mail.outbox == []  # a grace period: the task published at commit may still be on its way
-    with time_machine.travel(MONDAY + timedelta(minutes=3), tick=False):
-        sweep()
-        sweep()
+        outbox_sweep()
+        outbox_sweep()
     assert [message.to for message in mail.outbox] == [[world.recruiter.email]]

@@ -78,7 +78,7 @@ def test_a_real_worker_turns_an_overdue_request_into_exactly_one_email(world, re
 
 def test_a_real_worker_retries_a_flaky_mail_server_and_sends_once(world, real_worker, settings, monkeypatch):
     settings.EMAIL_BACKEND = "tests.feedback.reminder_kit.FlakySMTPBackend"
-    monkeypatch.setattr("feedback.tasks.RETRY_BACKOFF", 1)
+    monkeypatch.setattr("rpo_portal.tasks.RETRY_BACKOFF", 1)
     FlakySMTPBackend.failures, FlakySMTPBackend.calls = 2, 0
     request = _overdue_request(world)
 

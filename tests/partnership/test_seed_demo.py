@@ -34,7 +34,9 @@ from feedback.models import (
     RequestStatus,
 )
 from feedback.reminders import record_due_steps
+from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS
 from partnership.demo import DEMO_PASSWORD, PEOPLE
+from rpo_portal.models import OutboundEmail
 
 # A Wednesday afternoon: the seed is the same on every run of the suite.
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
@@ -241,7 +243,10 @@ def test_answered_requests_have_feedback_consistent_with_the_path(seeded):
     assert not Feedback.objects.exclude(request__status=RequestStatus.ANSWERED).exists()
     assert not Feedback.objects.exclude(created_at=F("request__answered_at")).exists()
     assert not Feedback.objects.exclude(given_by=F("request__requested_of")).exists()
-    assert not Feedback.objects.filter(recruiter_notified_at__isnull=True).exists()
+    # The recruiter was told of every answer when it came: nothing left in the outbox to send.
+    told = OutboundEmail.objects.filter(kind=FEEDBACK_RECEIVED)
+    assert told.exists()
+    assert not told.exclude(status=OutboundEmail.Status.SENT).exists()
     reviews = Feedback.objects.filter(request__kind=FeedbackRequest.Kind.RESUME_REVIEW)
     moved = SubmissionStageChange.objects.filter(from_stage=Submission.Stage.HM_REVIEW)
     advanced = moved.filter(to_stage=Submission.Stage.INTERVIEW).values("submission_id")
@@ -282,7 +287,9 @@ def test_interviews_are_booked_from_offered_slots_and_some_slots_are_still_await
     booked = AvailabilityRequest.objects.filter(booked_interview__isnull=False)
     assert booked.exists()
     assert not booked.exclude(status=RequestStatus.ANSWERED).exists()
-    assert not booked.filter(invitations_sent_at__isnull=True).exists()
+    invited = OutboundEmail.objects.filter(kind=INTERVIEW_INVITATIONS)
+    assert invited.exists()
+    assert not invited.exclude(status=OutboundEmail.Status.SENT).exists()
     for request in booked.exclude(SCALED).prefetch_related("slots").select_related("booked_interview"):
         assert request.booked_interview.starts_at in {slot.starts_at for slot in request.slots.all()}
         assert request.answered_at < request.booked_interview.starts_at
