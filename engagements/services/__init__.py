@@ -26,6 +26,7 @@ from .contract import (
 from .pipeline import (
     CANDIDATE_FIELDS,
     INTERVIEW_TRANSITIONS,
+    candidate_add_and_submit,
     candidate_create,
     candidate_update,
     interview_create,
@@ -44,6 +45,7 @@ __all__ = [
     "REQUISITION_FIELDS",
     "assignment_create",
     "assignment_end",
+    "candidate_add_and_submit",
     "candidate_create",
     "candidate_update",
     "engagement_check_account_managers",
