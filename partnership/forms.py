@@ -37,10 +37,11 @@ def _text(model, name: str, **kwargs) -> forms.CharField:
 class CandidateSubmitForm(forms.Form):
     """Add a candidate and submit them to one requisition, optionally straight to review.
 
-    Each empty form carries a fresh one-time ``form_token``, kept through a re-display with errors,
-    so that the same form sent twice adds the candidate once (``candidate_add_and_submit``). A form that
-    comes back without a valid token (opened before the token existed, or altered) is refused
-    with a new token in it, so sending it again goes through once."""
+    Each empty form carries a fresh one-time ``form_token``, kept through a re-display with
+    errors, so that the same form sent twice adds the candidate once
+    (``candidate_add_and_submit``). A form that comes back without a valid token (opened before
+    the token existed, or altered) is refused with a new token in it, so sending it again goes
+    through once."""
 
     STALE_FORM = "Check the details and send the form again: it had expired, and nothing was added."
 
