@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, not_found, render_page
 
 from . import policies, selectors, services
 from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm
@@ -133,7 +133,7 @@ def out_of_office(request: HttpRequest) -> HttpResponse:
         for absence in absences
     ]
     context = {"form": form, "rows": rows, "may_choose_user": may_choose_user}
-    return render_page(request, "accounts/out_of_office.html", context)
+    return render_page(request, "accounts/out_of_office.html", context, status=form_status(form))
 
 
 @login_required
@@ -198,7 +198,8 @@ def team_invite(request: HttpRequest) -> HttpResponse:
                 f"{invited.full_name} is invited: we emailed {invited.email} a link to choose a password.",
             )
             return redirect("accounts:team")
-    return render_page(request, "accounts/team_invite.html", {"form": form, "organization": organization})
+    context = {"form": form, "organization": organization}
+    return render_page(request, "accounts/team_invite.html", context, status=form_status(form))
 
 
 @login_required

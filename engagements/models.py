@@ -276,6 +276,11 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     summary = models.TextField(blank=True, help_text="Why this candidate fits, for the hiring manager.")
+    # The one-time token of the page form that made it ("Add and submit a candidate"): the same
+    # form sent again (a double click, Back and send, two requests at once) finds this row instead
+    # of adding the candidate twice. Unique, so the database is the guard; its index serves
+    # ``candidate_add_and_submit``'s WHERE form_token = ?. NULL for the API, imports and the admin.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -7,6 +7,8 @@ fields it names by ``add_service_errors``.
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 
 from accounts.models import TIME_ZONE_CHOICES
@@ -33,8 +35,17 @@ def _text(model, name: str, **kwargs) -> forms.CharField:
 
 
 class CandidateSubmitForm(forms.Form):
-    """Add a candidate and submit them to one requisition, optionally straight to review."""
+    """Add a candidate and submit them to one requisition, optionally straight to review.
 
+    Each empty form carries a fresh one-time ``form_token``, kept through a re-display with
+    errors, so that the same form sent twice adds the candidate once
+    (``candidate_add_and_submit``). A form that comes back without a valid token (opened before
+    the token existed, or altered) is refused with a new token in it, so sending it again goes
+    through once."""
+
+    STALE_FORM = "Check the details and send the form again: it had expired, and nothing was added."
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     full_name = _text(
         Candidate, "full_name", label="Full name", required=True, error_messages={"required": "Enter the name."}
     )
@@ -64,8 +75,23 @@ class CandidateSubmitForm(forms.Form):
         help_text="Opens a feedback request and emails the hiring manager a one-click link.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token_renewed = False
+        if not self.is_bound:
+            self.initial["form_token"] = uuid.uuid4()
+            return
+        try:
+            uuid.UUID(str(self.data.get("form_token", "")))
+        except ValueError:
+            self.data = self.data.copy()
+            self.data["form_token"] = str(uuid.uuid4())
+            self.token_renewed = True
+
     def clean(self):
         cleaned = super().clean()
+        if self.token_renewed:
+            self.add_error(None, self.STALE_FORM)
         if (
             cleaned.get("send_to_review")
             and not (cleaned.get("summary") or "").strip()

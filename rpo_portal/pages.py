@@ -1,5 +1,6 @@
 """Page plumbing shared by every app's views: render in the viewer's time zone, the friendly 404
-and 403, and a service's ``ValidationError`` put back beside the form fields it names.
+and 403, a service's ``ValidationError`` put back beside the form fields it names, and the status
+of a form sent back with its errors.
 
 Pages follow the API's pattern: the object comes through a selector (not visible: ``not_found``),
 the service refuses what the actor may not do (``PermissionDenied``: ``forbidden``), and every
@@ -38,6 +39,13 @@ def not_found(request: HttpRequest, *, viewer=None) -> HttpResponse:
 def forbidden(request: HttpRequest, message: str, *, viewer=None) -> HttpResponse:
     """Visible, but not the viewer's to do: say why, and that nothing changed."""
     return render_page(request, "forbidden.html", {"message": message}, viewer=viewer, status=403)
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """The status of a page showing a form: 200 for the empty form, 400 for one sent back with its
+    errors. A form page answers a successful POST with a redirect to a page that says what happened
+    (post/redirect/get), so a bound form that is rendered is a refused one."""
+    return 400 if form.is_bound else 200
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

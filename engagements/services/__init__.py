@@ -29,6 +29,7 @@ from .contract import (
 from .pipeline import (
     CANDIDATE_FIELDS,
     INTERVIEW_TRANSITIONS,
+    candidate_add_and_submit,
     candidate_create,
     candidate_update,
     interview_create,
@@ -47,6 +48,7 @@ __all__ = [
     "REQUISITION_FIELDS",
     "assignment_create",
     "assignment_end",
+    "candidate_add_and_submit",
     "candidate_create",
     "candidate_erase",
     "candidate_update",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -64,6 +65,7 @@ def submission_create(
     candidate: Candidate,
     summary: str = "",
     submitted_at: datetime | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Submission:
     policies.require(
         policies.can_work_pipeline(actor, requisition.engagement),
@@ -83,11 +85,15 @@ def submission_create(
         summary=summary,
         submitted_at=submitted_at,
         stage_changed_at=submitted_at,
+        form_token=form_token,
     )
     try:
         with transaction.atomic():
             submission.save()
-    except IntegrityError as error:  # a concurrent submit of the same candidate
+    except IntegrityError as error:
+        if form_token is not None and Submission.objects.filter(form_token=form_token).exists():
+            raise  # the same form sent twice at once: candidate_add_and_submit answers with the first
+        # a concurrent submit of the same candidate
         raise ValidationError(
             {"candidate": "This candidate has already been submitted to this requisition."}
         ) from error
@@ -103,6 +109,51 @@ def submission_create(
     )
     engagement_changed(requisition.engagement_id)
     return submission
+
+
+def candidate_add_and_submit(
+    *,
+    actor: User,
+    requisition: Requisition,
+    form_token: uuid.UUID,
+    summary: str = "",
+    send_to_review: bool = False,
+    **candidate_fields: Any,
+) -> tuple[Submission, bool]:
+    """Add a candidate to the requisition's engagement and submit them to it, straight to the hiring
+    manager's review if asked: all of it or nothing, and once per form.
+
+    ``form_token`` is the one-time token of the form that asked (a page hands out a fresh one with
+    each empty form). The same token again (a double click, Back and send, two requests at once)
+    adds nothing and answers the submission the first one made, with ``created`` False. The unique
+    ``Submission.form_token`` is the guard: of two requests at once, the second waits on the first's
+    row, then rolls its own candidate back. Returns ``(submission, created)``."""
+    policies.require(policies.can_work_pipeline(actor, requisition.engagement), policies.MAY_NOT_SUBMIT)
+    earlier = _submitted_with(form_token, requisition)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            candidate = candidate_create(actor=actor, engagement=requisition.engagement, **candidate_fields)
+            submission = submission_create(
+                actor=actor, requisition=requisition, candidate=candidate, summary=summary, form_token=form_token
+            )
+            if send_to_review:
+                submission_change_stage(actor=actor, submission=submission, to_stage=Submission.Stage.HM_REVIEW)
+    except IntegrityError:
+        earlier = _submitted_with(form_token, requisition)
+        if earlier is None:
+            raise
+        return earlier, False
+    return submission, True
+
+
+def _submitted_with(form_token: uuid.UUID, requisition: Requisition) -> Submission | None:
+    earlier = Submission.objects.select_related("candidate").filter(form_token=form_token).first()
+    if earlier is not None and earlier.requisition_id != requisition.pk:
+        # A token belongs to one form on one requisition's page; nothing to add elsewhere with it.
+        raise ValidationError("This form was already used for another requisition. Open the form again.")
+    return earlier
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,8 +24,8 @@ from accounts.models import User
 from engagements.models import Requisition, Submission
 from engagements.policies import can_change_submission_stage, can_manage_engagement, can_work_pipeline
 from engagements.selectors import engagement_list, requisition_list, submission_list, user_list
-from engagements.services import candidate_create, engagement_update, submission_change_stage, submission_create
-from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
+from engagements.services import candidate_add_and_submit, engagement_update, submission_change_stage
+from rpo_portal.pages import add_service_errors, forbidden, form_status, not_found, render_page
 
 from ..forms import CandidateSubmitForm, EngagementSlaForm, SubmissionMoveForm
 
@@ -70,7 +69,8 @@ def engagement_sla(request: HttpRequest, pk: int) -> HttpResponse:
                 "open requests keep the due times they were given.",
             )
             return redirect("partnership:engagement-sla", pk=engagement.pk)
-    return render_page(request, "partnership/engagements/sla.html", {"engagement": engagement, "form": form})
+    context = {"engagement": engagement, "form": form}
+    return render_page(request, "partnership/engagements/sla.html", context, status=form_status(form))
 
 
 # --- Add and submit a candidate -----------------------------------------------------------------
@@ -94,30 +94,31 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         send_to_review = form.cleaned_data["send_to_review"]
         try:
-            # One transaction: a refused submission leaves no stray candidate behind.
-            with transaction.atomic():
-                candidate = candidate_create(actor=user, engagement=requisition.engagement, **form.candidate_fields())
-                submission = submission_create(
-                    actor=user,
-                    requisition=requisition,
-                    candidate=candidate,
-                    summary=form.cleaned_data["summary"].strip(),
-                )
-                if send_to_review:
-                    submission_change_stage(actor=user, submission=submission, to_stage=Submission.Stage.HM_REVIEW)
+            submission, created = candidate_add_and_submit(
+                actor=user,
+                requisition=requisition,
+                form_token=form.cleaned_data["form_token"],
+                summary=form.cleaned_data["summary"].strip(),
+                send_to_review=send_to_review,
+                **form.candidate_fields(),
+            )
         except PermissionDenied as refusal:
             return forbidden(request, str(refusal))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if send_to_review:
-                text = (
-                    f"{candidate.full_name} was submitted and sent to "
-                    f"{requisition.hiring_manager.display_name} for review; they get an email with a one-click link."
+            name = submission.candidate.full_name
+            if not created:
+                # The same form again (a double click, Back and send): where the first one landed.
+                messages.info(request, f"{name} was already submitted with this form; nothing was added.")
+            elif send_to_review:
+                messages.success(
+                    request,
+                    f"{name} was submitted and sent to {requisition.hiring_manager.display_name} for review; "
+                    "they get an email with a one-click link.",
                 )
             else:
-                text = f"{candidate.full_name} was submitted. Move them to review when you are ready."
-            messages.success(request, text)
+                messages.success(request, f"{name} was submitted. Move them to review when you are ready.")
             # The top of the page, where the message is (the new candidate's card is further down).
             return redirect(_requisition_url(requisition.pk))
     context = {
@@ -125,7 +126,7 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
         "form": form,
         "is_open": requisition.status == Requisition.Status.OPEN,
     }
-    return render_page(request, "partnership/requisitions/candidate_submit.html", context)
+    return render_page(request, "partnership/requisitions/candidate_submit.html", context, status=form_status(form))
 
 
 # --- Move a submission to another stage ---------------------------------------------------------

@@ -72,7 +72,7 @@ def test_end_before_start_is_refused_beside_the_end_and_what_was_typed_stays(cli
     data = _form(world.idle_recruiter, start_days=10, end_days=8, note="Typed note")
     response = client.post(PAGE, data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert '<ul class="errorlist" id="id_ends_at_error"><li>The end must be after the start.</li></ul>' in page
     assert f'value="{data["starts_at"]}"' in page
     assert f'value="{data["ends_at"]}"' in page

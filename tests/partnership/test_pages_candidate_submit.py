@@ -1,5 +1,6 @@
 """Adding a candidate and submitting them to a requisition, straight to the hiring manager's review."""
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -26,6 +27,7 @@ def _url(requisition) -> str:
 
 def _form(**overrides) -> dict:
     data = {
+        "form_token": str(uuid.uuid4()),  # the one-time token each empty form carries
         "full_name": "Grace Hopper",
         "email": "Grace@Example.com",
         "phone": "+1 555 0100",
@@ -107,7 +109,7 @@ def test_errors_are_shown_beside_the_fields_and_what_was_typed_is_kept(client, w
 
     response = client.post(_url(world.requisition), _form(full_name="", email="not-an-email", summary=""))
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form comes back with its errors
     page = response.content.decode()
     name_field = page[page.index('for="id_full_name"') : page.index('for="id_email"')]
     assert "Enter the name." in name_field
@@ -127,7 +129,7 @@ def test_a_candidate_already_in_the_engagement_is_refused_beside_the_email(clien
 
     response = client.post(_url(world.requisition), _form())
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     email_field = page[page.index('for="id_email"') : page.index('for="id_phone"')]
     assert "A candidate with this email is already in this engagement." in email_field
@@ -143,7 +145,7 @@ def test_a_requisition_on_hold_takes_no_candidate_and_leaves_nothing_behind(clie
     assert "candidates can be submitted only while it is open" in client.get(_url(world.requisition)).content.decode()
     response = client.post(_url(world.requisition), _form())
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The requisition is on hold." in response.content.decode()
     assert not Candidate.objects.filter(full_name="Grace Hopper").exists()
     assert not SubmissionStageChange.objects.exists()
