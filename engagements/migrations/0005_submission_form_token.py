@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagements', '0003_waiting_indexes'),
+        ('engagements', '0004_candidate_erasure'),
     ]
 
     operations = [
