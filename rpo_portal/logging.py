@@ -4,7 +4,9 @@ The one-click link of the emails (``/r/<token>/``, feedback.links) carries a sig
 whoever holds it answer as the person it was sent to. The link redirects at once to an address
 without it, so only the first request line names it; these write that line as ``/r/[redacted]/``:
 ``RedactLinkTokens`` on Django's loggers (settings.LOGGING) and ``redact`` in gunicorn's access log
-(gunicorn.conf.py). Standard library only, so gunicorn can import it before Django is set up.
+(gunicorn.conf.py). The emailed password-reset (and invitation) link ``/password-reset/<uid>/<token>/``
+works the same way (Django's confirm view redirects to ``.../set-password/``) and is redacted too.
+Standard library only, so gunicorn can import it before Django is set up.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 
 LINK_TOKEN = re.compile(r"/r/[^/\s?#\"']+/")
 REDACTED_LINK = "/r/[redacted]/"
+# Django's own "set-password" step carries no token; anything else in that place is one.
+RESET_TOKEN = re.compile(r"(/password-reset/[^/\s?#\"']+/)(?!set-password/)[^/\s?#\"']+/")
 
 
 def redact(text: str) -> str:
-    return LINK_TOKEN.sub(REDACTED_LINK, text)
+    return RESET_TOKEN.sub(r"\1[redacted]/", LINK_TOKEN.sub(REDACTED_LINK, text))
 
 
 class RedactLinkTokens(logging.Filter):

@@ -1,6 +1,8 @@
 """Signing in and out, each role's home, and resetting a forgotten password by email."""
 
+import logging
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import TestCase
@@ -190,3 +192,22 @@ def test_an_invited_user_without_a_password_can_ask_for_a_fresh_link(client, wor
     assert len(mailoutbox) == 1
     link = RESET_LINK.search(mailoutbox[0].body).group(1)
     assert "Choose your password" in client.get(link, follow=True).content.decode()
+
+
+def test_the_password_reset_token_is_kept_out_of_the_request_log(client, world, mailoutbox, caplog):
+    _ask_for_reset(client, world.hiring_manager.email)
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line).strip()
+    path = urlsplit(link).path
+    token = path.rstrip("/").split("/")[-1]
+    server_log = logging.getLogger("django.server")
+    server_log.addHandler(caplog.handler)  # django.server does not propagate: listen on it directly
+    try:
+        # What the development server writes for the link's request line (gunicorn uses the same redact).
+        server_log.info('"%s" %s %s', f"GET {path} HTTP/1.1", "302", "0", extra={"status_code": 302})
+    finally:
+        server_log.removeHandler(caplog.handler)
+
+    assert token not in caplog.text
+    assert "/[redacted]/ HTTP/1.1" in caplog.text
+    # Django's confirm page moves the token into the session at once: the next address has none.
+    assert client.get(path)["Location"].endswith("/set-password/")
