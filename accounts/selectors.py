@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from knox.models import AuthToken
 
 from . import policies
 from .models import Organization, OutOfOffice, User
@@ -53,3 +55,14 @@ def team_member_list(*, user: User) -> QuerySet[User]:
     if not user.is_authenticated or not policies.can_manage_team(user):
         return queryset.none()
     return queryset.filter(organization_id=user.organization_id).order_by("-is_active", "full_name", "email")
+
+
+def api_token_list(*, user: User) -> QuerySet[AuthToken]:
+    """The user's own API tokens that still work, newest first; nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return AuthToken.objects.none()
+    return (
+        AuthToken.objects.filter(user_id=user.pk)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .order_by("-created", "token_key")
+    )

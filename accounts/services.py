@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from knox.models import AuthToken
 
 from . import policies
 from .models import OutOfOffice, User, validate_time_zone
@@ -214,4 +216,30 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     if user.is_active != is_active:
         user.is_active = is_active
         user.save(update_fields=["is_active"])
+    if not is_active:
+        api_token_revoke_all(user=user)  # reactivating must not bring them back
     return user
+
+
+# --- API tokens (django-rest-knox: stored as digests, expiring) ---------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, request=None) -> tuple[AuthToken, str]:
+    """A new token for each sign-in through the API; the key is shown once, only its digest is kept."""
+    token, key = AuthToken.objects.create(user=user)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)  # last_login, sign-in log
+    return token, key
+
+
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke every API token of ``user``: on a password change or reset (the password validator's
+    hook) and on deactivation (``user_set_active``, the admin)."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_token_revoke(*, actor: User, token: AuthToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied("You can only revoke your own API tokens.")
+    token.delete()

@@ -20,12 +20,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import dateformat, timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
 
-from . import policies, selectors, services
+from . import policies, selectors, services, throttling
 from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm
 from .models import User
 
@@ -56,6 +57,7 @@ def _email_context() -> dict:
     return {"site_url": settings.SITE_URL.rstrip("/"), "site_name": "RPO Partnership Portal"}
 
 
+@method_decorator(throttling.limit_password_reset_requests, name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for an email address and always answers the same page, whether or not an account has
     it (the email goes only to an address that has one). The link is built from SITE_URL, never
@@ -82,6 +84,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     signed in straight away afterwards."""
 
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"  # the lockout's backend signs no one in
     success_url = reverse_lazy("password_reset_complete")
 
     def get_context_data(self, **kwargs):
@@ -185,6 +188,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttling.limit_invitation_requests
 def team_invite(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     if not policies.can_manage_team(viewer):
@@ -232,3 +236,25 @@ def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{name} is deactivated: they can no longer sign in.")
     return redirect("accounts:team")
+
+
+# --- The user's API tokens ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    tokens = list(selectors.api_token_list(user=request.user))
+    return render_page(request, "accounts/api_tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
+    token = selectors.api_token_list(user=request.user).filter(token_key=token_key).first()
+    if token is None:
+        return not_found(request)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"The token starting {token.token_key[:8]} is revoked: it no longer works.")
+    return redirect("accounts:tokens")
