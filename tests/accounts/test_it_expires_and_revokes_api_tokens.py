@@ -72,6 +72,16 @@ def test_an_expired_token_answers_401(world):
         assert response["WWW-Authenticate"] == "Token"
 
 
+def test_signing_in_clears_the_users_expired_tokens(world):
+    _sign_in_to_api(world.recruiter)
+    _sign_in_to_api(world.recruiter)
+    _sign_in_to_api(world.sourcer)
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        fresh = _sign_in_to_api(world.recruiter)["token"]
+        assert list(AuthToken.objects.filter(user=world.recruiter).values_list("token_key", flat=True)) == [fresh[:15]]
+    assert AuthToken.objects.filter(user=world.sourcer).count() == 1  # theirs go when they sign in
+
+
 def test_keys_are_not_stored_in_plain_text(world):
     key = _sign_in_to_api(world.recruiter)["token"]
     token = AuthToken.objects.get(user=world.recruiter)
