@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -262,3 +263,12 @@ def test_the_admin_shows_no_usable_key_and_mints_none(client, world):
     # What the admin holds (the key's digest, in its links) does not work as a key.
     assert not _works(AuthToken.objects.get(user=world.recruiter).digest)
     assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+
+
+def test_the_schema_documents_the_token_routes_and_the_token_scheme(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    schema = (tmp_path / "schema.yaml").read_text()
+    for path in ("auth/token/", "auth/tokens/", "auth/tokens/{id}/", "auth/token/revoke/"):
+        assert f"/api/v1/{path}:" in schema
+    assert "knoxApiToken:" in schema
+    assert 'required prefix "Token"' in schema
