@@ -7,9 +7,10 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils import timezone
+from knox.models import AuthToken
 
 from .models import Organization, OutOfOffice, User
-from .services import out_of_office_validate, user_resend_invitation
+from .services import api_token_revoke_all, out_of_office_validate, user_resend_invitation
 
 
 @admin.register(Organization)
@@ -93,6 +94,11 @@ class UserAdmin(BaseUserAdmin):
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_token_revoke_all(user=obj)  # as user_set_active does: reactivating brings none back
+
 
 class OutOfOfficeForm(forms.ModelForm):
     class Meta:
@@ -142,3 +148,30 @@ class OutOfOfficeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "backup")
     date_hierarchy = "starts_at"
     readonly_fields = ("created_at",)
+
+
+# knox's own admin shows each token's digest and, when an admin adds one, the usable key: an admin
+# could act as anyone through the API. Here tokens can be looked at (prefix, owner, dates) and
+# revoked (deleted), never created or read back.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("key_prefix", "user", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__full_name")
+    ordering = ("-created",)
+    fields = ("key_prefix", "user", "created", "expiry")
+    readonly_fields = fields
+
+    @admin.display(description="key starts with")
+    def key_prefix(self, token: AuthToken) -> str:
+        return f"{token.token_key[:8]}…"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

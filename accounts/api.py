@@ -1,10 +1,11 @@
-"""API of people: token login, the current user, out-of-office periods."""
+"""API of people: token login and the user's own tokens, the current user, out-of-office periods."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,22 +30,86 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange an email and password for an API token (``Authorization: Token <key>``)."""
+    """Exchange an email and password for a new API token (``Authorization: Token <key>``), valid
+    until ``expiry``. The key is shown this once: only its digest is stored. After too many failed
+    attempts for the account or from the address, answers 429 until the lock expires."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}),
+            429: inline_serializer("SignInPaused", {"detail": serializers.CharField()}),
+        },
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        # The key is created on first login and reused afterwards (rest_framework.authtoken's model).
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        # Answered, not raised: an exception would roll back the request's transaction, and with it
+        # the failed attempt the lockout (accounts.throttling) has just recorded.
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return self.locked_out()
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        token, key = services.api_token_create(user=serializer.validated_data["user"], request=request)
+        return Response({"token": key, "expiry": serializers.DateTimeField().to_representation(token.expiry)})
+
+    def locked_out(self) -> Response:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        detail = (
+            "Too many failed sign-in attempts for this account or from this address: "
+            f"signing in is paused for {minutes} minutes."
+        )
+        return Response(
+            {"detail": detail}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(minutes * 60)}
+        )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="token_key", read_only=True, help_text="The key's first characters.")
+    current = serializers.SerializerMethodField(help_text="Whether this request is made with this token.")
+
+    class Meta:
+        model = AuthToken
+        fields = ["id", "created", "expiry", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token: AuthToken) -> bool:
+        auth = self.context["request"].auth
+        return isinstance(auth, AuthToken) and auth.digest == token.digest
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The user's own API tokens that still work (never anyone else's): list them, revoke one."""
+
+    serializer_class = ApiTokenSerializer
+    lookup_field = "token_key"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-zA-Z_-]+"
+    filter_backends = []
+    ordering = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AuthToken.objects.none()
+        return selectors.api_token_list(user=self.request.user)
+
+    def destroy(self, request, id=None):
+        services.api_token_revoke(actor=request.user, token=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request is made with (signing out of the API)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if not isinstance(request.auth, AuthToken):
+            raise exceptions.ValidationError({"non_field_errors": ["This request is not made with an API token."]})
+        services.api_token_revoke(actor=request.user, token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- The current user --------------------------------------------------------------------------

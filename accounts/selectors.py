@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from knox.models import AuthToken
 
 from . import policies
 from .models import Organization, OutOfOffice, User
@@ -61,3 +63,14 @@ def password_reset_user_list(*, email: str) -> list[User]:
     invitation's link may have expired."""
     candidates = User.objects.filter(email__iexact=email, is_active=True)
     return [user for user in candidates if user.email.casefold() == email.casefold()]
+
+
+def api_token_list(*, user: User) -> QuerySet[AuthToken]:
+    """The user's own API tokens that still work, newest first; nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return AuthToken.objects.none()
+    return (
+        AuthToken.objects.filter(user_id=user.pk)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .order_by("-created", "token_key")
+    )

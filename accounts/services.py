@@ -3,10 +3,12 @@
 
 from datetime import datetime
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
+from knox.models import AuthToken
 
 from rpo_portal.dates import is_sane, out_of_range_message
 
@@ -215,4 +217,33 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     if user.is_active != is_active:
         user.is_active = is_active
         user.save(update_fields=["is_active"])
+    if not is_active:
+        api_token_revoke_all(user=user)  # reactivating must not bring them back
     return user
+
+
+# --- API tokens (django-rest-knox: stored as digests, expiring) ---------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, request=None) -> tuple[AuthToken, str]:
+    """A new token for each sign-in through the API; the key is shown once, only its digest is kept.
+    The user's expired tokens go at the same time, so a script that signs in at each run leaves no
+    pile of dead rows behind."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+    token, key = AuthToken.objects.create(user=user)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)  # last_login, sign-in log
+    return token, key
+
+
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke every API token of ``user``: on a password change or reset (the password validator's
+    hook) and on deactivation (``user_set_active``, the admin)."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_token_revoke(*, actor: User, token: AuthToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied("You can only revoke your own API tokens.")
+    token.delete()

@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import dateformat, timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rpo_portal.pages import add_service_errors, forbidden, form_status, not_found, render_page
 
-from . import policies, selectors, services
+from . import policies, selectors, services, throttling
 from .forms import OutOfOfficeForm, PasswordResetForm, TeamInviteForm
 from .models import User
 
@@ -50,6 +51,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@method_decorator(throttling.limit_password_reset_requests, name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for an email address and always answers the same page, whether or not an account has
     it. The POST only records the email (``services.password_reset_request``): the worker sends it
@@ -73,6 +75,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     signed in straight away afterwards."""
 
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"  # the lockout's backend signs no one in
     success_url = reverse_lazy("password_reset_complete")
 
     def get_context_data(self, **kwargs):
@@ -176,6 +179,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttling.limit_invitation_requests
 def team_invite(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     if not policies.can_manage_team(viewer):
@@ -244,3 +248,25 @@ def team_member_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse
         # Also when one was resent minutes ago (nothing more is sent): the last one is on its way.
         messages.success(request, f"We emailed {member.email} a new link to choose a password.")
     return redirect("accounts:team")
+
+
+# --- The user's API tokens ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    tokens = list(selectors.api_token_list(user=request.user))
+    return render_page(request, "accounts/api_tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
+    token = selectors.api_token_list(user=request.user).filter(token_key=token_key).first()
+    if token is None:
+        return not_found(request)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"The token starting {token.token_key[:8]} is revoked: it no longer works.")
+    return redirect("accounts:tokens")

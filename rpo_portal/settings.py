@@ -6,6 +6,7 @@ filesystem, so nothing needs a server. Production (``DEBUG`` off) refuses to sta
 without a real ``SECRET_KEY``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,7 +37,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_ratelimit",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused by the lockout into the 429 page (accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rpo_portal.urls"
@@ -99,11 +104,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
+# The lockout first: a locked-out account or address is refused before the password hasher runs.
+AUTHENTICATION_BACKENDS = ["accounts.throttling.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: its password_changed hook revokes the user's API tokens (page, admin, shell).
+    {"NAME": "accounts.password_validation.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -227,7 +236,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a "WWW-Authenticate: Token" challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -240,6 +249,43 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rpo_portal.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# --- Sign-in lockout, rate limits and API tokens (accounts.throttling) -----------------------------
+# Addresses of clients: the entry TRUSTED_PROXY_COUNT places from the right of X-Forwarded-For (what
+# our outermost proxy saw), never the client-written entries left of it; REMOTE_ADDR without proxies.
+# Production sits behind one TLS proxy (the one SECURE_PROXY_SSL_HEADER trusts) unless told otherwise.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+# django-axes: AXES_FAILURE_LIMIT failed sign-ins for one account, or from one client address, lock
+# that account or address out (page, admin and API) until AXES_COOLOFF_MINUTES after the last one.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account OR per address
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "rpo_portal.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Off: axes' reset on success deletes every attempt from the signing-in address, so an attacker
+# with an account of their own could sign in between guesses and wipe a victim's failures too.
+AXES_RESET_ON_SUCCESS = env.bool("AXES_RESET_ON_SUCCESS", default=False)
+# Attempts while locked out are not counted: a lock ends AXES_COOLOFF_MINUTES after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
+# django-ratelimit: password-reset and invitation requests, per client address and per address asked
+# about (and per inviting admin). RATE_LIMIT_RETRY_AFTER_SECONDS is what the 429 page's header says.
+RATELIMIT_IP_META_KEY = "rpo_portal.client_ip.client_ip"
+RATE_LIMIT_PASSWORD_RESET = env("RATE_LIMIT_PASSWORD_RESET", default="5/h")
+RATE_LIMIT_INVITE = env("RATE_LIMIT_INVITE", default="20/h")
+RATE_LIMIT_RETRY_AFTER_SECONDS = 3600
+# Its counters live in the cache. In memory (no Redis) each process counts on its own, which the
+# embedded single-machine setup accepts (E003); Django's Redis cache increments atomically (INCR:
+# rpo_portal.cache keeps integers raw), it is just not on the library's list (W001).
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# django-rest-knox: API tokens stored as SHA-512 digests, each sign-in a new one, expiring after
+# API_TOKEN_TTL_DAYS; revoked on password change, reset and deactivation (accounts.services).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

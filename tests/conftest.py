@@ -135,13 +135,13 @@ def api_client():
 
 @pytest.fixture
 def client_for(api_client):
-    """``client_for(user)``: an API client logged in as ``user`` with a token."""
-    from rest_framework.authtoken.models import Token
+    """``client_for(user)``: an API client logged in as ``user`` with a (knox) token."""
+    from knox.models import AuthToken
 
     def make(user):
-        token, _ = Token.objects.get_or_create(user=user)
+        _, key = AuthToken.objects.create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make
