@@ -152,7 +152,7 @@ def test_inviting_another_organisations_address_is_refused_without_saying_whose(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(INVITE, _form(email=other.email.upper()))
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f'<ul class="errorlist" id="id_email_error"><li>{NEUTRAL_REFUSAL}</li>' in page
     for leak in ("already has an account", other.organization.name, other.display_name, "exists"):
         assert leak not in page.split('id="id_email_error"')[1].split("</ul>")[0]
