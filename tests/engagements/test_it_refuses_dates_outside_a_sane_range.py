@@ -166,7 +166,7 @@ def test_the_out_of_office_page_shows_the_refusal_beside_the_field(client, world
         {"starts_at": "2026-01-20T09:00", "ends_at": f"{day}T18:00", "backup": world.idle_recruiter.pk, "note": ""},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert MESSAGE in response.content.decode()
     assert not OutOfOffice.objects.exists()
 

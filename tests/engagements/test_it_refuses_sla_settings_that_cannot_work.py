@@ -135,7 +135,7 @@ def test_the_sla_page_refuses_it_beside_the_field(client, world):
 
     response = client.post(reverse("partnership:engagement-sla", kwargs={"pk": world.acme_engagement.pk}), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     [message] = response.context["form"].errors["resume_feedback_due_hours"]
     assert message.startswith("Due in at most 8 business hours")
     assert message in response.content.decode()
