@@ -254,6 +254,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# JSON bodies nesting deeper than rpo_portal.parsers.MAX_JSON_DEPTH are a 400 (they were a 500).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "rpo_portal.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
