@@ -301,6 +301,11 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
+# Times of day are documented as what they are, local "HH:MM[:SS]" without an offset (rpo_portal.schema).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "rpo_portal.schema.local_times_without_offset",
+]
 # JSON bodies nesting deeper than rpo_portal.parsers.MAX_JSON_DEPTH are a 400 (they were a 500).
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rpo_portal.parsers.JSONParser",
