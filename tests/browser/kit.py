@@ -49,7 +49,8 @@ def watch_for_csp_violations(context, found: list[str]) -> None:
     context.add_init_script(_REPORT_CSP_VIOLATIONS)
 
     def on_console(message):
-        if "Content Security Policy" in message.text:
+        # A Permissions-Policy the browser cannot read ("Unrecognized feature") is a broken header too.
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
             found.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     context.on("console", on_console)
