@@ -40,3 +40,10 @@ def test_json_nested_within_the_limit_is_read_as_usual(world, client_for):
     )
     assert response.status_code == 400
     assert "full_name" in response.json()
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(world, client_for):
+    name = 'Ada [[[[[[[[[[[[[[[[[[[[[[[[[ "{{{{{{{{{{{{{{{{{{{{{{{{{ \\\\'
+    response = client_for(world.hiring_manager).patch("/api/v1/me/", {"full_name": name[:60]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["full_name"] == name[:60]
