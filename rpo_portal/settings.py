@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see CONTENT_SECURITY_POLICY
+    "rpo_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -310,6 +312,62 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "feedback.models.RequestStatus",
     },
 }
+
+# Headers and input limits (issue 13). The Content-Security-Policy (django-csp) is enforced, not
+# report-only: scripts and styles come from our own static files only (no inline script, no eval,
+# no CDN), nothing is embedded and nothing embeds us. The pages need nothing more: htmx's indicator
+# styles are in portal.css (base.html turns off the inline <style> htmx would add), the charts draw
+# on a canvas, and the API docs load their init script as a file (SpectacularSwaggerSplitView); the
+# docs page alone adds data: images for Swagger UI's icons (rpo_portal/urls.py). The browser tests
+# fail on any violation in the console.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (rpo_portal.middleware): no browser feature is granted to any page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Times of day are documented as what they are, local "HH:MM[:SS]" without an offset (rpo_portal.schema).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "rpo_portal.schema.local_times_without_offset",
+]
+# JSON bodies nesting deeper than rpo_portal.parsers.MAX_JSON_DEPTH are a 400 (they were a 500).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "rpo_portal.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
 
 LOGGING = {
     "version": 1,

@@ -193,6 +193,9 @@ class CandidateCreateSerializer(CandidateSerializer):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
+    # Blank on a submission's first entry (it came from no stage): documented as such, not as a stage.
+    from_stage = serializers.ChoiceField(choices=Submission.Stage.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = SubmissionStageChange
         fields = ["from_stage", "to_stage", "changed_by", "changed_at", "note"]

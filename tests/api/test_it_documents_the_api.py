@@ -2,6 +2,8 @@
 
 from django.core.management import call_command
 
+from ..factories import DEFAULT_PASSWORD
+
 
 def test_schema_generates_without_warnings_and_validates(tmp_path):
     # fail_on_warn turns every drf-spectacular warning (untyped field, enum clash...) into a failure.
@@ -22,16 +24,41 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         assert f"{path}:" in schema
 
 
-def test_schema_endpoint_answers(db, client):
-    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_schema_and_docs_refuse_anonymous_users(db, client):
+    assert client.get("/api/schema/").status_code == 401
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response.url == "/login/?next=/api/docs/"
+    assert client.get("/api/docs/?script=").status_code == 302
+
+
+def test_schema_endpoint_answers_a_signed_in_user(world, api_client):
+    token = api_client.post(
+        "/api/v1/auth/token/", {"email": world.hiring_manager.email, "password": DEFAULT_PASSWORD}
+    ).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "RPO Partnership Portal API"
 
 
-def test_docs_page_loads_its_assets_from_our_own_static_files(db, client):
+def test_docs_page_loads_its_assets_from_our_own_static_files(world, client):
+    client.force_login(world.recruiter)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     for cdn in ("cdn.", "jsdelivr", "unpkg", "//cdnjs", "googleapis"):
         assert cdn not in html
+    # Nothing inline for the Content-Security-Policy to refuse: the init script is a file of its own.
+    assert "<script>" not in html
+    assert "<style" not in html
+    assert 'src="/api/docs/?script="' in html
+    # Swagger UI's icons are data: images: allowed on this page only (tests/test_it_sets_security_headers.py).
+    policy = {name: values for name, *values in map(str.split, response["Content-Security-Policy"].split(";"))}
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["script-src"] == ["'self'"]
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()

@@ -7,6 +7,8 @@ Install Chromium with ``apt-get install chromium`` (``make test`` does it when r
 ``playwright install`` is never needed, nor called.
 
 One browser serves the whole run of this folder; each test gets fresh contexts (cookies, viewport).
+Every context watches for Content-Security-Policy violations (``kit.watch_for_csp_violations``): a
+test during which any page broke the policy fails, whatever it asserted.
 The live server runs in this process, so ``django.core.mail.outbox`` holds what it sent.
 """
 
@@ -23,6 +25,8 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import DEFAULT_PASSWORD
+
+from .kit import watch_for_csp_violations
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -96,10 +100,12 @@ class Browsing:
         self.base_url = live_server.url
         self.request = request
         self.pages = []
+        self.csp_violations: list[str] = []
 
     def anonymous(self, *, phone: bool = False):
         context = self.browser.new_context(base_url=self.base_url, viewport=PHONE if phone else DESKTOP)
         context.set_default_timeout(TIMEOUT_MS)
+        watch_for_csp_violations(context, self.csp_violations)
         page = context.new_page()
         self.pages.append(page)
         return page
@@ -129,6 +135,8 @@ class Browsing:
                 with contextlib.suppress(Exception):  # a screenshot is a courtesy, never a second failure
                     page.screenshot(path=str(FAILURE_SHOTS / name), full_page=True)
             page.context.close()
+        if self.csp_violations:
+            pytest.fail("Content-Security-Policy violations:\n" + "\n".join(self.csp_violations), pytrace=False)
 
 
 def log_in_through_form(page, *, email: str, password: str) -> None:

@@ -1,4 +1,5 @@
-"""Small helpers for the browser tests: links out of emails, and the people's emails."""
+"""Small helpers for the browser tests: links out of emails, the people's emails, and the watch for
+Content-Security-Policy violations that every browser context carries."""
 
 from __future__ import annotations
 
@@ -27,3 +28,29 @@ def expect(*args, **kwargs):
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(*args, **kwargs)
+
+
+# Run in every page before its own scripts (an init script is not subject to the page's policy): the
+# browser's own console line says what was refused, this adds where (source file and line).
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("Content Security Policy violation: " + event.effectiveDirective + " refused "
+    + (event.blockedURI || "an inline resource") + " at " + (event.sourceFile || event.documentURI)
+    + ":" + event.lineNumber);
+});
+"""
+
+
+def watch_for_csp_violations(context, found: list[str]) -> None:
+    """Append to ``found`` every Content-Security-Policy violation in any page of ``context``: the
+    browser logs each to the console ("Refused to ... because it violates the following Content
+    Security Policy directive"), and the ``securitypolicyviolation`` listener logs it again with
+    its source. The ``browsing`` fixture fails the test at teardown when ``found`` is not empty."""
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        # A Permissions-Policy the browser cannot read ("Unrecognized feature") is a broken header too.
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            found.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
