@@ -14,7 +14,9 @@ import logging
 from functools import wraps
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
@@ -31,6 +33,23 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
         data = getattr(request, "data", None) or request.POST
         value = data.get("email") or data.get("username") if hasattr(data, "get") else None
     return str(value).strip().lower() if value else None
+
+
+class AccountOrAddressHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit of its own for a client address.
+
+    Axes compares the larger of the account's and the address's failure counts (one per
+    ``AXES_LOCKOUT_PARAMETERS`` entry: the account, then the address) with one limit. An address
+    counts in proportion instead: ``AXES_ADDRESS_FAILURE_LIMIT`` failures from it weigh as much as
+    ``AXES_FAILURE_LIMIT`` for one account, so an office behind one address is locked out only by
+    many failures, while five wrong passwords still lock the account they were tried on."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        account, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return max(account, address * settings.AXES_FAILURE_LIMIT // settings.AXES_ADDRESS_FAILURE_LIMIT)
 
 
 def rate_limited(request: HttpRequest, *, group: str, rate: str, targets: list[str]) -> bool:

@@ -258,9 +258,15 @@ REST_FRAMEWORK = {
 # our outermost proxy saw), never the client-written entries left of it; REMOTE_ADDR without proxies.
 # Production sits behind one TLS proxy (the one SECURE_PROXY_SSL_HEADER trusts) unless told otherwise.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
-# django-axes: AXES_FAILURE_LIMIT failed sign-ins for one account, or from one client address, lock
-# that account or address out (page, admin and API) until AXES_COOLOFF_MINUTES after the last one.
+# django-axes: AXES_FAILURE_LIMIT failed sign-ins for one account, or AXES_ADDRESS_FAILURE_LIMIT from
+# one client address, lock that account or address out (page, admin and API) until
+# AXES_COOLOFF_MINUTES after the last one. The address gets more: a whole office signs in from one
+# address, and a colleague's typos must not lock everyone else out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT.")
+AXES_HANDLER = "accounts.throttling.AccountOrAddressHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account OR per address
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"

@@ -1,7 +1,7 @@
 """Sign-in is throttled (issue 13, failure 1): after AXES_FAILURE_LIMIT (5) failures for one
-account, or from one client address, the right password is refused on the sign-in page, the
-admin's and the API until the lock expires (15 minutes), without running the password hasher;
-other accounts and addresses are unaffected, and an admin can unlock."""
+account, or AXES_ADDRESS_FAILURE_LIMIT (30) from one client address, the right password is
+refused on the sign-in page, the admin's and the API until the lock expires (15 minutes), without
+running the password hasher; other accounts and addresses are unaffected, and an admin can unlock."""
 
 from datetime import timedelta
 
@@ -19,6 +19,8 @@ TOKEN_URL = "/api/v1/auth/token/"
 ADMIN_LOGIN = "/admin/login/"
 ROOT = "root@example.com"
 ATTACKER = "203.0.113.9"
+OFFICE = "192.0.2.80"  # everyone at a client company, behind one address
+ADDRESS_LIMIT = 30
 
 
 class CountingHasher(MD5PasswordHasher):
@@ -112,11 +114,23 @@ def test_five_wrong_passwords_lock_the_account_everywhere_until_the_lock_expires
         assert _token_from_api(client, ROOT, "198.51.100.7")
 
 
+def test_a_colleagues_wrong_passwords_do_not_lock_the_office_out(client, world):
+    for _ in range(5):
+        _page(client, world.hiring_manager.email, "wrong", OFFICE)
+
+    assert _page(client, world.hiring_manager.email, DEFAULT_PASSWORD, OFFICE).status_code == 429
+    assert _signed_in_on_page(client, world.other_hiring_manager.email, OFFICE)
+    assert _token_from_api(client, world.client_admin.email, OFFICE)
+
+
 def test_a_locked_address_is_refused_for_every_account(client, world, root):
-    # One wrong password each for five accounts, from one address: no account reaches the limit,
-    # the address does.
-    for email in (world.recruiter.email, world.sourcer.email, world.hiring_manager.email, "nobody@x.example", ROOT):
-        _page(client, email, "wrong", ATTACKER)
+    # One wrong password each for many accounts, from one address: no account reaches its limit,
+    # the address does, and only at its own, higher limit.
+    emails = [world.recruiter.email, world.sourcer.email, world.hiring_manager.email, ROOT]
+    emails += [f"nobody{number}@x.example" for number in range(ADDRESS_LIMIT - len(emails))]
+    for email in emails[:-1]:
+        assert _page(client, email, "wrong", ATTACKER).status_code == 200
+    assert _page(client, emails[-1], "wrong", ATTACKER).status_code == 429
 
     for user in (world.recruiter, world.account_manager, world.client_admin):
         assert _page(client, user.email, DEFAULT_PASSWORD, ATTACKER).status_code == 429
@@ -148,7 +162,7 @@ def test_a_locked_out_attempt_does_not_run_the_password_hasher(client, world, se
 def test_behind_the_proxy_the_address_the_proxy_saw_is_counted_not_the_one_the_client_wrote(client, world, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
-    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+    for forged in (f"1.1.1.{number}" for number in range(ADDRESS_LIMIT)):
         # The client writes an address of its choice; our proxy appends the one it saw.
         client.post(
             reverse("login"),
@@ -180,7 +194,7 @@ def _lock_account(client, email):
 
 
 def _lock_address(client, address):
-    for number in range(1, 6):
+    for number in range(1, ADDRESS_LIMIT + 1):
         _page(client, f"someone{number}@x.example", "wrong", address)
     assert _page(client, "anyone@x.example", "wrong", address).status_code == 429
 
