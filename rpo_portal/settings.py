@@ -278,6 +278,8 @@ AXES_RESET_ON_SUCCESS = env.bool("AXES_RESET_ON_SUCCESS", default=False)
 # Attempts while locked out are not counted: a lock ends AXES_COOLOFF_MINUTES after it began.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 # django-ratelimit: password-reset and invitation requests, per client address and per address asked
 # about (and per inviting admin). RATE_LIMIT_RETRY_AFTER_SECONDS is what the 429 page's header says.
 RATELIMIT_IP_META_KEY = "rpo_portal.client_ip.client_ip"
