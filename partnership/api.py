@@ -49,6 +49,9 @@ class ScorecardWeekSerializer(serializers.Serializer):
     values = serializers.DictField(
         child=serializers.FloatField(allow_null=True), help_text="Figure key -> value that week (the charted keys)."
     )
+    partial = serializers.BooleanField(
+        help_text="The week under way (it holds the window's end): its figures count it so far only."
+    )
 
 
 class ScorecardHiringManagerSerializer(serializers.Serializer):

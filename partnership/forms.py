@@ -72,7 +72,7 @@ class CandidateSubmitForm(forms.Form):
         label="Send to the hiring manager for review now",
         required=False,
         initial=True,
-        help_text="Opens a feedback request and emails the hiring manager a one-click link.",
+        help_text="Opens a feedback request: the hiring manager hears by email now, or in their daily digest.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -25,7 +25,7 @@ sent; after the lease the row is sent again (never lost, rarely twice), with the
 
 from rpo_portal.delivery import SENDING_LEASE
 
-from .delivery import reminder_deliver
+from .delivery import how_requests_reach, reminder_deliver
 from .digests import digest_deliver, digests_prepare
 from .notices import feedback_received_enqueue, interview_invitations_enqueue
 from .quiet_hours import is_quiet, quiet_hours_end
@@ -48,6 +48,7 @@ __all__ = [
     "dispatch_pending",
     "due_set_sql",
     "feedback_received_enqueue",
+    "how_requests_reach",
     "interview_invitations_enqueue",
     "is_quiet",
     "quiet_hours_end",

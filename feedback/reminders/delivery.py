@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +31,22 @@ from ..models import Reminder, RequestStatus
 from .quiet_hours import is_quiet, quiet_hours_end
 
 logger = logging.getLogger(__name__)
+
+
+def how_requests_reach(user: User, *, now: datetime) -> str:
+    """How a request opened now reaches ``user``, in a sentence for the person who opened it: the
+    same choice ``reminder_deliver`` makes (the daily digest, else an email now or after their quiet
+    hours). Shown after a submission is sent to a hiring manager, so the page never promises an
+    email that will not come."""
+    name = user.display_name
+    if user.notification_preference == User.NotificationPreference.DIGEST:
+        return (
+            f"{name} reads requests in a daily digest at {settings.DIGEST_HOUR:02d}:00 their time ({user.time_zone})."
+        )
+    if is_quiet(now, user.zone):
+        morning = quiet_hours_end(now, user.zone).astimezone(user.zone)
+        return f"{name} gets an email with a one-click link at {morning:%H:%M} their time, after their quiet hours."
+    return f"{name} gets an email with a one-click link now."
 
 
 def _claim(reminder_id: int, *, now: datetime, claim: str | None) -> bool:

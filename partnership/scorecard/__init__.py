@@ -102,7 +102,7 @@ CACHE_SECONDS = 60  # how long a computed scorecard is served (plus up to half a
 COMPUTE_LOCK_SECONDS = 30  # a computation that takes longer no longer keeps others from starting one
 LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
 STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
-CACHE_FORMAT = 2  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
+CACHE_FORMAT = 3  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
 
 
 def window_days(value) -> int:
@@ -215,6 +215,7 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
     )
 
     weeks = []
+    this_monday = end.astimezone(zone).date() - timedelta(days=end.astimezone(zone).weekday())
     for monday in _weeks(start, end, zone):
         due, on_time, _, _ = on_time_weeks.get(monday, (0, 0, 0, 0))
         stage = stage_weeks.get(monday, {})
@@ -225,7 +226,7 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
             "submission_to_interview_ratio": share(stage.get("interview"), stage.get("submitted")),
             "interview_to_offer_ratio": share(stage.get("offer"), stage.get("interview")),
         }
-        weeks.append(WeekPoint(week_start=monday, values=values))
+        weeks.append(WeekPoint(week_start=monday, values=values, partial=monday == this_monday))
 
     return Scorecard(
         engagement=engagement,

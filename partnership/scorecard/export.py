@@ -1,7 +1,8 @@
 """The scorecard as CSV, for a quarterly business review.
 
 A few lines saying what it is (engagement, window, health), one row per figure (side, figure,
-value, unit, shown as, definition), then the weekly trend rows. Every text cell that a spreadsheet
+value, unit, shown as, definition), then the weekly trend rows (the last column says whether the
+week is the one under way, counted so far only). Every text cell that a spreadsheet
 would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with an
 apostrophe, so a name typed into the portal can never run in the reader's spreadsheet.
 """
@@ -43,9 +44,10 @@ def scorecard_csv(*, scorecard: Scorecard) -> str:
     ]
     for figure in (*scorecard.client, *scorecard.provider):
         rows.append([figure.side, figure.label, figure.value, figure.unit, figure.display, figure.definition])
-    rows += [[], ["week starting", *(FIGURE_SPECS[key].label for key in scorecard.charted)]]
+    rows += [[], ["week starting", *(FIGURE_SPECS[key].label for key in scorecard.charted), "partial week"]]
     for week in scorecard.weeks:
-        rows.append([week.week_start.isoformat(), *(week.values.get(key) for key in scorecard.charted)])
+        partial = "yes (this week so far)" if week.partial else "no"
+        rows.append([week.week_start.isoformat(), *(week.values.get(key) for key in scorecard.charted), partial])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:

@@ -89,13 +89,20 @@ class Health:
 class WeekPoint:
     week_start: date  # Monday, engagement's time zone
     values: dict[str, float | None]  # figure key -> value that week, for the keys in Scorecard.charted
+    # The week under way (it holds the window's end): shown as "this week so far", never setting a
+    # chart's scale, since a few early answers make it swing (three late ones read 233.8 h).
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"week_start": self.week_start.isoformat(), "values": dict(self.values)}
+        return {"week_start": self.week_start.isoformat(), "values": dict(self.values), "partial": self.partial}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WeekPoint:
-        return cls(week_start=date.fromisoformat(data["week_start"]), values=dict(data["values"]))
+        return cls(
+            week_start=date.fromisoformat(data["week_start"]),
+            values=dict(data["values"]),
+            partial=bool(data.get("partial", False)),  # a dict cached before the flag: a complete week
+        )
 
 
 @dataclass(frozen=True)

@@ -159,13 +159,22 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 
+def _complete_weeks_max(weeks, key: str) -> float | None:
+    values = [point.values.get(key) for point in weeks if not point.partial]
+    return max((value for value in values if value is not None), default=None)
+
+
 def _scorecard_context(request: HttpRequest, scorecard) -> dict:
     user = request.user
     figures = {figure.key: figure for figure in [*scorecard.client, *scorecard.provider]}
     charted = [figures[key] for key in scorecard.charted if key in figures]
     chart_data = {
-        "labels": [f"{point.week_start.day} {point.week_start:%b}" for point in scorecard.weeks],
+        "labels": [
+            f"{point.week_start.day} {point.week_start:%b}" + (" (so far)" if point.partial else "")
+            for point in scorecard.weeks
+        ],
         "weeks": [point.week_start.isoformat() for point in scorecard.weeks],
+        "partial": [point.partial for point in scorecard.weeks],
         "series": [
             {
                 "key": figure.key,
@@ -173,6 +182,8 @@ def _scorecard_context(request: HttpRequest, scorecard) -> dict:
                 "unit": figure.unit,
                 "side": figure.side,
                 "values": [point.values.get(figure.key) for point in scorecard.weeks],
+                # The y-axis is scaled on the complete weeks: the week under way must not flatten them.
+                "scale_max": _complete_weeks_max(scorecard.weeks, figure.key),
             }
             for figure in charted
         ],
@@ -180,6 +191,7 @@ def _scorecard_context(request: HttpRequest, scorecard) -> dict:
     week_rows = [
         {
             "week_start": point.week_start,
+            "partial": point.partial,
             "cells": [scorecard_module.format_value(point.values.get(figure.key), figure.unit) for figure in charted],
         }
         for point in scorecard.weeks
@@ -192,6 +204,7 @@ def _scorecard_context(request: HttpRequest, scorecard) -> dict:
         "charted": charted,
         "chart_data": chart_data,
         "week_rows": week_rows,
+        "partial_week": any(point.partial for point in scorecard.weeks),
         "hiring_managers": [
             {
                 "row": row,

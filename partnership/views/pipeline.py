@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,7 @@ from engagements.models import Requisition, Submission
 from engagements.policies import can_change_submission_stage, can_manage_engagement, can_work_pipeline
 from engagements.selectors import engagement_list, requisition_list, submission_list, user_list
 from engagements.services import candidate_add_and_submit, engagement_update, submission_change_stage
+from feedback.reminders import how_requests_reach
 from rpo_portal.pages import add_service_errors, forbidden, form_status, not_found, render_page
 
 from ..forms import CandidateSubmitForm, EngagementSlaForm, SubmissionMoveForm
@@ -114,8 +116,8 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
             elif send_to_review:
                 messages.success(
                     request,
-                    f"{name} was submitted and sent to {requisition.hiring_manager.display_name} for review; "
-                    "they get an email with a one-click link.",
+                    f"{name} was submitted and sent to {requisition.hiring_manager.display_name} for review. "
+                    + how_requests_reach(requisition.hiring_manager, now=timezone.now()),
                 )
             else:
                 messages.success(request, f"{name} was submitted. Move them to review when you are ready.")
@@ -187,6 +189,9 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
     label = Submission.Stage(to_stage).label.lower()
     text = f"{name} moved to {label}."
     if to_stage == Submission.Stage.HM_REVIEW:
-        text += f" {submission.requisition.hiring_manager.display_name} is asked for feedback by email."
+        hiring_manager = submission.requisition.hiring_manager
+        text += f" {hiring_manager.display_name} is asked for feedback. " + how_requests_reach(
+            hiring_manager, now=timezone.now()
+        )
     messages.success(request, text)
     return redirect(_back(request, submission))

@@ -119,9 +119,9 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
     ]
     assert figures[-1][:5] == ["provider", "Median time to fill", "28.0", "days", "28 days"]
     trend = rows.index(["week starting", "Feedback on time", "Median feedback turnaround",
-                        "Submission → interview", "Interview → offer"])  # fmt: skip
-    assert rows[trend + 1] == ["2026-05-18", "100.0", "49.5", "200.0", "0.0"]
-    assert rows[trend + 5] == ["2026-06-15", "", "", "", ""]
+                        "Submission → interview", "Interview → offer", "partial week"])  # fmt: skip
+    assert rows[trend + 1] == ["2026-05-18", "100.0", "49.5", "200.0", "0.0", "no"]
+    assert rows[trend + 5] == ["2026-06-15", "", "", "", "", "yes (this week so far)"]
 
 
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd"])
