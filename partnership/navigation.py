@@ -1,16 +1,21 @@
 """The main navigation of every page, per role (a template context processor: no queries).
 
 Each link says which paths belong to it, so the page being shown is marked ``aria-current``.
+``home_url`` is the viewer's own start page (``role_home_url``), for the 404 and 403 pages; it is
+worked out only when a template reads it (a client admin's may take one query).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import User
+
+from .views.home import role_home_url
 
 
 @dataclass(frozen=True)
@@ -56,4 +61,7 @@ def nav_links(user, path: str) -> list[NavLink]:
 
 
 def navigation(request: HttpRequest) -> dict:
-    return {"nav_links": nav_links(getattr(request, "user", None), request.path)}
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    # A callable: the template calls it only where it shows the link.
+    return {"nav_links": nav_links(user, request.path), "home_url": partial(role_home_url, user) if signed_in else None}

@@ -13,8 +13,9 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
@@ -55,3 +56,9 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own (and for files that are not pages): send them to the
+    icon every page links, at its static address (hashed in production)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -9,12 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 
 from .health import healthz
+from .pages import favicon
 
 urlpatterns = [
     path("", include("partnership.home_urls")),
     path("", include("accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", include("rpo_portal.api_urls")),
     # The schema and its docs are for signed-in users: the API answers 401, the docs page sends to
     # the sign-in page. The docs load their init script as a file (?script=), never inline, so that
