@@ -22,6 +22,7 @@ from engagements.models import Engagement, Interview, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
 from engagements.sla import fallback_span
+from rpo_portal.conflicts import Conflict
 from rpo_portal.dates import is_sane, out_of_range_message
 
 from .models import (
@@ -69,6 +70,15 @@ def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: in
         remind_at = max(due_at - timedelta(hours=engagement.reminder_lead_hours), opened_at)
         escalate_at = due_at + min(timedelta(hours=engagement.escalation_delay_hours), span)
     return {"remind_at": min(remind_at, due_at), "due_at": due_at, "escalate_at": escalate_at}
+
+
+BOOKED_ALREADY = "An interview is already booked from these slots."
+
+
+def request_closed_message(request: FeedbackRequest | AvailabilityRequest) -> str:
+    """What answering a request that is no longer open is told: the same words on the API (409)
+    and on the pages (409)."""
+    return f"This request is already {request.get_status_display().lower()}."
 
 
 def _record_request_notice(request, *, at: datetime) -> None:
@@ -234,7 +244,7 @@ def feedback_respond(
     if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
-        raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
+        raise Conflict({"non_field_errors": request_closed_message(request)})
     _close(request, status=RequestStatus.ANSWERED, at=at)
     engagement_changed(request.submission.requisition.engagement_id)
     feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
@@ -321,7 +331,7 @@ def availability_offer_slots(
     if not can_respond(actor, request):
         raise PermissionDenied("This request was sent to someone else.")
     if request.status != RequestStatus.OPEN:
-        raise ValidationError({"non_field_errors": f"This request is already {request.get_status_display().lower()}."})
+        raise Conflict({"non_field_errors": request_closed_message(request)})
     created = AvailabilitySlot.objects.bulk_create(
         [AvailabilitySlot(request=request, starts_at=start, ends_at=end, created_at=at) for start, end in slots]
     )
@@ -345,7 +355,9 @@ def availability_book(
     if not can_book(actor, request):
         raise PermissionDenied(MAY_NOT_BOOK_INTERVIEW)
     if request.booked_interview_id is not None:
-        raise ValidationError({"slot": "An interview is already booked from these slots."})
+        raise Conflict({"slot": BOOKED_ALREADY})
+    if request.status == RequestStatus.CANCELLED:
+        raise Conflict({"non_field_errors": request_closed_message(request)})
     if request.status != RequestStatus.ANSWERED:
         raise ValidationError({"slot": "No slots have been offered yet."})
     if slot.starts_at <= at:

@@ -10,6 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from rpo_portal.conflicts import Conflict
 from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
 
 from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet
@@ -43,7 +45,7 @@ from .selectors import (
     inbox_for,
     recruiter_note_for,
 )
-from .services import availability_book, availability_offer_slots, feedback_respond
+from .services import availability_book, availability_offer_slots, feedback_respond, request_closed_message
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 
@@ -62,9 +64,13 @@ def _link_refused(request: HttpRequest, error: LinkError) -> HttpResponse:
     return _link_invalid(request, status=400)
 
 
-def _closed_status(request: HttpRequest) -> int:
-    """Looking at a closed request is fine; trying to answer it again is a conflict."""
-    return 409 if request.method == "POST" else 200
+def _closed_status(request: HttpRequest, chased_request) -> int:
+    """Looking at a closed request is fine; trying to answer it again is a conflict, told in the
+    same words as the API's 409."""
+    if request.method != "POST":
+        return 200
+    messages.error(request, request_closed_message(chased_request))
+    return 409
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -197,7 +203,7 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
             viewer=viewer,
             via_link=via_link,
             just_answered=_pop_just_answered(request, "feedback", feedback_request.pk),
-            status=_closed_status(request),
+            status=_closed_status(request, feedback_request),
         )
     if feedback_request.status == RequestStatus.CANCELLED:
         return _request_cancelled(request, feedback_request, viewer=viewer)
@@ -213,6 +219,9 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
                 feedback_respond(actor=viewer, feedback_request=feedback_request, channel=channel, **form.answer())
             except PermissionDenied:
                 return forbidden(request, _only_they_answer(feedback_request), viewer=viewer)
+            except Conflict:  # answered or cancelled since the page read it: show it closed
+                feedback_request.refresh_from_db()
+                return _feedback_page(request, feedback_request, viewer=viewer, via_link=via_link)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -271,7 +280,9 @@ def _request_cancelled(request, chased_request, *, viewer) -> HttpResponse:
         "candidate": submission.candidate,
         "requisition": submission.requisition,
     }
-    return render_page(request, "feedback/cancelled.html", context, viewer=viewer, status=_closed_status(request))
+    return render_page(
+        request, "feedback/cancelled.html", context, viewer=viewer, status=_closed_status(request, chased_request)
+    )
 
 
 # --- Availability -------------------------------------------------------------------------------
@@ -308,7 +319,11 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
             "just_answered": _pop_just_answered(request, "availability", availability_request.pk),
         }
         return render_page(
-            request, "feedback/availability_answered.html", context, viewer=viewer, status=_closed_status(request)
+            request,
+            "feedback/availability_answered.html",
+            context,
+            viewer=viewer,
+            status=_closed_status(request, availability_request),
         )
 
     may_answer = can_respond(viewer, availability_request)
@@ -322,6 +337,9 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
                 availability_offer_slots(actor=viewer, availability_request=availability_request, slots=formset.slots())
             except PermissionDenied:
                 return forbidden(request, _only_they_answer(availability_request), viewer=viewer)
+            except Conflict:  # answered or cancelled since the page read it: show it closed
+                availability_request.refresh_from_db()
+                return _availability_page(request, availability_request, viewer=viewer, via_link=via_link)
             except ValidationError as error:
                 formset.add_service_errors(error)
             else:

@@ -13,16 +13,27 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .conflicts import Conflict
+
 # Ids are bigint primary keys; anything outside this range cannot name a row (and some drivers
 # refuse to send it), so it is answered like any other unknown id.
 _MAX_ID = 2**63 - 1
 MAX_RELATED_IDS = 100
 
 
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_detail = "This conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
     """Services raise Django's ``ValidationError`` keyed by field; answer it as a 400 with a
-    message per field, exactly like a serializer error."""
-    if isinstance(exc, DjangoValidationError):
+    message per field, exactly like a serializer error. A ``Conflict`` (the target's state refuses
+    the write, e.g. a request already answered) is a 409 whose ``detail`` is the service's message."""
+    if isinstance(exc, Conflict):
+        exc = ConflictError(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
             if "__all__" in detail:

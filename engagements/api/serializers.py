@@ -233,6 +233,21 @@ class SubmissionSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class SubmissionCreateSerializer(SubmissionSerializer):
+    send_to_review = serializers.BooleanField(
+        default=True,
+        write_only=True,
+        help_text=(
+            "Send the submission to the hiring manager's review at once (as the page's \"Add and submit\" "
+            "does): the stage becomes hm_review and the résumé review is asked of the requisition's hiring "
+            "manager. False leaves it at submitted, to move later with the stage action."
+        ),
+    )
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "send_to_review"]
+
+
 class SubmissionDetailSerializer(SubmissionSerializer):
     history = StageChangeSerializer(source="stage_changes", many=True, read_only=True)
 

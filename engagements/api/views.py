@@ -23,6 +23,7 @@ from .serializers import (
     InterviewStatusSerializer,
     RequisitionCreateSerializer,
     RequisitionSerializer,
+    SubmissionCreateSerializer,
     SubmissionDetailSerializer,
     SubmissionSerializer,
     SubmissionStageSerializer,
@@ -238,11 +239,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         if self.action == "stage":
             return SubmissionStageSerializer
         if self.action == "create":
-            return SubmissionSerializer
+            return SubmissionCreateSerializer
         return super().get_serializer_class()
 
-    @extend_schema(request=SubmissionSerializer, responses={201: SubmissionDetailSerializer})
+    @extend_schema(request=SubmissionCreateSerializer, responses={201: SubmissionDetailSerializer})
     def create(self, request):
+        """Submit a candidate to a requisition. By default (``send_to_review``) it goes straight to
+        the hiring manager's review, which asks them for feedback; the answer shows the stage it is
+        at and its history."""
         fields = self.validated_create(
             "requisition",
             lambda requisition: policies.can_work_pipeline(request.user, requisition.engagement),

@@ -66,7 +66,11 @@ def submission_create(
     summary: str = "",
     submitted_at: datetime | None = None,
     form_token: uuid.UUID | None = None,
+    send_to_review: bool = False,
 ) -> Submission:
+    """Submit a candidate to a requisition, and with ``send_to_review`` put them in front of the
+    hiring manager at once (stage ``hm_review``, which opens the résumé review): flow 1 in one
+    step, all of it or nothing, the same for the page's "Add and submit" and the API."""
     policies.require(
         policies.can_work_pipeline(actor, requisition.engagement),
         policies.MAY_NOT_SUBMIT,
@@ -108,6 +112,8 @@ def submission_create(
         sender=Submission, submission=submission, from_stage="", to_stage=submission.stage, changed_by=actor
     )
     engagement_changed(requisition.engagement_id)
+    if send_to_review:
+        submission_change_stage(actor=actor, submission=submission, to_stage=Submission.Stage.HM_REVIEW)
     return submission
 
 
@@ -136,10 +142,13 @@ def candidate_add_and_submit(
         with transaction.atomic():
             candidate = candidate_create(actor=actor, engagement=requisition.engagement, **candidate_fields)
             submission = submission_create(
-                actor=actor, requisition=requisition, candidate=candidate, summary=summary, form_token=form_token
+                actor=actor,
+                requisition=requisition,
+                candidate=candidate,
+                summary=summary,
+                form_token=form_token,
+                send_to_review=send_to_review,
             )
-            if send_to_review:
-                submission_change_stage(actor=actor, submission=submission, to_stage=Submission.Stage.HM_REVIEW)
     except IntegrityError:
         earlier = _submitted_with(form_token, requisition)
         if earlier is None:

@@ -2,9 +2,10 @@
 request is a 404), ``policies`` (who may act on what they see: 403 otherwise) and ``services``
 (the writes, whose field errors are 400s).
 
-Answering twice is a 400 (``non_field_errors``: "This request is already answered."), not a
-409: the service decides it under a row lock, and one status for every refusal of an answer
-keeps clients simple.
+Answering a request that is already answered or cancelled (or booking from slots already booked)
+is a 409 whose ``detail`` is the service's message ("This request is already answered."), the
+same status and words as the pages: the service decides it under a row lock and raises
+``rpo_portal.conflicts.Conflict``, which ``rpo_portal.api.exception_handler`` answers.
 """
 
 from django.db.models import Prefetch
@@ -28,10 +29,11 @@ from .serializers import (
     SlotOfferSerializer,
 )
 
-_BAD_INPUT = OpenApiResponse(
-    description="Bad input: a message per field (``non_field_errors`` for the request's state)."
-)
+_BAD_INPUT = OpenApiResponse(description="Bad input: a message per field.")
 _FORBIDDEN = OpenApiResponse(description="You can see the request but may not do this.")
+_CONFLICT = OpenApiResponse(
+    description="The request is already answered or cancelled (or its slots already booked): ``detail`` says which."
+)
 _NOT_FOUND = OpenApiResponse(description="No such request among those you can see.")
 
 
@@ -59,13 +61,13 @@ class FeedbackRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     @extend_schema(
         request=FeedbackAnswerSerializer,
-        responses={201: FeedbackSerializer, 400: _BAD_INPUT, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={201: FeedbackSerializer, 400: _BAD_INPUT, 403: _FORBIDDEN, 404: _NOT_FOUND, 409: _CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """Answer the request (only the person it was asked of). Advance moves a résumé on to
         interview and asks for availability; reject closes the submission. A request that is
-        already answered or cancelled is a 400 on ``non_field_errors``."""
+        already answered or cancelled is a 409."""
         feedback_request = self.get_object()
         self.require(
             policies.can_respond(request.user, feedback_request),
@@ -105,12 +107,19 @@ class AvailabilityRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(
         request=SlotOfferSerializer,
-        responses={201: AvailabilityRequestSerializer, 400: _BAD_INPUT, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={
+            201: AvailabilityRequestSerializer,
+            400: _BAD_INPUT,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+            409: _CONFLICT,
+        },
     )
     @action(detail=True, methods=["post"])
     def slots(self, request, pk=None):
         """Offer interview slots (only the person asked). Times carry their offset; a time
-        without one is refused. Answers the request: it shows the slots offered."""
+        without one is refused. Answers the request: it shows the slots offered. A request that is
+        already answered or cancelled is a 409."""
         availability_request = self.get_object()
         self.require(
             policies.can_respond(request.user, availability_request),
@@ -127,12 +136,12 @@ class AvailabilityRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(
         request=BookingSerializer,
-        responses={201: InterviewSerializer, 400: _BAD_INPUT, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={201: InterviewSerializer, 400: _BAD_INPUT, 403: _FORBIDDEN, 404: _NOT_FOUND, 409: _CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
         """Book the interview in one of the offered slots (the provider's recruiting staff); both
-        sides get an invitation. Answers the interview."""
+        sides get an invitation. Answers the interview. Slots already booked are a 409."""
         availability_request = self.get_object()
         self.require(
             policies.can_book(request.user, availability_request),

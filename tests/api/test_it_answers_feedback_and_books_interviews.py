@@ -149,14 +149,14 @@ def test_the_interviewer_on_the_panel_answers_the_post_interview_request(pipelin
     assert Feedback.objects.get(request=request).given_by == pipeline.world.hiring_manager
 
 
-def test_answering_twice_is_a_400_and_keeps_the_first_answer(world, client_for, in_review):
+def test_answering_twice_is_a_409_and_keeps_the_first_answer(world, client_for, in_review):
     request = FeedbackRequest.objects.get(submission=in_review)
     client = client_for(world.hiring_manager)
     url = f"/api/v1/feedback-requests/{request.pk}/respond/"
     assert client.post(url, {"decision": "hold", "rating": 3}, format="json").status_code == 201
     response = client.post(url, {"decision": "reject", "rating": 1}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["This request is already answered."]}
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This request is already answered."}
     assert Feedback.objects.get(request=request).decision == Feedback.Decision.HOLD
 
 

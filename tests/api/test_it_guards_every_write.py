@@ -683,18 +683,6 @@ BAD_INPUT = [
         lambda p, u: {"decision": ["advance"], "rating": True, "reasons": [1], "comments": "Nul\x00"},
         {"decision", "rating", "reasons", "comments"},
     ),
-    (
-        "feedback-request-respond",
-        "hiring_manager",
-        lambda p, u: _answered(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
-        {"non_field_errors"},
-    ),
-    (
-        "feedback-request-respond",
-        "hiring_manager",
-        lambda p, u: _cancelled(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
-        {"non_field_errors"},
-    ),
     ("availability-request-slots", "hiring_manager", lambda p, u: {}, {"slots"}),
     ("availability-request-slots", "hiring_manager", lambda p, u: {"slots": []}, {"slots"}),
     ("availability-request-slots", "hiring_manager", lambda p, u: {"slots": "tomorrow at ten"}, {"slots"}),
@@ -728,12 +716,6 @@ BAD_INPUT = [
         lambda p, u: {"slots": [{"starts_at": _later(n), "ends_at": _later(n + 1)} for n in range(0, 42, 2)]},
         {"slots"},
     ),
-    (
-        "availability-request-slots",
-        "hiring_manager",
-        lambda p, u: _answered(p.availability_requests["acme1"]) or _valid("availability-request-slots", p, u),
-        {"non_field_errors"},
-    ),
     ("availability-request-book", "recruiter", lambda p, u: {}, {"slot"}),
     (
         "availability-request-book",
@@ -748,12 +730,6 @@ BAD_INPUT = [
         "availability-request-book",
         "recruiter",
         lambda p, u: {"slot": _past_slot(p.availability_requests["acme1_offered"]).pk},
-        {"slot"},
-    ),
-    (
-        "availability-request-book",
-        "provider_admin",
-        lambda p, u: _booked(p, p.availability_requests["acme1_offered"]) or _valid("availability-request-book", p, u),
         {"slot"},
     ),
 ]
@@ -774,6 +750,47 @@ def test_bad_input_is_400_with_a_message_per_field(pipeline, client_for, write_n
     for messages in errors.values():
         assert messages
         assert all(isinstance(message, str) and message for message in messages)
+
+
+# Acting on a request that is already answered, cancelled or booked: its state refuses the write,
+# a 409 with the service's message (the same words as the pages), not a 400 on a field.
+CLOSED = [
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: _answered(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
+        "This request is already answered.",
+    ),
+    (
+        "feedback-request-respond",
+        "hiring_manager",
+        lambda p, u: _cancelled(p.feedback_requests["acme1"]) or _valid("feedback-request-respond", p, u),
+        "This request is already cancelled.",
+    ),
+    (
+        "availability-request-slots",
+        "hiring_manager",
+        lambda p, u: _answered(p.availability_requests["acme1"]) or _valid("availability-request-slots", p, u),
+        "This request is already answered.",
+    ),
+    (
+        "availability-request-book",
+        "provider_admin",
+        lambda p, u: _booked(p, p.availability_requests["acme1_offered"]) or _valid("availability-request-book", p, u),
+        "An interview is already booked from these slots.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("write_name", "persona", "body", "message"), CLOSED, ids=[case[0] for case in CLOSED])
+def test_a_write_on_a_closed_request_is_409_with_the_services_message(
+    pipeline, client_for, write_name, persona, body, message
+):
+    write = WRITES_BY_NAME[write_name]
+    user = pipeline.persona(persona)
+    response = _send(client_for(user), write.method, write.url(pipeline), body(pipeline, user))
+    assert response.status_code == 409, response.content
+    assert response.json() == {"detail": message}
 
 
 def test_every_write_endpoint_has_bad_input_cases():

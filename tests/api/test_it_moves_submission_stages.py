@@ -95,7 +95,9 @@ def test_a_submission_created_through_the_api_starts_its_history(world, client_f
     candidate = factories.CandidateFactory(engagement=world.acme_engagement)
     client = client_for(world.recruiter)
     response = client.post(
-        "/api/v1/submissions/", {"requisition": world.requisition.pk, "candidate": candidate.pk}, format="json"
+        "/api/v1/submissions/",
+        {"requisition": world.requisition.pk, "candidate": candidate.pk, "send_to_review": False},
+        format="json",
     )
     assert response.status_code == 201, response.content
     assert response.json()["stage"] == "submitted"
