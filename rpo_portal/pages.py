@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 
@@ -47,6 +48,16 @@ def form_status(form: forms.BaseForm) -> int:
     errors. A form page answers a successful POST with a redirect to a page that says what happened
     (post/redirect/get), so a bound form that is rendered is a refused one."""
     return 400 if form.is_bound else 200
+
+
+def local_url_or(request: HttpRequest, target: str, default: str) -> str:
+    """``target`` (a ``next`` the page was given) when it stays on this site, else ``default``: a
+    redirect never leads off the portal."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -13,24 +13,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from engagements.policies import MAY_NOT_ERASE_CANDIDATE, can_erase_candidate
 from engagements.selectors import candidate_list, submission_list
 from engagements.services import candidate_erase
-from rpo_portal.pages import forbidden, not_found, render_page
+from rpo_portal.pages import forbidden, local_url_or, not_found, render_page
 
 
 def _back(request: HttpRequest, default: str) -> str:
     """A local ``next`` (the requisition page the link was on), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url_or(request, request.POST.get("next") or request.GET.get("next", ""), default)
 
 
 @never_cache

@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +26,7 @@ from engagements.policies import can_change_submission_stage, can_manage_engagem
 from engagements.selectors import engagement_list, requisition_list, submission_list, user_list
 from engagements.services import candidate_add_and_submit, engagement_update, submission_change_stage
 from feedback.reminders import how_requests_reach
-from rpo_portal.pages import add_service_errors, forbidden, form_status, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page
 
 from ..forms import CandidateSubmitForm, EngagementSlaForm, SubmissionMoveForm
 
@@ -137,12 +136,7 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
 def _back(request: HttpRequest, submission: Submission) -> str:
     """Where the form was: a local ``next`` if given, else the top of the requisition's pipeline,
     where the message says what happened."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return _requisition_url(submission.requisition_id)
+    return local_url_or(request, request.POST.get("next", ""), _requisition_url(submission.requisition_id))
 
 
 def _move_refused(submission: Submission, to_stage: str, error: ValidationError) -> str:
