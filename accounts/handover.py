@@ -39,6 +39,7 @@ class Holding:
     summarize: Summarize
     transfer: Transfer
     order: int = 100
+    detail_is_alert: bool = False  # the detail needs attention ("17 overdue"), not just a breakdown
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Held:
     one: str
     many: str
     detail: str = ""
+    alert: bool = False
 
     @property
     def label(self) -> str:
@@ -71,11 +73,26 @@ _HOLDINGS: dict[str, Holding] = {}
 
 
 def register_holding(
-    *, key: str, one: str, many: str, roles: Iterable[str], summarize: Summarize, transfer: Transfer, order: int = 100
+    *,
+    key: str,
+    one: str,
+    many: str,
+    roles: Iterable[str],
+    summarize: Summarize,
+    transfer: Transfer,
+    order: int = 100,
+    detail_is_alert: bool = False,
 ) -> None:
     """Register what one app's work a person can hold (once per key; registering again replaces)."""
     _HOLDINGS[key] = Holding(
-        key=key, one=one, many=many, roles=frozenset(roles), summarize=summarize, transfer=transfer, order=order
+        key=key,
+        one=one,
+        many=many,
+        roles=frozenset(roles),
+        summarize=summarize,
+        transfer=transfer,
+        order=order,
+        detail_is_alert=detail_is_alert,
     )
 
 
@@ -95,7 +112,14 @@ def held_by(*, users: Sequence[User], now: datetime) -> dict[int, list[Held]]:
             count, detail = counts.get(user.pk, (0, ""))
             if count:
                 result[user.pk].append(
-                    Held(key=holding.key, count=count, one=holding.one, many=holding.many, detail=detail)
+                    Held(
+                        key=holding.key,
+                        count=count,
+                        one=holding.one,
+                        many=holding.many,
+                        detail=detail,
+                        alert=holding.detail_is_alert,
+                    )
                 )
     return result
 

@@ -47,4 +47,5 @@ register_holding(
     summarize=_summarize,
     transfer=_transfer,
     order=10,
+    detail_is_alert=True,
 )

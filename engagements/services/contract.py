@@ -370,14 +370,19 @@ def staff_member_invite(
     (``engagement_update``), in one transaction. Recruiters and sourcers work per requisition: they
     are assigned on the requisitions, not here."""
     engagements = list(engagements)
+    errors: dict[str, list[str]] = {}
     if engagements and role not in MANAGER_ROLES:
-        raise ValidationError(
-            {
-                "engagements": "Only an account manager or a provider admin manages engagements: "
-                "assign recruiters and sourcers on each requisition instead."
-            }
-        )
-    invited = user_invite(actor=actor, full_name=full_name, email=email, time_zone=time_zone, role=role)
+        errors["engagements"] = [
+            "Only an account manager or a provider admin manages engagements: "
+            "assign recruiters and sourcers on each requisition instead."
+        ]
+    try:
+        with transaction.atomic():
+            invited = user_invite(actor=actor, full_name=full_name, email=email, time_zone=time_zone, role=role)
+            if errors:
+                raise ValidationError(errors)  # undoes the invitation: one answer names every field
+    except ValidationError as error:
+        raise ValidationError({**error.message_dict, **errors}) from None
     for engagement in engagements:
         managers = [*engagement.account_managers.all(), invited]
         engagement_update(actor=actor, engagement=engagement, account_managers=managers)

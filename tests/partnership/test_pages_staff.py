@@ -92,6 +92,12 @@ def test_a_recruiter_is_invited_without_engagements(client, world, django_captur
     assert refused.status_code == 400
     assert "assign recruiters and sourcers on each requisition instead" in refused.content.decode()
     assert not User.objects.filter(email="nadia@tb.example").exists()
+    assert mail.outbox == []
+    # Every field's problem at once: the address and the engagements.
+    both = client.post(INVITE, _form(email="rita@tb.example", engagements=[world.acme_engagement.pk]))
+    assert both.status_code == 400
+    assert 'id="id_email_error"' in both.content.decode()
+    assert 'id="id_engagements_error"' in both.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(INVITE, _form())
     assert (response.status_code, response["Location"]) == (302, STAFF)
