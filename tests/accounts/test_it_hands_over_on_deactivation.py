@@ -272,3 +272,41 @@ def test_an_account_managers_engagements_go_to_the_successor(world, django_captu
     )
     assert [str(line) for line in moved] == ["1 engagement as account manager"]
     assert list(world.acme_engagement.account_managers.all()) == [successor]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_once_deactivate_once_and_the_successor_is_told_once(world):
+    import threading
+
+    from django.db import connection
+
+    _open_requests(world, 3, overdue=1)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit(successor):
+        try:
+            barrier.wait(timeout=10)
+            user_deactivate(
+                actor=world.client_admin, user=User.objects.get(pk=world.hiring_manager.pk), successor=successor
+            )
+            outcomes.append("deactivated")
+        except ValidationError as error:
+            outcomes.append(f"refused: {sorted(error.message_dict)}")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=submit, args=(person,)) for person in (world.other_hiring_manager, world.client_admin)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["deactivated", "refused: ['user']"]
+    owners = set(FeedbackRequest.objects.values_list("requested_of", flat=True))
+    assert len(owners) == 1
+    assert owners <= {world.other_hiring_manager.pk, world.client_admin.pk}
+    assert OutboundEmail.objects.filter(kind="accounts.handover").count() == 1
