@@ -141,6 +141,43 @@ class TeamInviteForm(forms.Form):
     )
 
 
+class StaffInviteForm(TeamInviteForm):
+    """The provider admin's invitation: the team's fields and the role (the staff page adds the
+    engagements an account manager manages)."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        choices=(),
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role from the list."},
+    )
+    field_order = ["full_name", "email", "role", "time_zone"]
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, User.Role(role).label) for role in roles]
+
+
+class DeactivateForm(forms.Form):
+    """Whom to hand someone's work to as they are deactivated (asked only when they hold something)."""
+
+    successor = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Hand their work to",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose who takes over their work.",
+            "invalid_choice": "Choose a person from the list.",
+        },
+    )
+
+    def __init__(self, *args, candidates, holds_something: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holds_something:
+            self.fields["successor"].queryset = candidates
+        else:
+            del self.fields["successor"]
+
+
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's form, for its field; the page records the email through
     ``services.password_reset_request`` (sent by the worker) rather than ``save()``. Who it is for

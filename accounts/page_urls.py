@@ -14,6 +14,9 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team-invite"),
     path("team/<int:pk>/active/", views.team_member_active, name="team-member-active"),
+    path("people/<int:pk>/deactivate/", views.member_deactivate, name="member-deactivate"),
+    path("people/<int:pk>/active/", views.team_member_active, name="member-active"),
+    path("people/<int:pk>/resend-invitation/", views.team_member_resend_invitation, name="member-resend-invitation"),
     path(
         "team/<int:pk>/resend-invitation/",
         views.team_member_resend_invitation,

@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from rpo_portal.dates import is_sane, out_of_range_message
 
-from . import emails, policies, selectors
+from . import emails, handover, policies, selectors
 from .models import OutOfOffice, User, validate_time_zone
 
 
@@ -148,16 +148,23 @@ def _invite_email_error(*, actor: User, email: str) -> str | None:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> User:
-    """A client admin adds a hiring manager to their organisation. The new account has no usable
+def user_invite(*, actor: User, full_name: str, email: str, time_zone: str, role: str | None = None) -> User:
+    """A client admin adds a hiring manager to their organisation; a provider admin adds a member
+    of the provider's staff in one of ``policies.invitable_roles``. The new account has no usable
     password; the invitation recorded with it (sent by the worker) carries the link that sets one.
     An address already in the actor's team is refused as such; any other existing address with
     ``INVITE_REFUSED``, which does not say whose it is."""
-    if not policies.can_manage_team(actor):
-        raise PermissionDenied("Only a client admin can invite hiring managers.")
+    roles = policies.invitable_roles(actor)
+    if not roles:
+        raise PermissionDenied("Only a client admin (hiring managers) or a provider admin (staff) can invite people.")
+    if role is None and len(roles) == 1:
+        role = roles[0]
     full_name = (full_name or "").strip()
     email = User.objects.normalize_email((email or "").strip()).lower()
     errors: dict[str, str] = {}
+    if role not in roles:
+        names = ", ".join(str(User.Role(choice).label).lower() for choice in roles)
+        errors["role"] = f"Choose a role: {names}."
     if not full_name:
         errors["full_name"] = "Enter their name."
     try:
@@ -177,7 +184,7 @@ def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> U
         email=email,
         full_name=full_name,
         organization_id=actor.organization_id,
-        role=User.Role.HIRING_MANAGER,
+        role=role,
         time_zone=time_zone,
     )
     user.set_unusable_password()
@@ -206,20 +213,63 @@ def user_resend_invitation(*, actor: User, user: User) -> bool:
     return emails.invitation_enqueue(user=user, invited_by=actor, now=timezone.now(), resend=True)
 
 
-@transaction.atomic
-def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
-    """Deactivate (they can no longer sign in, by password, session or API token) or reactivate
-    a hiring manager of the actor's organisation."""
+ALREADY_DEACTIVATED = "{name} is already deactivated: nothing more to do."
+CHOOSE_SUCCESSOR = "Choose who takes over what {name} holds."
+
+
+def _check_may_change_active(*, actor: User, user: User) -> None:
     if not policies.can_change_member_active(actor, user):
         raise PermissionDenied(
-            "You can deactivate or reactivate the hiring managers of your organisation, not yourself."
+            "You can deactivate or reactivate the people your role looks after in your organisation, not yourself."
         )
-    if user.is_active != is_active:
-        user.is_active = is_active
-        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
+    """Reactivate (one step) or deactivate someone who holds nothing (``user_deactivate``, which
+    refuses when there is work to hand over)."""
+    _check_may_change_active(actor=actor, user=user)
     if not is_active:
-        api_token_revoke_all(user=user)  # reactivating must not bring them back
+        user_deactivate(actor=actor, user=user, successor=None)
+        return user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User, successor: User | None, now: datetime | None = None) -> list:
+    """Deactivate ``user`` (they can no longer sign in, by password, session or API token) and hand
+    all they hold (``accounts.handover``: requests, requisitions, assignments...) to ``successor``,
+    in one transaction: either everything moves and they are deactivated, or nothing changes.
+    ``successor`` is told, through the outbox, what they now hold. Returns what moved.
+
+    Someone already deactivated (a second submit, Back and submit again) is refused with
+    ``ALREADY_DEACTIVATED`` on the ``user`` field, and nothing is moved twice."""
+    _check_may_change_active(actor=actor, user=user)
+    now = now or timezone.now()
+    # Locked: of two submits at once, the second waits here and then finds them inactive.
+    current = User.objects.select_for_update().filter(pk=user.pk).values_list("is_active", flat=True).first()
+    if not current:
+        user.is_active = False
+        raise ValidationError({"user": ALREADY_DEACTIVATED.format(name=user.display_name)})
+    held = handover.held_by(users=[user], now=now)[user.pk]
+    moved: list = []
+    if held or successor is not None:
+        if successor is None:
+            raise ValidationError({"successor": CHOOSE_SUCCESSOR.format(name=user.display_name)})
+        if not policies.can_take_over(user, successor):
+            raise ValidationError(
+                {"successor": "Choose an active colleague of theirs who can do the same work, from the list."}
+            )
+        moved = handover.hand_over(actor=actor, user=user, to=successor, now=now)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    api_token_revoke_all(user=user)  # reactivating must not bring them back
+    if moved:
+        emails.handover_enqueue(successor=successor, user=user, actor=actor, moved=moved, now=now)
+    return moved
 
 
 # --- API tokens (django-rest-knox: stored as digests, expiring) ---------------------------------------

@@ -144,9 +144,10 @@ def test_a_stolen_token_stops_working_when_the_password_is_changed_in_the_admin_
 def test_a_stolen_token_stops_working_on_deactivation_and_stays_dead_on_reactivation(client, world):
     stolen = _sign_in_to_api(world.hiring_manager)["token"]
     client.force_login(world.client_admin)
-    active_url = reverse("accounts:team-member-active", args=[world.hiring_manager.pk])
+    active_url = reverse("accounts:member-active", args=[world.hiring_manager.pk])
+    deactivate_url = reverse("accounts:member-deactivate", args=[world.hiring_manager.pk])
 
-    client.post(active_url, {"active": "0"})
+    client.post(deactivate_url, {"successor": world.other_hiring_manager.pk})
     assert not _works(stolen)
     client.post(active_url, {"active": "1"})
     world.hiring_manager.refresh_from_db()
