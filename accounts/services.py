@@ -162,7 +162,9 @@ def user_update_profile(
         "quiet_hours_start": quiet_hours_start,
         "quiet_hours_end": quiet_hours_end,
     }
-    changed = [name for name, value in values.items() if value is not None]
+    # Only what differs from what is saved is checked and written: the settings page sends every
+    # field, and a value kept as it was (an operator's default included) is not questioned again.
+    changed = [name for name, value in values.items() if value is not None and value != getattr(user, name)]
     if not changed:
         return user
     before = {name: getattr(user, name) for name in changed}

@@ -110,3 +110,18 @@ def test_valid_settings_are_saved_together(world):
 def test_the_database_refuses_an_hour_outside_the_day(world, field):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=world.recruiter.pk).update(**{field: 24})
+
+
+def test_an_operators_equal_quiet_hours_kept_as_they_are_do_not_block_other_changes(world, settings):
+    """QUIET_HOURS_START = QUIET_HOURS_END (no quiet hours) is the operator's to set; the settings page
+    sends it back unchanged with the rest, and the rest is saved."""
+    User.objects.filter(pk=world.hiring_manager.pk).update(quiet_hours_start=8, quiet_hours_end=8)
+    world.hiring_manager.refresh_from_db()
+    user_update_profile(
+        user=world.hiring_manager,
+        notification_preference="digest",
+        digest_hour=17,
+        quiet_hours_start=8,
+        quiet_hours_end=8,
+    )
+    assert _saved(world.hiring_manager) == ("America/New_York", "digest", 17, 8, 8)
