@@ -45,7 +45,9 @@ def default_quiet_hours_end() -> int:
 
 def _hour_in_day(field: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 23}), name=f"user_{field}_in_day"
+        condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 23}),
+        name=f"user_{field}_in_day",
+        violation_error_message=f"{field.replace('_', ' ').capitalize()}: choose an hour from 0 to 23.",
     )
 
 

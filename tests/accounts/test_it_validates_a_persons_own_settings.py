@@ -125,3 +125,11 @@ def test_an_operators_equal_quiet_hours_kept_as_they_are_do_not_block_other_chan
         quiet_hours_end=8,
     )
     assert _saved(world.hiring_manager) == ("America/New_York", "digest", 17, 8, 8)
+
+
+def test_the_admin_form_gets_a_message_not_an_error_page_for_an_hour_outside_the_day(world):
+    """The admin's change form validates the model's constraints (full_clean) before saving."""
+    world.recruiter.quiet_hours_start = 24
+    with pytest.raises(ValidationError) as refusal:
+        world.recruiter.full_clean()
+    assert "Quiet hours start: choose an hour from 0 to 23." in str(refusal.value)

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import User
 
 from .kit import expect
+from .test_accessibility_in_browser import violations
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +47,15 @@ def test_a_hiring_manager_sets_the_daily_digest_at_their_hour_on_a_phone(browsin
     expect(recruiter.get_by_role("status")).to_contain_text(
         f"{manager.display_name} reads requests in a daily digest at 17:00 their time (America/New_York)."
     )
+
+
+def test_the_settings_page_is_accessible_with_and_without_errors(browsing, world):
+    page = browsing.as_user(world.recruiter, phone=True)
+    page.goto("/account/settings/")
+    assert violations(page) == []
+
+    page.get_by_label("Until").select_option("20:00")  # the same hour as "Quiet from" for this recruiter
+    page.get_by_label("Quiet from").select_option("20:00")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Quiet hours cannot start and end at the same hour (20:00)")).to_be_visible()
+    assert violations(page) == []
