@@ -157,7 +157,10 @@ def test_a_reader_gets_their_digest_at_their_own_hour_not_the_operators(world, r
     with time_machine.travel(BERLIN_FIVE_PM + timedelta(minutes=30), tick=False):
         digests()
     assert [message.to for message in mail.outbox] == [[reader.email]]
-    assert "at 17:00 your time" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert body.startswith("Hello ")  # not "Good morning" at five in the afternoon
+    assert "You receive one summary a day, at 17:00 your time" in body
+    assert "on your settings page (https://portal.example.com/account/settings/)" in body
     assert Digest.objects.get(user=reader).sent_at == BERLIN_FIVE_PM
 
 
