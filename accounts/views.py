@@ -280,6 +280,13 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "token_count": selectors.api_token_list(user=viewer).count(),
         "may_be_out_of_office": policies.can_be_out_of_office(viewer),
+        # Linked from the summary on top (on a phone the field itself may be a screen further down);
+        # a group of radio buttons is reached through its first one.
+        "fields_to_check": [
+            {"anchor": field.id_for_label or f"{field.auto_id}_0", "label": field.label}
+            for field in form
+            if field.errors
+        ],
     }
     return render_page(request, "accounts/settings.html", context, status=form_status(form))
 

@@ -123,7 +123,7 @@ def test_a_refused_setting_answers_400_beside_its_field_and_saves_nothing(client
     assert message in html
     assert 'class="field has-error"' in html
     assert html.index(f'id="id_{field}') < html.index(message)  # beside its field, not only on top
-    assert "Nothing is saved yet" in html
+    assert 'Nothing is saved yet: please check <a href="#id_' in html  # a link to the field, on a phone too
     if field != "full_name":
         assert 'value="Typed Name"' in html  # what was typed stays
     world.recruiter.refresh_from_db()
@@ -134,6 +134,17 @@ def test_a_refused_setting_answers_400_beside_its_field_and_saves_nothing(client
         8,
     )
     assert "Rita" in html  # the header still names them as they are saved
+
+
+def test_the_summary_on_top_links_every_field_to_check(client, world):
+    client.force_login(world.recruiter)
+    data = _settings(world.recruiter, full_name="", time_zone="Nowhere", notification_preference="weekly")
+    html = client.post(SETTINGS, data).content.decode()
+    assert (
+        'please check <a href="#id_full_name">full name</a>, <a href="#id_time_zone">time zone</a> '
+        'and <a href="#id_notification_preference_0">reminders reach me</a>.'
+    ) in html
+    assert 'id="id_notification_preference_0"' in html
 
 
 def test_the_page_links_api_tokens_for_everyone_and_out_of_office_for_provider_staff(client, world):
