@@ -115,21 +115,17 @@ def _profile_errors(user: User, changed: list[str]) -> dict[str, str]:
             errors[name] = "Choose an hour from 00:00 to 23:00."
     if errors.keys() & set(HOUR_FIELDS):
         return errors
-    quiet_changed = {"quiet_hours_start", "quiet_hours_end"} & set(changed)
-    if quiet_changed and user.quiet_hours_start == user.quiet_hours_end:
+    touched = set(changed)
+    if touched & {"quiet_hours_start", "quiet_hours_end"} and user.quiet_hours_start == user.quiet_hours_end:
         # Equal hours would mean "no quiet hours", which is the operator's switch, not a person's.
         errors["quiet_hours_end"] = (
             f"Quiet hours cannot start and end at the same hour ({_hour_text(user.quiet_hours_start)}): "
             "choose an end hour after the start, for example 08:00 after 20:00."
         )
     elif (
-        user.reads_digest
+        touched & {"notification_preference", *HOUR_FIELDS}
+        and user.reads_digest
         and user.is_quiet_hour(user.digest_hour)
-        and set(changed)
-        & {
-            "notification_preference",
-            *HOUR_FIELDS,
-        }
     ):
         errors["digest_hour"] = (
             f"Your digest at {_hour_text(user.digest_hour)} would fall in your quiet hours "
