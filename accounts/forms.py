@@ -178,6 +178,51 @@ class DeactivateForm(forms.Form):
             del self.fields["successor"]
 
 
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+def _hour_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=HOUR_CHOICES,
+        coerce=int,
+        label=label,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose an hour from 00:00 to 23:00.", "required": "Choose an hour."},
+    )
+
+
+class SettingsForm(forms.Form):
+    """A person's own settings. Only parsing here: what may be saved (a known time zone, quiet hours
+    that start and end at different hours, a digest outside them) is ``services.user_update_profile``,
+    shared with the API's ``me/``."""
+
+    full_name = forms.CharField(max_length=200, label="Full name", error_messages={"required": "Enter your name."})
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Time zone",
+        help_text="Due times on your pages and in your emails, your digest hour and quiet hours are in it.",
+        error_messages={"invalid_choice": "Choose a time zone from the list.", "required": "Choose a time zone."},
+    )
+    notification_preference = forms.ChoiceField(
+        choices=User.NotificationPreference.choices,
+        widget=forms.RadioSelect,
+        label="Reminders reach me",
+        error_messages={
+            "invalid_choice": "Choose how reminders reach you.",
+            "required": "Choose how reminders reach you.",
+        },
+    )
+    digest_hour = _hour_field(
+        "Daily digest at", "One email listing everything waiting on you, if you chose the digest."
+    )
+    quiet_hours_start = _hour_field("Quiet from")
+    quiet_hours_end = _hour_field("Until")
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {name: getattr(user, name) for name in cls.base_fields}
+
+
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's form, for its field; the page records the email through
     ``services.password_reset_request`` (sent by the worker) rather than ``save()``. Who it is for

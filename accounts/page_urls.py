@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("out-of-office/", views.out_of_office, name="out-of-office"),
     path("out-of-office/<int:pk>/delete/", views.out_of_office_delete, name="out-of-office-delete"),
+    path("account/settings/", views.account_settings, name="settings"),
     path("account/tokens/", views.api_tokens, name="tokens"),
     path("account/tokens/<str:token_key>/revoke/", views.api_token_revoke, name="token-revoke"),
     path("team/", views.team, name="team"),

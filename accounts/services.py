@@ -13,7 +13,7 @@ from knox.models import AuthToken
 from rpo_portal.dates import is_sane, out_of_range_message
 
 from . import emails, handover, policies, selectors
-from .models import OutOfOffice, User, validate_time_zone
+from .models import HOURS, OutOfOffice, User, validate_time_zone
 
 
 def out_of_office_validate(*, user: User, starts_at: datetime, ends_at: datetime, backup: User) -> None:
@@ -91,6 +91,50 @@ def out_of_office_delete(*, actor: User, out_of_office: OutOfOffice) -> None:
     out_of_office.delete()
 
 
+HOUR_FIELDS = ("digest_hour", "quiet_hours_start", "quiet_hours_end")
+
+
+def _hour_text(hour: int) -> str:
+    return f"{hour:02d}:00"
+
+
+def _profile_errors(user: User, changed: list[str]) -> dict[str, str]:
+    """What is wrong with ``user`` as it would be saved, for the fields just changed (and the rules
+    between them): one message per field, in the words of the settings page and the API."""
+    errors: dict[str, str] = {}
+    if "full_name" in changed and not user.full_name:
+        errors["full_name"] = "Enter your name."
+    if "time_zone" in changed:
+        try:
+            validate_time_zone(user.time_zone)
+        except ValidationError:
+            errors["time_zone"] = "Choose a time zone from the list."
+    for name in HOUR_FIELDS:
+        value = getattr(user, name)
+        if name in changed and (isinstance(value, bool) or not isinstance(value, int) or value not in HOURS):
+            errors[name] = "Choose an hour from 00:00 to 23:00."
+    if errors.keys() & set(HOUR_FIELDS):
+        return errors
+    touched = set(changed)
+    if touched & {"quiet_hours_start", "quiet_hours_end"} and user.quiet_hours_start == user.quiet_hours_end:
+        # Equal hours would mean "no quiet hours", which is the operator's switch, not a person's.
+        errors["quiet_hours_end"] = (
+            f"Quiet hours cannot start and end at the same hour ({_hour_text(user.quiet_hours_start)}): "
+            "choose an end hour after the start, for example 08:00 after 20:00."
+        )
+    elif (
+        touched & {"notification_preference", *HOUR_FIELDS}
+        and user.reads_digest
+        and user.is_quiet_hour(user.digest_hour)
+    ):
+        errors["digest_hour"] = (
+            f"Your digest at {_hour_text(user.digest_hour)} would fall in your quiet hours "
+            f"({_hour_text(user.quiet_hours_start)} to {_hour_text(user.quiet_hours_end)}): "
+            "choose an hour outside them, or change the quiet hours."
+        )
+    return errors
+
+
 @transaction.atomic
 def user_update_profile(
     *,
@@ -98,22 +142,42 @@ def user_update_profile(
     full_name: str | None = None,
     time_zone: str | None = None,
     notification_preference: str | None = None,
+    digest_hour: int | None = None,
+    quiet_hours_start: int | None = None,
+    quiet_hours_end: int | None = None,
 ) -> User:
-    """Change what a user may change about themselves: name, time zone, how reminders reach them."""
-    changed: list[str] = []
-    if full_name is not None:
-        user.full_name = full_name.strip()
-        changed.append("full_name")
-    if time_zone is not None:
-        user.time_zone = time_zone
-        changed.append("time_zone")
-    if notification_preference is not None:
-        user.notification_preference = notification_preference
-        changed.append("notification_preference")
+    """Change what a user may change about themselves: name, time zone, and how reminders reach them
+    (each as it happens or one daily digest at their chosen local hour, never in their quiet hours).
+    The settings page and the API's ``me/`` both come here. Nothing is saved unless every change is
+    valid; the refused values are not left on ``user``."""
+    values = {
+        "full_name": full_name.strip() if isinstance(full_name, str) else full_name,
+        "time_zone": time_zone,
+        "notification_preference": notification_preference,
+        "digest_hour": digest_hour,
+        "quiet_hours_start": quiet_hours_start,
+        "quiet_hours_end": quiet_hours_end,
+    }
+    # Only what differs from what is saved is checked and written: the settings page sends every
+    # field, and a value kept as it was (an operator's default included) is not questioned again.
+    changed = [name for name, value in values.items() if value is not None and value != getattr(user, name)]
     if not changed:
         return user
-    # Blank names, unknown time zones and preferences are refused field by field.
-    user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name not in changed])
+    before = {name: getattr(user, name) for name in changed}
+    for name in changed:
+        setattr(user, name, values[name])
+    errors = _profile_errors(user, changed)
+    try:
+        # Lengths and choices, field by field, as the model declares them.
+        user.clean_fields(
+            exclude=[field.name for field in User._meta.fields if field.name not in changed or field.name in errors]
+        )
+    except ValidationError as error:
+        errors.update({name: " ".join(messages) for name, messages in error.message_dict.items()})
+    if errors:
+        for name, value in before.items():
+            setattr(user, name, value)
+        raise ValidationError(errors)
     user.save(update_fields=changed)
     return user
 

@@ -1,5 +1,5 @@
 """Pages of the accounts app: the role home, signing out and resetting a password, out-of-office
-with a backup, and the client admin's team.
+with a backup, the client admin's team, and each person's own settings and API tokens.
 
 Thin, like the API: the selectors say what a user may see (anything else answers 404), the
 policies what they may do (403), one service writes, and every moment is shown in the viewer's own
@@ -23,10 +23,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page, see_other
 
 from . import handover, policies, selectors, services, throttling
-from .forms import DeactivateForm, OutOfOfficeForm, PasswordResetForm, TeamInviteForm
+from .forms import DeactivateForm, OutOfOfficeForm, PasswordResetForm, SettingsForm, TeamInviteForm
 from .models import User
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
@@ -332,6 +332,47 @@ def team_member_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse
         # Also when one was resent minutes ago (nothing more is sent): the last one is on its way.
         messages.success(request, f"We emailed {member.email} a new link to choose a password.")
     return redirect(back)
+
+
+# --- A person's own settings ---------------------------------------------------------------------
+
+
+def how_reminders_reach_you(user: User) -> str:
+    """The settings just saved, in a sentence: what ``feedback.reminders`` will do with them."""
+    quiet = f"never between {user.quiet_hours_start:02d}:00 and {user.quiet_hours_end:02d}:00"
+    if user.reads_digest:
+        return f"Reminders reach you in one daily digest at {user.digest_hour:02d}:00 ({user.time_zone}); {quiet}."
+    return f"Each reminder reaches you as it happens, {quiet} ({user.time_zone})."
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own settings (there is no one else's to open: no id in the address)."""
+    viewer = request.user
+    form = SettingsForm(request.POST if request.method == "POST" else None, initial=SettingsForm.initial_for(viewer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(user=viewer, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Your settings are saved. {how_reminders_reach_you(viewer)}")
+            return see_other(reverse("accounts:settings"))
+    context = {
+        "form": form,
+        "token_count": selectors.api_token_list(user=viewer).count(),
+        "may_be_out_of_office": policies.can_be_out_of_office(viewer),
+        # Linked from the summary on top (on a phone the field itself may be a screen further down);
+        # a group of radio buttons is reached through its first one.
+        "fields_to_check": [
+            {"anchor": field.id_for_label or f"{field.auto_id}_0", "label": field.label}
+            for field in form
+            if field.errors
+        ],
+    }
+    return render_page(request, "accounts/settings.html", context, status=form_status(form))
 
 
 # --- The user's API tokens ----------------------------------------------------------------------

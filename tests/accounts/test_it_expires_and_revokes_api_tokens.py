@@ -195,7 +195,10 @@ def test_a_user_lists_and_revokes_their_tokens_on_the_page(client, world):
     client.force_login(world.recruiter)
 
     home = client.get(reverse("accounts:out-of-office")).content.decode()
-    assert f'href="{reverse("accounts:tokens")}"' in home  # linked beside the account's name
+    assert f'href="{reverse("accounts:settings")}"' in home  # linked beside the account's name
+    settings_page = client.get(reverse("accounts:settings")).content.decode()
+    assert f'href="{reverse("accounts:tokens")}"' in settings_page  # and the tokens from there
+    assert "2 that still work" in settings_page
 
     page = client.get("/account/tokens/")
     assert page.status_code == 200
