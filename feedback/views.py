@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from engagements.business_hours import describe_business_hours
 from rpo_portal.conflicts import Conflict
 from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
 
@@ -36,7 +37,13 @@ from .links import (
     link_page_url,
     read_token,
 )
-from .models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
+from .models import (
+    AvailabilityRequest,
+    Feedback,
+    FeedbackRequest,
+    RequestStatus,
+    slots_marked_outside_business_hours,
+)
 from .policies import can_book, can_respond
 from .selectors import (
     INBOX_LIMIT,
@@ -300,12 +307,16 @@ def availability_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _availability_context(availability_request: AvailabilityRequest, *, via_link: bool) -> dict:
     submission = availability_request.submission
+    calendar = submission.requisition.engagement.business_calendar
+    slots = slots_marked_outside_business_hours(availability_request.slots.all(), calendar=calendar)
     return {
         "availability_request": availability_request,
         "submission": submission,
         "candidate": submission.candidate,
         "requisition": submission.requisition,
-        "slots": list(availability_request.slots.all()),
+        "slots": slots,
+        "any_outside_business_hours": any(slot.outside_business_hours for slot in slots),
+        "business_hours": describe_business_hours(calendar),
         "via_link": via_link,
     }
 
@@ -377,7 +388,8 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
     if availability_request.booked_interview_id is not None:
         return _see_other(booked_url)
 
-    slots = list(availability_request.slots.all())
+    context = _availability_context(availability_request, via_link=False)
+    slots = context["slots"]
     form = BookingForm(request.POST if request.method == "POST" else None, slots=slots)
     if request.method == "POST" and form.is_valid():
         try:
@@ -390,7 +402,7 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return _see_other(booked_url)
-    context = {**_availability_context(availability_request, via_link=False), "form": form, "slots": slots}
+    context["form"] = form
     status = 400 if form.errors else 200
     return render_page(request, "feedback/book.html", context, viewer=request.user, status=status)
 
