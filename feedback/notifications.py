@@ -315,8 +315,8 @@ def slots_offered_email(
         "offered_local": local_time(availability_request.answered_at, zone),
         "slots": [
             {
-                "starts_local": local_time(slot.starts_at, zone),
-                "ends_local": dateformat.format(slot.ends_at.astimezone(zone), "H:i"),
+                "starts_local": dateformat.format(slot.starts_at.astimezone(zone), "D j M Y, H:i"),
+                "ends_local": dateformat.format(slot.ends_at.astimezone(zone), "H:i T"),
                 "outside_business_hours": slot.outside_business_hours,
             }
             for slot in slots
