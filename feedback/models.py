@@ -280,6 +280,8 @@ def slots_marked_outside_business_hours(slots, *, calendar: BusinessCalendar) ->
     slots = list(slots)
     for slot in slots:
         slot.outside_business_hours = is_outside_business_hours(slot.starts_at, slot.ends_at, calendar)
+        # When it is where the hours are kept ("Sun 02:00 Europe/Berlin"): the reader may be elsewhere.
+        slot.business_local = f"{slot.starts_at.astimezone(calendar.zone):%a %H:%M} {calendar.time_zone}"
     return slots
 
 

@@ -318,6 +318,7 @@ def slots_offered_email(
                 "starts_local": dateformat.format(slot.starts_at.astimezone(zone), "D j M Y, H:i"),
                 "ends_local": dateformat.format(slot.ends_at.astimezone(zone), "H:i T"),
                 "outside_business_hours": slot.outside_business_hours,
+                "business_local": slot.business_local,
             }
             for slot in slots
         ],

@@ -79,6 +79,7 @@ def test_the_recruiter_sees_the_warning_beside_that_slot_when_booking(
 
     sunday, tuesday = page.split('name="slot"')[1:3]
     assert WARNING in sunday.split("</label>")[0]
+    assert "Sun 02:00 Europe/Berlin" in sunday.split("</label>")[0]  # when it is where the hours are kept
     assert WARNING not in tuesday.split("</label>")[0]
     assert "Mon–Fri 09:00–17:00 (Europe/Berlin)" in page
 
