@@ -101,3 +101,30 @@ def business_hours_between(start: datetime, end: datetime, calendar: BusinessCal
         if finish > begin:
             total += _elapsed(begin, finish)
     return total.total_seconds() / 3600
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def is_outside_business_hours(start: datetime, end: datetime, calendar: BusinessCalendar) -> bool:
+    """Whether any part of ``start``–``end`` (an interview slot) falls outside the calendar's
+    working time: another day than a working weekday, before the opening or after the closing,
+    on the calendar's own wall clock. The one rule behind every "outside business hours" warning."""
+    _require_aware(start)
+    _require_aware(end)
+    local_start = start.astimezone(calendar.zone)
+    local_end = end.astimezone(calendar.zone)
+    if local_start.isoweekday() not in calendar.weekdays:
+        return True
+    opening, closing = calendar._window(local_start.date())
+    return not (opening <= local_start and local_end <= closing)
+
+
+def describe_business_hours(calendar: BusinessCalendar) -> str:
+    """How people read the calendar: "Mon–Fri 09:00–17:00 (Europe/Berlin)"."""
+    days = sorted(calendar.weekdays)
+    if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        day_text = f"{WEEKDAY_NAMES[days[0] - 1]}–{WEEKDAY_NAMES[days[-1] - 1]}"
+    else:
+        day_text = ", ".join(WEEKDAY_NAMES[day - 1] for day in days)
+    return f"{day_text} {calendar.day_start:%H:%M}–{calendar.day_end:%H:%M} ({calendar.time_zone})"

@@ -265,6 +265,14 @@ def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = Non
     ]
 
 
+def requisitions_in_care_of(*, user: User, at: datetime | None = None) -> QuerySet[Requisition]:
+    """What a recruiter or sourcer covers today: where they are assigned, and where they stand in
+    for a primary who is away. Their "my requisitions" page and their inbox are about these."""
+    stand_in_ids = requisition_ids_covered_as_stand_in(user=user, at=at)
+    assigned = requisition_list(user=user, mine=True).values("id")
+    return requisition_list(user=user).filter(Q(id__in=assigned) | Q(id__in=stand_in_ids))
+
+
 def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:
     """Submissions per stage of each requisition: one grouped query on ``submission_req_stage_idx``."""
     counts: dict[int, dict[str, int]] = {}

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from engagements.business_hours import BusinessCalendar, is_outside_business_hours
 from engagements.models import Interview, Submission
 
 User = settings.AUTH_USER_MODEL
@@ -270,6 +271,18 @@ class AvailabilitySlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%H:%M}"
+
+
+def slots_marked_outside_business_hours(slots, *, calendar: BusinessCalendar) -> list[AvailabilitySlot]:
+    """The slots, each with ``outside_business_hours`` set by the one rule
+    (``engagements.business_hours.is_outside_business_hours``): what the hiring manager's page,
+    the booking page and the recruiter's email warn about. Such slots are accepted, only flagged."""
+    slots = list(slots)
+    for slot in slots:
+        slot.outside_business_hours = is_outside_business_hours(slot.starts_at, slot.ends_at, calendar)
+        # When it is where the hours are kept ("Sun 02:00 Europe/Berlin"): the reader may be elsewhere.
+        slot.business_local = f"{slot.starts_at.astimezone(calendar.zone):%a %H:%M} {calendar.time_zone}"
+    return slots
 
 
 class Reminder(models.Model):

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from accounts.models import User
+from engagements.business_hours import describe_business_hours
 from engagements.models import Interview
 from engagements.selectors import Coverage
 from rpo_portal.delivery import send  # noqa: F401  (sending is the same for every email: one home)
@@ -297,6 +298,45 @@ def feedback_received_email(feedback: Feedback, *, coverage: Coverage) -> EmailM
         to=[recruiter.email],
         zone=zone,
         message_id=f"feedback-{feedback.pk}",
+    )
+
+
+def slots_offered_email(
+    availability_request: AvailabilityRequest, *, slots: list, coverage: Coverage
+) -> EmailMultiAlternatives:
+    """The covering recruiter hears that slots are offered, with a link straight to booking and a
+    warning beside each slot outside the engagement's business hours (``slots`` come marked)."""
+    recruiter = coverage.recruiter
+    facts = request_facts(availability_request)
+    zone = recruiter.zone
+    offered_by = _name(availability_request.requested_of)
+    context = {
+        "recipient_name": _name(recruiter),
+        "facts": facts,
+        "offered_by": offered_by,
+        "offered_local": local_time(availability_request.answered_at, zone),
+        "slots": [
+            {
+                "starts_local": dateformat.format(slot.starts_at.astimezone(zone), "D j M Y, H:i"),
+                "ends_local": dateformat.format(slot.ends_at.astimezone(zone), "H:i T"),
+                "outside_business_hours": slot.outside_business_hours,
+                "business_local": slot.business_local,
+            }
+            for slot in slots
+        ],
+        "any_outside": any(slot.outside_business_hours for slot in slots),
+        "business_hours": describe_business_hours(facts.engagement.business_calendar),
+        "covering_for": _name(coverage.primary) if coverage.primary_is_away else "",
+        "booking_url": _absolute(reverse("feedback:availability-book", kwargs={"pk": availability_request.pk})),
+    }
+    subject = f"{offered_by} offered interview slots for {facts.candidate.full_name} ({facts.requisition.code})"
+    return _message(
+        "slots_offered",
+        context,
+        subject=subject,
+        to=[recruiter.email],
+        zone=zone,
+        message_id=f"slots-offered-{availability_request.pk}",
     )
 
 

@@ -7,7 +7,7 @@ and always to the person it was asked of (an interviewer who is not the hiring m
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Min, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -122,14 +122,62 @@ class WaitingOn:
     oldest_at: datetime
 
 
-def _open_requests_about(model, requisition_ids):
-    """Open requests of ``model`` about candidates still in play on these requisitions (a closed
-    submission's requests are cancelled); read from the *_waiting_idx indexes alone."""
-    return model.objects.filter(
-        status=RequestStatus.OPEN,
-        submission__requisition_id__in=requisition_ids,
-        submission__stage__in=Submission.OPEN_STAGES,
-    ).order_by()
+def requests_waiting_on_client(model, *, requisition_ids) -> QuerySet:
+    """What waits on the client side: the open requests of ``model`` (FeedbackRequest or
+    AvailabilityRequest) about these requisitions' candidates (a submission that leaves the
+    pipeline has its requests cancelled, so an open one is about a candidate still in play); read
+    from the *_waiting_idx indexes (open requests by submission).
+
+    The one definition of the set: the requisition pages (``oldest_wait_by_requisition``,
+    ``open_requests_by_requisition``), the engagement pages' client-side overdue counts (this set,
+    ``.overdue(now)``) and the provider staff's inbox (``waiting_on_client_page``) all read it.
+    ``requisition_ids`` comes from a scoped selector (ids, or a queryset kept as a subquery)."""
+    return model.objects.filter(status=RequestStatus.OPEN, submission__requisition_id__in=requisition_ids).order_by()
+
+
+def waiting_on_client_totals(*, requisition_ids, now: datetime) -> dict[str, int]:
+    """How many requests wait on the client side, and how many of them are overdue: one
+    aggregate per kind."""
+    totals = {"total": 0, "overdue": 0}
+    for model in (FeedbackRequest, AvailabilityRequest):
+        counts = requests_waiting_on_client(model, requisition_ids=requisition_ids).aggregate(
+            total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now))
+        )
+        totals["total"] += counts["total"]
+        totals["overdue"] += counts["overdue"]
+    return totals
+
+
+def waiting_on_client_ordered(*, requisition_ids) -> QuerySet:
+    """(kind, id, due_at) rows of both kinds in one list, soonest due first: a UNION the database
+    orders and slices, so a page costs one query however long the list."""
+    rows = [
+        requests_waiting_on_client(model, requisition_ids=requisition_ids)
+        .annotate(request_type=Value(kind, output_field=CharField()))
+        .values_list("request_type", "id", "due_at")
+        for kind, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest))
+    ]
+    return rows[0].union(rows[1], all=True).order_by("due_at", "id")
+
+
+def waiting_on_client_rows(rows) -> list:
+    """The requests named by (kind, id, due_at) rows, in the rows' order: one query per kind."""
+    ids = {"feedback": [], "availability": []}
+    for kind, pk, _due_at in rows:
+        ids[kind].append(pk)
+    found = {
+        ("feedback", request.pk): request
+        for request in FeedbackRequest.objects.select_related(*_REQUEST_RELATED).filter(id__in=ids["feedback"])
+    }
+    found.update(
+        {
+            ("availability", request.pk): request
+            for request in AvailabilityRequest.objects.select_related(*_REQUEST_RELATED).filter(
+                id__in=ids["availability"]
+            )
+        }
+    )
+    return [found[(kind, pk)] for kind, pk, _due_at in rows if (kind, pk) in found]
 
 
 def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
@@ -139,7 +187,7 @@ def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
     oldest: dict[int, datetime] = {}
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            _open_requests_about(model, requisition_ids)
+            requests_waiting_on_client(model, requisition_ids=requisition_ids)
             .values_list("submission__requisition_id")
             .annotate(oldest=Min("created_at"))
         )
@@ -159,7 +207,7 @@ def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn
     merged: dict[tuple[int, int], dict] = {}
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            _open_requests_about(model, requisition_ids)
+            requests_waiting_on_client(model, requisition_ids=requisition_ids)
             .values("submission__requisition_id", "requested_of_id", "requested_of__full_name", "requested_of__email")
             .annotate(total=Count("*"), oldest=Min("created_at"))
         )

@@ -34,7 +34,7 @@ from .models import (
     RequestStatus,
 )
 from .policies import can_book, can_respond
-from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue
+from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue, slots_offered_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -395,6 +395,9 @@ def availability_offer_slots(
     slots: Iterable[tuple[datetime, datetime]],
     at: datetime | None = None,
 ) -> list[AvailabilitySlot]:
+    """Offer slots on an open request, which answers it; the covering recruiter is told, with a
+    link to booking. Slots outside the engagement's business hours are accepted: the pages and the
+    recruiter's email warn about them (``slots_marked_outside_business_hours``)."""
     at = at or timezone.now()
     slots = _validate_slots(slots, now=at)
     request = (
@@ -412,6 +415,8 @@ def availability_offer_slots(
     _close(request, status=RequestStatus.ANSWERED, at=at)
     engagement_changed(request.submission.requisition.engagement_id)
     availability_request.status, availability_request.answered_at = request.status, request.answered_at
+
+    slots_offered_enqueue(availability_request=request)  # recorded with the offer, sent by the worker
     return created
 
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +22,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
+from engagements.business_hours import describe_business_hours
+from engagements.models import Submission
+from engagements.selectors import requisition_list, requisitions_in_care_of
 from rpo_portal.conflicts import Conflict
 from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
 
@@ -36,7 +41,13 @@ from .links import (
     link_page_url,
     read_token,
 )
-from .models import AvailabilityRequest, Feedback, FeedbackRequest, RequestStatus
+from .models import (
+    AvailabilityRequest,
+    Feedback,
+    FeedbackRequest,
+    RequestStatus,
+    slots_marked_outside_business_hours,
+)
 from .policies import can_book, can_respond
 from .selectors import (
     INBOX_LIMIT,
@@ -44,6 +55,9 @@ from .selectors import (
     feedback_request_list,
     inbox_for,
     recruiter_note_for,
+    waiting_on_client_ordered,
+    waiting_on_client_rows,
+    waiting_on_client_totals,
 )
 from .services import availability_book, availability_offer_slots, feedback_respond, request_closed_message
 
@@ -300,12 +314,16 @@ def availability_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _availability_context(availability_request: AvailabilityRequest, *, via_link: bool) -> dict:
     submission = availability_request.submission
+    calendar = submission.requisition.engagement.business_calendar
+    slots = slots_marked_outside_business_hours(availability_request.slots.all(), calendar=calendar)
     return {
         "availability_request": availability_request,
         "submission": submission,
         "candidate": submission.candidate,
         "requisition": submission.requisition,
-        "slots": list(availability_request.slots.all()),
+        "slots": slots,
+        "any_outside_business_hours": any(slot.outside_business_hours for slot in slots),
+        "business_hours": describe_business_hours(calendar),
         "via_link": via_link,
     }
 
@@ -377,7 +395,8 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
     if availability_request.booked_interview_id is not None:
         return _see_other(booked_url)
 
-    slots = list(availability_request.slots.all())
+    context = _availability_context(availability_request, via_link=False)
+    slots = context["slots"]
     form = BookingForm(request.POST if request.method == "POST" else None, slots=slots)
     if request.method == "POST" and form.is_valid():
         try:
@@ -390,7 +409,7 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return _see_other(booked_url)
-    context = {**_availability_context(availability_request, via_link=False), "form": form, "slots": slots}
+    context["form"] = form
     status = 400 if form.errors else 200
     return render_page(request, "feedback/book.html", context, viewer=request.user, status=status)
 
@@ -455,39 +474,54 @@ def _soonest_first(items: list[InboxItem]) -> list[InboxItem]:
     return sorted(items, key=lambda item: item.due_at)
 
 
+def _staff_requisition_ids(user):
+    """The requisitions a provider staff member's inbox is about, as their requisitions page:
+    a recruiter's or sourcer's own (assigned, or standing in for an away primary); an account
+    manager's or provider admin's every requisition of their engagements."""
+    if user.role in (User.Role.RECRUITER, User.Role.SOURCER):
+        return requisitions_in_care_of(user=user).values("id")
+    return requisition_list(user=user).values("id")
+
+
 @never_cache
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """What is asked of me and still open; for provider staff, what waits on the hiring managers
-    of my requisitions, and the slots ready to book."""
+    of the requisitions in their care (the same set as their requisitions page and the engagement
+    list: ``requests_waiting_on_client``), a page at a time, and the slots ready to book."""
     user = request.user
     limit = INBOX_LIMIT
     if user.is_provider_staff:
-        open_feedback = feedback_request_list(user=user, mine=True).filter(status=RequestStatus.OPEN)
-        open_availability = (
-            availability_request_list(user=user, mine=True).filter(status=RequestStatus.OPEN).prefetch_related(None)
+        now = timezone.now()
+        requisition_ids = _staff_requisition_ids(user)
+        totals = waiting_on_client_totals(requisition_ids=requisition_ids, now=now)
+        page = Paginator(waiting_on_client_ordered(requisition_ids=requisition_ids), limit).get_page(
+            request.GET.get("page")
         )
-        to_book = availability_request_list(user=user, mine=True).filter(
-            status=RequestStatus.ANSWERED, booked_interview__isnull=True
+        waiting = [
+            _feedback_item(item)
+            if isinstance(item, FeedbackRequest)
+            else _availability_item(item, url_name="feedback:availability-respond")
+            for item in waiting_on_client_rows(list(page.object_list))
+        ]
+        to_book = availability_request_list(user=user).filter(
+            submission__requisition_id__in=requisition_ids,
+            submission__stage__in=Submission.OPEN_STAGES,
+            status=RequestStatus.ANSWERED,
+            booked_interview__isnull=True,
         )
-        # The most urgent of each kind, then the most urgent of both; the totals count them all.
-        waiting = _soonest_first(
-            [_feedback_item(item) for item in open_feedback.order_by("due_at", "id")[:limit]]
-            + [
-                _availability_item(item, url_name="feedback:availability-respond")
-                for item in open_availability.order_by("due_at", "id")[:limit]
-            ]
-        )[:limit]
         ready = [
             (_availability_item(item, url_name="feedback:availability-book"), list(item.slots.all()))
             for item in to_book.order_by("answered_at", "id")[:limit]
         ]
         context = {
             "waiting": waiting,
-            "waiting_total": open_feedback.count() + open_availability.count(),
+            "waiting_total": totals["total"],
+            "waiting_overdue": totals["overdue"],
+            "page": page,
             "ready": ready,
             "ready_total": to_book.count() if len(ready) == limit else len(ready),
-            "now": timezone.now(),
+            "now": now,
         }
         return render_page(request, "feedback/inbox_staff.html", context, viewer=user)
 

@@ -10,7 +10,8 @@ the hiring manager's "advance", for rejection their "reject" (a withdrawal leave
 cancelled); an advance asks for availability, answered with the interview's slot and another one
 before the interview is booked, unless the submission is still at the interview stage and the
 hiring manager, at their pace, has not offered slots yet (then it waits there with an open
-availability request and no interview). A completed interview is assessed: "advance" before an offer, "reject" with a
+availability request and no interview), or has offered slots for an interview still ahead that
+the recruiter has not booked yet. A completed interview is assessed: "advance" before an offer, "reject" with a
 rejection, and for a submission still at the interview stage an answer at the hiring manager's
 pace, if that moment has come.
 """
@@ -75,7 +76,8 @@ class PlannedAnswer:
 @dataclass
 class PlannedAvailability:
     """The answer to the availability request an advance opens: slots offered at ``offered_at``
-    and the interview booked from the first one at ``booked_at``; ``None`` when not in yet."""
+    and the interview booked from the first one at ``booked_at``; ``None`` when not in yet
+    (``booked_at`` alone ``None``: offered, waiting for the recruiter to book)."""
 
     offered_at: datetime | None = None
     booked_at: datetime | None = None
@@ -271,6 +273,12 @@ def _next_event(events, stage: str):
     return events[index] if index < len(events) else None
 
 
+def _unbooked(interview: PlannedInterview) -> bool:
+    """About half the interviews still ahead were offered but not booked yet; decided from the
+    time (no draw from ``rng``, so the rest of the plan stays the same)."""
+    return (interview.starts_at.hour * 4 + interview.starts_at.minute // 15) % 2 == 0
+
+
 def _plan_feedback(planned: PlannedSubmission, *, rng, staffing: Staffing, calendar, now: datetime) -> None:
     reached = {stage for stage, _, _ in planned.events}
     left_review = _next_event(planned.events, Stage.HM_REVIEW) if Stage.HM_REVIEW in reached else None
@@ -291,19 +299,22 @@ def _plan_feedback(planned: PlannedSubmission, *, rng, staffing: Staffing, calen
                 _next_event(planned.events, Stage.INTERVIEW) is None
                 and add_business_hours(asked_at, slots_wait, calendar) > now
             )
+            day = timedelta(days=1)
+            slots = [(interview.starts_at, interview.ends_at), (interview.starts_at + day, interview.ends_at + day)]
             if waiting or offered_at > now:
+                planned.interview = interview = None
+            elif (
+                _next_event(planned.events, Stage.INTERVIEW) is None
+                and interview.starts_at > now
+                and _unbooked(interview)
+            ):
+                # Slots offered for an interview still ahead that the recruiter has not booked yet:
+                # "Book interview" can be tried at once on the demo.
+                planned.availability = PlannedAvailability(offered_at=offered_at, slots=slots)
                 planned.interview = interview = None
             else:
                 booked_at = (offered_at + (interview.starts_at - offered_at) * 0.25).replace(microsecond=0)
-                day = timedelta(days=1)
-                planned.availability = PlannedAvailability(
-                    offered_at=offered_at,
-                    booked_at=booked_at,
-                    slots=[
-                        (interview.starts_at, interview.ends_at),
-                        (interview.starts_at + day, interview.ends_at + day),
-                    ],
-                )
+                planned.availability = PlannedAvailability(offered_at=offered_at, booked_at=booked_at, slots=slots)
 
     if interview is None or interview.status != Interview.Status.COMPLETED:
         return

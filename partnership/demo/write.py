@@ -7,8 +7,8 @@ bookings through ``availability_offer_slots`` and ``availability_book``, each wi
 the past. Then the requisition's history is made to look lived: every "requested" notice was
 sent when its request opened, each ladder level whose moment came before the request closed (or
 before now) has its ``Reminder`` recorded as sent at that moment, open requests wait for their
-next level only (``next_step_at`` in the future), and recruiters were told of each answer and
-invitations went out at booking. A worker started on the demo therefore sends nothing from the
+next level only (``next_step_at`` in the future), recruiters were told of each answer and offer,
+and invitations went out at booking. A worker started on the demo therefore sends nothing from the
 past; the first reminders it sends are the ones that fall due from now on.
 
 In bulk (``--scale``) the same requests, answers, slots and bookings are written with
@@ -48,7 +48,7 @@ from feedback.models import (
     RequestStatus,
     ladder_at,
 )
-from feedback.reminders.notices import feedback_received_key, interview_invitations_key
+from feedback.reminders.notices import feedback_received_key, interview_invitations_key, slots_offered_key
 from rpo_portal.outbox import outbox_mark_sent
 
 from .plan import PlannedAnswer, PlannedInterview, PlannedRequisition, PlannedSubmission, Staffing, Stage
@@ -76,8 +76,16 @@ def _respond(submission: Submission, answer: PlannedAnswer, hiring_manager, inte
 def _book_interview(submission: Submission, planned: PlannedSubmission, staffing: Staffing) -> Interview | None:
     """The interview booked from the slots the hiring manager offered (None while they have not)."""
     interview_plan, availability = planned.interview, planned.availability
-    if interview_plan is None:  # the slots are not in yet: the availability request stays open
-        return None
+    if interview_plan is None:
+        if availability is not None and availability.offered_at is not None:  # offered, not booked yet
+            request = AvailabilityRequest.objects.get(submission=submission, status=RequestStatus.OPEN)
+            feedback_services.availability_offer_slots(
+                actor=request.requested_of,
+                availability_request=request,
+                slots=availability.slots,
+                at=availability.offered_at,
+            )
+        return None  # otherwise the slots are not in yet: the availability request stays open
     if availability is None or availability.offered_at is None:  # reached the stage without an advance
         interview = services.interview_create(
             actor=staffing.primary,
@@ -198,8 +206,13 @@ def _record_history(requisition: Requisition, now: datetime, created: Counter) -
     booked_ids = AvailabilityRequest.objects.filter(about_requisition, booked_interview__isnull=False).values_list(
         "booked_interview_id", flat=True
     )
+    offered_ids = AvailabilityRequest.objects.filter(about_requisition, status=RequestStatus.ANSWERED).values_list(
+        "pk", flat=True
+    )
     outbox_mark_sent(
-        keys=[feedback_received_key(pk) for pk in answer_ids] + [interview_invitations_key(pk) for pk in booked_ids]
+        keys=[feedback_received_key(pk) for pk in answer_ids]
+        + [interview_invitations_key(pk) for pk in booked_ids]
+        + [slots_offered_key(pk) for pk in offered_ids]
     )
     created["feedback_answers"] += len(answer_ids)
     created["availability_slots"] += AvailabilitySlot.objects.filter(
@@ -440,7 +453,7 @@ def _write_feedback_in_bulk(rows, submissions, row_interviews, now: datetime, cr
                 opened_at=planned.resume_answer.at,
                 due_hours=engagement.availability_due_hours,
                 answered_at=availability.offered_at,
-                booked_interview_id=interview.pk if availability.offered_at else None,
+                booked_interview_id=interview.pk if availability.booked_at and interview is not None else None,
                 planned=planned,
                 **common,
             )

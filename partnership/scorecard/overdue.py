@@ -3,6 +3,8 @@
 Client side (what the client owes):
 - ``feedback``: feedback requests still open past their due time;
 - ``availability``: availability requests still open past their due time;
+  both the overdue part of what waits on the client (``feedback.selectors.requests_waiting_on_client``,
+  the set the requisition pages and the staff inbox list);
 - ``implementation_task`` owned by a client user, not completed, past its due date.
 
 Provider side (what the provider owes):
@@ -28,6 +30,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, Wh
 from engagements.models import Engagement, ImplementationTask, Requisition, Submission
 from engagements.selectors import requisition_covering_recruiters
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
+from feedback.selectors import requests_waiting_on_client
 
 from .types import OverdueItem
 
@@ -106,14 +109,19 @@ def _candidate_on(submission) -> str:
 
 def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
     """Everything overdue on either side, longest overdue first; and the totals per side."""
-    in_engagement = Q(submission__requisition__engagement_id=engagement.pk)
+    requisition_ids = Requisition.objects.filter(engagement_id=engagement.pk).values("id")
     related = ("requested_of", "submission__candidate", "submission__requisition")
 
     feedback, feedback_total = _first(
-        FeedbackRequest.objects.overdue(now).filter(in_engagement).select_related(*related), "due_at"
+        requests_waiting_on_client(FeedbackRequest, requisition_ids=requisition_ids)
+        .overdue(now)
+        .select_related(*related),
+        "due_at",
     )
     availability, availability_total = _first(
-        AvailabilityRequest.objects.overdue(now).filter(in_engagement).select_related(*related),
+        requests_waiting_on_client(AvailabilityRequest, requisition_ids=requisition_ids)
+        .overdue(now)
+        .select_related(*related),
         "due_at",
     )
     bookings, booking_total = _first(
@@ -221,10 +229,11 @@ def overdue_counts(*, engagements: list[Engagement], now: datetime) -> dict[int,
         return counts
     ids = list(counts)
     engagement_of_request = "submission__requisition__engagement_id"
+    requisition_ids = Requisition.objects.filter(engagement_id__in=ids).values("id")
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            model.objects.overdue(now)
-            .filter(submission__requisition__engagement_id__in=ids)
+            requests_waiting_on_client(model, requisition_ids=requisition_ids)
+            .overdue(now)
             .values(engagement_of_request)
             .annotate(n=Count("pk"))
             .order_by()

@@ -17,7 +17,6 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -33,7 +32,7 @@ from engagements.selectors import (
     active_assignment_list,
     engagement_list,
     requisition_covering_recruiters,
-    requisition_ids_covered_as_stand_in,
+    requisitions_in_care_of,
     submission_list,
     submission_stage_counts,
 )
@@ -215,11 +214,7 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
     """What I cover today: where I am assigned, and where I stand in for a primary who is away."""
     user = request.user
     now = timezone.now()
-    stand_in_ids = requisition_ids_covered_as_stand_in(user=user, at=now)
-    assigned = requisitions_visible_to(user=user, mine=True).values("id")
-    queryset = requisitions_visible_to(user=user).filter(
-        Q(id__in=assigned) | Q(id__in=stand_in_ids), status__in=ACTIVE_STATUSES
-    )
+    queryset = requisitions_in_care_of(user=user, at=now).filter(status__in=ACTIVE_STATUSES)
     ids, waiting_total = _ordered_ids(queryset)
     page = _page(request, ids, PAGE_SIZE)
     rows = _requisition_rows(list(page.object_list), user=user, now=now)

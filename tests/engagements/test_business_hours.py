@@ -5,7 +5,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from engagements.business_hours import BusinessCalendar, add_business_hours, business_hours_between
+from engagements.business_hours import (
+    BusinessCalendar,
+    add_business_hours,
+    business_hours_between,
+    describe_business_hours,
+    is_outside_business_hours,
+)
 from tests import factories
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -228,3 +234,30 @@ def test_an_engagement_with_default_settings_works_monday_to_friday_nine_to_five
     calendar = engagement.business_calendar
     # Friday 16:00 EDT (20:00 UTC) + 2h: one on Friday, one on Monday from 09:00 EDT.
     assert add_business_hours(utc(2025, 6, 6, 20), 2, calendar) == utc(2025, 6, 9, 14)
+
+
+# --- Is an interview slot outside business hours? ----------------------------------------------
+
+
+def test_a_slot_inside_the_working_day_is_not_outside():
+    assert not is_outside_business_hours(utc(2025, 6, 2, 9), utc(2025, 6, 2, 10), OFFICE)
+    assert not is_outside_business_hours(utc(2025, 6, 6, 16), utc(2025, 6, 6, 17), OFFICE)
+
+
+def test_sunday_night_in_the_calendars_zone_is_outside():
+    berlin = BusinessCalendar(time_zone="Europe/Berlin")
+    # 02:00 on Sunday 8 June in Berlin is Sunday 00:00 UTC.
+    assert is_outside_business_hours(utc(2025, 6, 8, 0), utc(2025, 6, 8, 1), berlin)
+    # 08:00 UTC on Monday is 10:00 in Berlin: inside, though 08:00 would be before opening in UTC.
+    assert not is_outside_business_hours(utc(2025, 6, 9, 8), utc(2025, 6, 9, 9), berlin)
+
+
+def test_a_slot_running_past_closing_or_starting_before_opening_is_outside():
+    assert is_outside_business_hours(utc(2025, 6, 2, 16, 30), utc(2025, 6, 2, 17, 30), OFFICE)
+    assert is_outside_business_hours(utc(2025, 6, 2, 8, 30), utc(2025, 6, 2, 9, 30), OFFICE)
+
+
+def test_the_hours_read_as_people_write_them():
+    assert describe_business_hours(BusinessCalendar(time_zone="Europe/Berlin")) == "Mon–Fri 09:00–17:00 (Europe/Berlin)"
+    weekend = BusinessCalendar(weekdays=frozenset({6, 7}), day_start=time(10, 0), day_end=time(14, 0))
+    assert describe_business_hours(weekend) == "Sat, Sun 10:00–14:00 (UTC)"

@@ -196,4 +196,10 @@ def test_a_very_long_inbox_shows_the_most_urgent_and_counts_them_all(client, wor
 
     client.force_login(world.recruiter)
     staff_page = client.get(INBOX).content.decode()
-    assert "(5, the 3 most urgent shown)" in staff_page
+    assert "(5, 1 overdue)" in staff_page
+    assert "1–3 of 5" in staff_page  # a page at a time, the next one linked
+    assert len(re.findall(r'class="inbox-item', staff_page)) == 3
+    assert "Candidate 4" in staff_page
+    second = client.get(INBOX, {"page": 2}).content.decode()
+    assert "4–5 of 5" in second
+    assert len(re.findall(r'class="inbox-item', second)) == 2

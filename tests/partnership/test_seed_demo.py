@@ -34,7 +34,7 @@ from feedback.models import (
     RequestStatus,
 )
 from feedback.reminders import record_due_steps
-from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS
+from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS, SLOTS_OFFERED
 from partnership.demo import DEMO_PASSWORD, PEOPLE
 from rpo_portal.models import OutboundEmail
 
@@ -164,11 +164,14 @@ def test_interviews_are_completed_in_the_past_or_scheduled_ahead(seeded):
     reached_interview = Submission.objects.filter(
         stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.OFFER, Submission.Stage.HIRED]
     )
-    # Only a submission still waiting for the hiring manager's slots has no interview yet.
+    # Only a submission still waiting for the hiring manager's slots, or for the recruiter to book
+    # one of them, has no interview yet.
     no_interview = reached_interview.filter(interviews__isnull=True)
     assert no_interview.exists()
     assert set(no_interview.values_list("stage", flat=True)) == {Submission.Stage.INTERVIEW}
-    waiting = AvailabilityRequest.objects.filter(status=RequestStatus.OPEN).values("submission_id")
+    waiting = AvailabilityRequest.objects.filter(
+        Q(status=RequestStatus.OPEN) | Q(status=RequestStatus.ANSWERED, booked_interview__isnull=True)
+    ).values("submission_id")
     assert not no_interview.exclude(id__in=waiting).exists()
     assert Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gt=NOW).exists()
     assert not Interview.objects.filter(status=Interview.Status.SCHEDULED, ends_at__lte=NOW).exists()
@@ -336,3 +339,26 @@ def test_the_reminder_sweep_finds_nothing_from_the_past_to_record(seeded):
     result = record_due_steps(now=NOW)
     assert (result.recorded, result.advanced) == (0, 0)
     assert Reminder.objects.count() == before
+
+
+def test_some_offered_slots_wait_to_be_booked_so_booking_can_be_tried_at_once(seeded, client):
+    unbooked = AvailabilityRequest.objects.filter(status=RequestStatus.ANSWERED, booked_interview__isnull=True).exclude(
+        SCALED
+    )
+    assert unbooked.exists()
+    # For candidates still at the interview stage, with every slot still ahead.
+    assert set(unbooked.values_list("submission__stage", flat=True)) == {Submission.Stage.INTERVIEW}
+    assert not AvailabilitySlot.objects.filter(request__in=unbooked, starts_at__lte=NOW).exists()
+    # The recruiter was told when the slots came: history, nothing left to send.
+    told = OutboundEmail.objects.filter(kind=SLOTS_OFFERED)
+    assert told.count() == AvailabilityRequest.objects.filter(status=RequestStatus.ANSWERED).exclude(SCALED).count()
+    assert not told.exclude(status=OutboundEmail.Status.SENT).exists()
+    # Its primary recruiter finds it in their inbox and can book it.
+    request = unbooked.first()
+    primary = Assignment.objects.get(requisition=request.submission.requisition, role=Assignment.Role.PRIMARY)
+    client.force_login(primary.recruiter)
+    with time_machine.travel(NOW, tick=False):
+        assert f"/availability/{request.pk}/book/" in client.get("/inbox/").content.decode()
+        page = client.get(f"/availability/{request.pk}/book/")
+    assert page.status_code == 200
+    assert 'name="slot"' in page.content.decode()
