@@ -28,6 +28,9 @@ from .contract import (
 )
 from .pipeline import (
     CANDIDATE_FIELDS,
+    INTERVIEW_OUTCOMES,
+    INTERVIEW_RESCHEDULED,
+    INTERVIEW_STATUS_CHOICES,
     INTERVIEW_TRANSITIONS,
     candidate_add_and_submit,
     candidate_create,
@@ -44,6 +47,9 @@ __all__ = [
     "CANDIDATE_FIELDS",
     "CONSTRAINT_ERRORS",
     "ENGAGEMENT_FIELDS",
+    "INTERVIEW_OUTCOMES",
+    "INTERVIEW_RESCHEDULED",
+    "INTERVIEW_STATUS_CHOICES",
     "INTERVIEW_TRANSITIONS",
     "REQUISITION_FIELDS",
     "assignment_create",
