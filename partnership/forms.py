@@ -138,10 +138,6 @@ class InterviewOutcomeForm(forms.Form):
         length = minutes if minutes in dict(DURATION_CHOICES) else 60
         self.new_time = SlotForm(self.data or None, prefix="new", zone=zone, initial={"duration": length})
 
-    @property
-    def rescheduled(self) -> bool:
-        return self.data.get("outcome") == INTERVIEW_RESCHEDULED
-
     def outcome_options(self) -> list[dict]:
         picked = self.data.get("outcome") if self.is_bound else None
         return [
