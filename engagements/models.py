@@ -351,7 +351,10 @@ class Interview(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+        # Who missed it decides whose side of the scorecard counts it: the candidate's no-show is the
+        # provider's (it put the candidate forward), the hiring manager's is the client's.
         NO_SHOW = "no_show", "Candidate did not show"
+        HM_NO_SHOW = "hm_no_show", "Hiring manager did not show"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="interviews")
     starts_at = models.DateTimeField()
@@ -376,7 +379,7 @@ class Interview(models.Model):
         indexes = [
             # interview lists by submission, soonest first
             models.Index(fields=["submission", "starts_at"], name="interview_submission_idx"),
-            # the scorecard's no-shows and reschedules: WHERE starts_at >= ? AND starts_at < ?
+            # the scorecard's no-shows (both kinds) and reschedules: WHERE starts_at >= ? AND starts_at < ?
             models.Index(fields=["starts_at"], name="interview_starts_at_idx"),
         ]
 

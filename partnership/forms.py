@@ -8,12 +8,16 @@ fields it names by ``add_service_errors``.
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import TIME_ZONE_CHOICES
-from engagements.models import SLA_HOURS_VALIDATORS, Candidate, Engagement, Submission
-from engagements.services import ENGAGEMENT_FIELDS
+from engagements.models import SLA_HOURS_VALIDATORS, Candidate, Engagement, Interview, Submission
+from engagements.services import ENGAGEMENT_FIELDS, INTERVIEW_OUTCOMES, INTERVIEW_RESCHEDULED
+from feedback.forms import DURATION_CHOICES, SlotForm
+from rpo_portal.pages import add_service_errors
 
 WEEKDAY_CHOICES = [
     ("1", "Mon"),
@@ -105,6 +109,68 @@ class CandidateSubmitForm(forms.Form):
             name: self.cleaned_data[name].strip()
             for name in ("full_name", "email", "phone", "current_title", "location", "source")
         }
+
+
+class InterviewOutcomeForm(forms.Form):
+    """What became of an interview (``interview_set_status``'s outcomes) and, for "rescheduled", the
+    new time on the recruiter's own wall clock: a date, a start and a length, read by the slot form
+    of the availability pages (``new_time``, prefix ``new``), so a time is parsed one way everywhere."""
+
+    HINTS = {
+        Interview.Status.COMPLETED: "It took place: the interviewers are asked for their feedback on it.",
+        Interview.Status.NO_SHOW: "The candidate missed it. Counted on the provider's side of the scorecard.",
+        Interview.Status.HM_NO_SHOW: "The hiring manager missed it. Counted on the client's side of the scorecard.",
+        INTERVIEW_RESCHEDULED: "It moves to the new time below and stays scheduled. Counted as a reschedule on "
+        "the client's side of the scorecard.",
+    }
+
+    outcome = forms.ChoiceField(
+        choices=INTERVIEW_OUTCOMES,
+        error_messages={
+            "required": "Choose what became of the interview.",
+            "invalid_choice": "Choose one of the outcomes listed.",
+        },
+    )
+
+    def __init__(self, *args, interview: Interview, zone: zoneinfo.ZoneInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        minutes = int((interview.ends_at - interview.starts_at).total_seconds() // 60)
+        length = minutes if minutes in dict(DURATION_CHOICES) else 60
+        self.new_time = SlotForm(self.data or None, prefix="new", zone=zone, initial={"duration": length})
+
+    def outcome_options(self) -> list[dict]:
+        picked = self.data.get("outcome") if self.is_bound else None
+        return [
+            {"value": value, "label": label, "hint": self.HINTS[value], "checked": value == picked}
+            for value, label in INTERVIEW_OUTCOMES
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The new time counts with "rescheduled" only; for another outcome it is ignored, whatever it says.
+        if cleaned.get("outcome") == INTERVIEW_RESCHEDULED and not self.new_time.is_valid():
+            raise ValidationError("Check the new time.")
+        return cleaned
+
+    def status_change(self) -> dict:
+        """Keyword arguments for ``interview_set_status``."""
+        status = self.cleaned_data["outcome"]
+        if status != INTERVIEW_RESCHEDULED:
+            return {"status": status}
+        slot = self.new_time.cleaned_data["slot"]  # None when left empty: the service asks for it
+        return {"status": status, "starts_at": slot[0] if slot else None, "ends_at": slot[1] if slot else None}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal beside what it names: the new time's problems in the new time's box."""
+        if hasattr(error, "error_dict"):
+            for field in ("starts_at", "ends_at"):
+                for message in error.error_dict.pop(field, []):
+                    self.new_time.add_error(None, message)
+            if "status" in error.error_dict:
+                error.error_dict["outcome"] = error.error_dict.pop("status")
+            if not error.error_dict:
+                return
+        add_service_errors(self, error)
 
 
 class SubmissionMoveForm(forms.Form):

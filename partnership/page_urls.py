@@ -16,6 +16,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
+    path("interviews/<int:pk>/outcome/", pipeline.interview_outcome, name="interview-outcome"),
     path("candidates/<int:pk>/erase/", candidates.candidate_erase_confirm, name="candidate-erase"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/invite/", staff.staff_invite, name="staff-invite"),

@@ -283,7 +283,7 @@ class InterviewForm(ServiceForm):
 class InterviewAdmin(ServiceModelAdmin):
     """Booked with ``interview_create`` (which records who booked it), changed with
     ``interview_update`` (which counts a reschedule when the time moves); statuses move through
-    the actions (``interview_set_status``)."""
+    the actions (``interview_set_status``): completed, cancelled, and either kind of no-show."""
 
     form = InterviewForm
     list_display = ("submission", "starts_at", "ends_at", "status", "location", "completed_at")
@@ -304,7 +304,7 @@ class InterviewAdmin(ServiceModelAdmin):
         "created_by",
         "created_at",
     )
-    actions = ("mark_completed", "mark_cancelled", "mark_no_show")
+    actions = ("mark_completed", "mark_cancelled", "mark_no_show", "mark_hm_no_show")
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("status", "completed_at", "rescheduled_count", "created_by", "created_at")
@@ -347,3 +347,7 @@ class InterviewAdmin(ServiceModelAdmin):
     @admin.action(description="Mark selected interviews: candidate did not show")
     def mark_no_show(self, request, queryset):
         _set_interview_status(self, request, queryset, Interview.Status.NO_SHOW)
+
+    @admin.action(description="Mark selected interviews: hiring manager did not show")
+    def mark_hm_no_show(self, request, queryset):
+        _set_interview_status(self, request, queryset, Interview.Status.HM_NO_SHOW)

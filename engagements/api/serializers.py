@@ -13,11 +13,9 @@ from rpo_portal.api import AwareDateTimeField, ScopedRelatedField
 
 from .. import policies, selectors
 from ..models import Assignment, Candidate, Engagement, Interview, Requisition, Submission, SubmissionStageChange
-from ..services import ENGAGEMENT_FIELDS
+from ..services import ENGAGEMENT_FIELDS, INTERVIEW_STATUS_CHOICES
 
-INTERVIEW_OUTCOME_CHOICES = [
-    (status, label) for status, label in Interview.Status.choices if status != Interview.Status.SCHEDULED
-]
+INTERVIEW_OUTCOME_CHOICES = list(INTERVIEW_STATUS_CHOICES)
 SUMMARY_MAX_LENGTH = 5000
 
 
@@ -299,6 +297,12 @@ class InterviewCreateSerializer(InterviewSerializer):
 
 class InterviewStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=INTERVIEW_OUTCOME_CHOICES)
+    starts_at = AwareDateTimeField(
+        required=False, help_text="With ``rescheduled`` only, and then required: the new start, in the future."
+    )
+    ends_at = AwareDateTimeField(
+        required=False, help_text="With ``rescheduled`` only: the new end; by default the interview keeps its length."
+    )
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -313,7 +313,10 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @extend_schema(request=InterviewStatusSerializer, responses=InterviewSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
-        """Record that a scheduled interview was completed, cancelled or missed by the candidate."""
+        """Record what became of a scheduled interview: ``completed`` (opens the post-interview feedback
+        requests), ``no_show`` (the candidate did not show), ``hm_no_show`` (the hiring manager did
+        not), ``cancelled``, or ``rescheduled`` with the new ``starts_at`` (and optionally ``ends_at``),
+        which stays scheduled at the new time and counts as a reschedule."""
         interview = self.get_object()
         self.require(
             policies.can_work_pipeline(request.user, interview.submission.requisition.engagement),
@@ -321,9 +324,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         )
         serializer = InterviewStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        interview = services.interview_set_status(
-            actor=request.user, interview=interview, status=serializer.validated_data["status"]
-        )
+        interview = services.interview_set_status(actor=request.user, interview=interview, **serializer.validated_data)
         return self.output(self.fresh(interview))
 
 

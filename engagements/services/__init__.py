@@ -29,6 +29,9 @@ from .contract import (
 )
 from .pipeline import (
     CANDIDATE_FIELDS,
+    INTERVIEW_OUTCOMES,
+    INTERVIEW_RESCHEDULED,
+    INTERVIEW_STATUS_CHOICES,
     INTERVIEW_TRANSITIONS,
     candidate_add_and_submit,
     candidate_create,
@@ -45,6 +48,9 @@ __all__ = [
     "CANDIDATE_FIELDS",
     "CONSTRAINT_ERRORS",
     "ENGAGEMENT_FIELDS",
+    "INTERVIEW_OUTCOMES",
+    "INTERVIEW_RESCHEDULED",
+    "INTERVIEW_STATUS_CHOICES",
     "INTERVIEW_TRANSITIONS",
     "REQUISITION_FIELDS",
     "assignment_create",

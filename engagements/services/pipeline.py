@@ -291,21 +291,76 @@ def interview_update(
     return interview
 
 
+# "Rescheduled" is an outcome the recruiter records, not a status: the interview did not take place
+# at its time and was moved to another one (``interview_update``, which counts the reschedule); it
+# stays scheduled, at its new time.
+INTERVIEW_RESCHEDULED = "rescheduled"
 INTERVIEW_TRANSITIONS = {
-    Interview.Status.SCHEDULED: {Interview.Status.COMPLETED, Interview.Status.CANCELLED, Interview.Status.NO_SHOW},
+    Interview.Status.SCHEDULED: {
+        Interview.Status.COMPLETED,
+        Interview.Status.CANCELLED,
+        Interview.Status.NO_SHOW,
+        Interview.Status.HM_NO_SHOW,
+        INTERVIEW_RESCHEDULED,
+    },
 }
+# Outcomes that say the interview's time came: none is recorded before it starts.
+INTERVIEW_TIME_CAME = frozenset({Interview.Status.COMPLETED, Interview.Status.NO_SHOW, Interview.Status.HM_NO_SHOW})
+# What ``interview_set_status`` accepts, with labels (the API's choices).
+INTERVIEW_STATUS_CHOICES = (
+    *((status, label) for status, label in Interview.Status.choices if status != Interview.Status.SCHEDULED),
+    (INTERVIEW_RESCHEDULED, "Rescheduled to a new time"),
+)
+# What the recruiter records once an interview's time has come, in the order the outcome page offers them.
+INTERVIEW_OUTCOMES = tuple(
+    (status, label) for status, label in INTERVIEW_STATUS_CHOICES if status != Interview.Status.CANCELLED
+)
 
 
 @transaction.atomic
-def interview_set_status(*, actor: User, interview: Interview, status: str) -> Interview:
+def interview_set_status(
+    *,
+    actor: User,
+    interview: Interview,
+    status: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Interview:
+    """Record what became of a scheduled interview, the one home of these rules (pages, API, admin):
+
+    - ``completed``: it took place (``completed_at`` now); ``interview_status_changed`` tells the
+      feedback app, which opens the post-interview feedback requests;
+    - ``no_show`` (the candidate did not show) or ``hm_no_show`` (the hiring manager did not): the
+      scorecard counts the first on the provider's side, the second on the client's;
+    - ``cancelled``;
+    - ``rescheduled``: moved to ``starts_at`` (and ``ends_at``; by default it keeps its length),
+      which must be in the future. It stays scheduled and the move counts as a reschedule
+      (``interview_update``).
+
+    Completed and no-shows only once the interview has started; nothing after another outcome.
+    Returns the interview as it now is."""
     policies.require(
         policies.can_work_pipeline(actor, interview.submission.requisition.engagement),
         policies.MAY_NOT_RECORD_INTERVIEW_OUTCOME,
     )
     locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if status not in INTERVIEW_TRANSITIONS[Interview.Status.SCHEDULED]:
+        choices = ", ".join(sorted(INTERVIEW_TRANSITIONS[Interview.Status.SCHEDULED]))
+        raise ValidationError({"status": f"“{status}” is not an interview outcome. Choose one of: {choices}."})
     if status not in INTERVIEW_TRANSITIONS.get(locked.status, set()):
-        raise ValidationError({"status": f"An interview cannot go from {locked.status} to {status}."})
-    if status in (Interview.Status.COMPLETED, Interview.Status.NO_SHOW) and locked.starts_at > timezone.now():
+        raise ValidationError(
+            {
+                "status": f"This interview's outcome is recorded already ({locked.get_status_display().lower()}): "
+                "it cannot change."
+            }
+        )
+    if status == INTERVIEW_RESCHEDULED:
+        return _interview_reschedule(
+            actor=actor, interview=interview, locked=locked, starts_at=starts_at, ends_at=ends_at
+        )
+    if starts_at is not None or ends_at is not None:
+        raise ValidationError({"starts_at": "A new time goes with the outcome “rescheduled” only."})
+    if status in INTERVIEW_TIME_CAME and locked.starts_at > timezone.now():
         raise ValidationError({"status": "An interview cannot be completed or missed before it starts."})
     from_status = locked.status
     interview.status = status
@@ -315,4 +370,23 @@ def interview_set_status(*, actor: User, interview: Interview, status: str) -> I
         sender=Interview, interview=interview, from_status=from_status, to_status=status, changed_by=actor
     )
     engagement_changed(interview.submission.requisition.engagement_id)
+    return interview
+
+
+def _interview_reschedule(
+    *, actor: User, interview: Interview, locked: Interview, starts_at: datetime | None, ends_at: datetime | None
+) -> Interview:
+    """The outcome "rescheduled": the new time goes through ``interview_update``, which moves the
+    interview and counts the reschedule (the scorecard's client-side "interview reschedules")."""
+    if starts_at is None:
+        raise ValidationError({"starts_at": "Give the interview's new time."})
+    require_sane_dates(starts_at=starts_at, ends_at=ends_at)  # before any arithmetic on them
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "The new time must be in the future."})
+    if ends_at is None:
+        ends_at = starts_at + (locked.ends_at - locked.starts_at)
+    if (starts_at, ends_at) == (locked.starts_at, locked.ends_at):
+        raise ValidationError({"starts_at": "That is the interview's time already: give the new one."})
+    interview_update(actor=actor, interview=locked, starts_at=starts_at, ends_at=ends_at)
+    interview.refresh_from_db()
     return interview

@@ -11,9 +11,11 @@ cancelled); an advance asks for availability, answered with the interview's slot
 before the interview is booked, unless the submission is still at the interview stage and the
 hiring manager, at their pace, has not offered slots yet (then it waits there with an open
 availability request and no interview), or has offered slots for an interview still ahead that
-the recruiter has not booked yet. A completed interview is assessed: "advance" before an offer, "reject" with a
-rejection, and for a submission still at the interview stage an answer at the hiring manager's
-pace, if that moment has come.
+the recruiter has not booked yet. An interview that ended within ``OUTCOME_PENDING`` waits
+for the recruiter to record its outcome; one missed before a withdrawal was the hiring manager's
+no-show, before a rejection the candidate's. A completed interview is assessed: "advance" before
+an offer, "reject" with a rejection, and for a submission still at the interview stage an answer
+at the hiring manager's pace, if that moment has come.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from feedback.models import Feedback
 from . import data
 
 WINDOW = timedelta(days=90)
+OUTCOME_PENDING = timedelta(days=4)  # an interview that ended this recently still waits for its outcome
 Stage = Submission.Stage
 FORWARD = [Stage.SUBMITTED, Stage.HM_REVIEW, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED]
 # Where submissions of an open requisition end up: the funnel of a typical RPO pipeline.
@@ -173,8 +176,14 @@ def _plan_interview(
     if index + 1 < len(events):
         left = events[index + 1][0] in (Stage.REJECTED, Stage.WITHDRAWN)
         status = Interview.Status.NO_SHOW if left and rng.random() < 0.15 else Interview.Status.COMPLETED
+        if status == Interview.Status.NO_SHOW and events[index + 1][0] == Stage.WITHDRAWN:
+            # The candidate withdrew after waiting for a hiring manager who did not come.
+            status = Interview.Status.HM_NO_SHOW
+    elif ends_at > now or now - ends_at < OUTCOME_PENDING:
+        # Ahead, or just over: the recruiter has not recorded how it went yet.
+        status = Interview.Status.SCHEDULED
     else:
-        status = Interview.Status.COMPLETED if ends_at <= now else Interview.Status.SCHEDULED
+        status = Interview.Status.COMPLETED
     # About one interview in eight was moved once, one in forty twice; decided from the time (no
     # draw from ``rng``, so the rest of the plan is the same as before reschedules were recorded).
     turn = (starts_at.day * 96 + starts_at.hour * 4 + starts_at.minute // 15 + index) % 40

@@ -102,7 +102,7 @@ CACHE_SECONDS = 60  # how long a computed scorecard is served (plus up to half a
 COMPUTE_LOCK_SECONDS = 30  # a computation that takes longer no longer keeps others from starting one
 LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
 STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
-CACHE_FORMAT = 3  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
+CACHE_FORMAT = 4  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
 
 
 def window_days(value) -> int:
@@ -195,7 +195,7 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
         make_figure("feedback_on_time_share", share(total(on_time_weeks, 1), total(on_time_weeks, 0))),
         make_figure("feedback_median_turnaround_hours", q.feedback_turnaround(**window)),
         make_figure("availability_median_lead_hours", q.availability_lead(**window)),
-        make_figure("interview_no_shows", interviews["no_shows"]),
+        make_figure("hiring_manager_no_shows", interviews["hiring_manager_no_shows"]),
         make_figure("interview_reschedules", interviews["reschedules"] or 0),
         make_figure("overdue_now", overdue_total["client"]),
         make_figure("escalations", escalations["window"]),
@@ -206,6 +206,7 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
         make_figure("submission_to_interview_ratio", share(moves["interview"], moves["submitted"])),
         make_figure("interview_to_offer_ratio", share(moves["offer"], moves["interview"])),
         make_figure("offer_acceptance_share", share(moves["hired"], moves["hired"] + moves["offer_lost"])),
+        make_figure("candidate_no_shows", interviews["candidate_no_shows"]),
         make_figure("median_days_to_fill", requisitions["days_to_fill"]),
     ]
     health = judge(

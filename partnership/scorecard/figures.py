@@ -102,10 +102,13 @@ def availability_lead(*, engagement: Engagement, start: datetime, end: datetime)
 
 
 def interviews(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
+    """Interviews starting in the window: no-shows of each kind (the candidate's count on the
+    provider's side, the hiring manager's on the client's) and the times they were moved."""
     return Interview.objects.filter(
         submission__requisition__engagement_id=engagement.pk, starts_at__gte=start, starts_at__lt=end
     ).aggregate(
-        no_shows=Count("pk", filter=Q(status=Interview.Status.NO_SHOW)),
+        candidate_no_shows=Count("pk", filter=Q(status=Interview.Status.NO_SHOW)),
+        hiring_manager_no_shows=Count("pk", filter=Q(status=Interview.Status.HM_NO_SHOW)),
         reschedules=Sum("rescheduled_count"),
     )
 

@@ -246,10 +246,10 @@ FIGURES: tuple[FigureSpec, ...] = (
         "lower",
     ),
     FigureSpec(
-        "interview_no_shows",
+        "hiring_manager_no_shows",
         "client",
-        "Interview no-shows",
-        "Interviews starting in the window marked as a no-show.",
+        "Hiring-manager no-shows",
+        "Interviews starting in the window that the hiring manager did not show up for.",
         "count",
         "lower",
     ),
@@ -257,7 +257,8 @@ FIGURES: tuple[FigureSpec, ...] = (
         "interview_reschedules",
         "client",
         "Interview reschedules",
-        "Times the interviews starting in the window were moved to another time.",
+        "Times the interviews starting in the window were moved to another time (recorded as rescheduled, "
+        "or moved before they took place).",
         "count",
         "lower",
     ),
@@ -319,6 +320,14 @@ FIGURES: tuple[FigureSpec, ...] = (
         "Offers that ended in a hire as a share of the offers decided in the window (hired, rejected or withdrawn).",
         "percent",
         "higher",
+    ),
+    FigureSpec(
+        "candidate_no_shows",
+        "provider",
+        "Candidate no-shows",
+        "Interviews starting in the window that the candidate did not show up for.",
+        "count",
+        "lower",
     ),
     FigureSpec(
         "median_days_to_fill",

@@ -1,5 +1,5 @@
 """Pages that change engagement data: the SLA settings, adding and submitting a candidate, moving a
-submission to another stage.
+submission to another stage, recording an interview's outcome.
 
 Thin, like the API: the object comes through the selectors (not visible -> 404), the role is
 checked by the policies (not allowed -> 403), one service call does the work, and its
@@ -13,22 +13,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from engagements.models import Requisition, Submission
+from engagements.models import Interview, Requisition, Submission
 from engagements.policies import can_change_submission_stage, can_manage_engagement, can_work_pipeline
-from engagements.selectors import engagement_list, requisition_list, submission_list, user_list
-from engagements.services import candidate_add_and_submit, engagement_update, submission_change_stage
+from engagements.selectors import engagement_list, interview_list, requisition_list, submission_list, user_list
+from engagements.services import (
+    INTERVIEW_RESCHEDULED,
+    candidate_add_and_submit,
+    engagement_update,
+    interview_set_status,
+    submission_change_stage,
+)
+from feedback.models import FeedbackRequest
 from feedback.reminders import how_requests_reach
 from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page
 
-from ..forms import CandidateSubmitForm, EngagementSlaForm, SubmissionMoveForm
+from ..forms import CandidateSubmitForm, EngagementSlaForm, InterviewOutcomeForm, SubmissionMoveForm
 
 
 def _requisition_url(requisition_id: int) -> str:
@@ -189,3 +196,84 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, text)
     return redirect(_back(request, submission))
+
+
+# --- Record an interview's outcome --------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """What became of an interview whose time came: completed, missed by the candidate or by the
+    hiring manager, or rescheduled to a new time; ``interview_set_status`` decides what is allowed."""
+    user = request.user
+    interview = (
+        interview_list(user=user)
+        .select_related("submission__requisition__hiring_manager", "submission__requisition__engagement__client")
+        .filter(pk=pk)
+        .first()
+    )
+    if interview is None:
+        return not_found(request)
+    requisition = interview.submission.requisition
+    if not can_work_pipeline(user, requisition.engagement):
+        return forbidden(
+            request,
+            "The recruiting team records how interviews went. Once an interview took place, you are asked "
+            "for your feedback on it in your inbox.",
+        )
+    zone = user.zone
+    form = InterviewOutcomeForm(request.POST if request.method == "POST" else None, interview=interview, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = interview_set_status(actor=user, interview=interview, **form.status_change())
+        except PermissionDenied as refusal:
+            return forbidden(request, str(refusal))
+        except ValidationError as error:
+            form.add_service_errors(error)
+            interview.refresh_from_db()  # what it is now, if someone recorded an outcome meanwhile
+        else:
+            messages.success(request, _outcome_recorded(interview, form.cleaned_data["outcome"], zone))
+            # After a POST that changed something, the browser GETs the pipeline: Back and reload are harmless.
+            return HttpResponseRedirect(_requisition_url(requisition.pk), status=303)
+    context = {
+        "interview": interview,
+        "requisition": requisition,
+        "candidate": interview.submission.candidate,
+        "form": form,
+        "is_scheduled": interview.status == Interview.Status.SCHEDULED,
+        "has_started": interview.starts_at <= timezone.now(),
+    }
+    return render_page(request, "partnership/requisitions/interview_outcome.html", context, status=form_status(form))
+
+
+def _outcome_recorded(interview: Interview, outcome: str, zone) -> str:
+    name = interview.submission.candidate.full_name
+    hiring_manager = interview.submission.requisition.hiring_manager
+    if outcome == Interview.Status.COMPLETED:
+        asked = [
+            request.requested_of
+            for request in FeedbackRequest.objects.filter(interview=interview).select_related("requested_of")
+        ]
+        text = f"Recorded: the interview with {name} took place."
+        if len(asked) == 1:
+            return f"{text} {asked[0].display_name} is asked for feedback on it. " + how_requests_reach(
+                asked[0], now=timezone.now()
+            )
+        if asked:
+            return f"{text} {', '.join(person.display_name for person in asked)} are asked for feedback on it."
+        return text
+    if outcome == Interview.Status.NO_SHOW:
+        return f"Recorded: {name} did not show up for the interview. It counts on the provider's side of the scorecard."
+    if outcome != INTERVIEW_RESCHEDULED:  # the hiring manager's no-show
+        return (
+            f"Recorded: the hiring manager, {hiring_manager.display_name}, did not show up for the interview with "
+            f"{name}. It counts on the client's side of the scorecard."
+        )
+    moment = timezone.localtime(interview.starts_at, zone)
+    return (
+        f"The interview with {name} is moved to {dateformat.format(moment, 'D j M, H:i')} ({zone}), and counts as a "
+        "reschedule on the client's side of the scorecard. The portal sends no new invitation for a moved "
+        f"interview: let {hiring_manager.display_name} and {name} know."
+    )

@@ -1,5 +1,6 @@
 """One requisition's pipeline: its submissions by stage, what waits on whom, the latest answers,
-the slots to book, who covers it today, and the stage moves the viewer may make.
+the slots to book, the interviews waiting for their outcome, who covers it today, and the stage
+moves the viewer may make.
 
 Who sees it is ``requisition_list`` (404 otherwise); every request about a visible requisition's
 submissions is visible with it.
@@ -17,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
-from engagements.models import Submission
+from engagements.models import Interview, Submission
 from engagements.policies import can_erase_candidate, can_work_pipeline
 from engagements.selectors import (
     active_assignment_list,
+    interview_list,
     requisition_covering_recruiters,
     submission_list,
 )
@@ -53,6 +55,8 @@ class SubmissionCard:
     latest_feedback: object | None = None
     to_book: list[AvailabilityRequest] = field(default_factory=list)
     interview: object | None = None
+    # Scheduled interviews whose time has come, for the recruiter to record what became of them.
+    awaiting_outcome: list[Interview] = field(default_factory=list)
     moves: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -132,6 +136,17 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             card.interview = availability_request.booked_interview
         elif availability_request.slots.all() and can_book(user, availability_request):
             card.to_book.append(availability_request)
+    if may_work:
+        waiting_for_outcome = (
+            interview_list(user=user)
+            .prefetch_related(None)
+            .filter(submission__requisition_id=requisition.pk, status=Interview.Status.SCHEDULED, starts_at__lte=now)
+            .order_by("starts_at", "pk")
+        )
+        for interview in waiting_for_outcome:
+            card = cards.get(interview.submission_id)
+            if card is not None:
+                card.awaiting_outcome.append(interview)
     for card in cards.values():
         card.open_requests.sort(key=lambda item: item.due_at)
 
@@ -158,6 +173,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submission_total": len(submissions),
         "waiting_total": sum(len(card.open_requests) for card in cards.values()),
         "overdue_total": sum(request.is_overdue for card in cards.values() for request in card.open_requests),
+        "awaiting_outcome_total": sum(len(card.awaiting_outcome) for card in cards.values()),
         "coverage": coverage,
         "covered_by": coverage_line(coverage),
         "team": team,

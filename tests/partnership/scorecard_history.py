@@ -179,14 +179,19 @@ def build_history(world) -> History:
         "f8": feedback_request(s1, hm2, at(5, 15), at(5, 16), answered=at(5, 18, 18)),  # due before, answered in
     }
 
-    # Interviews starting in the window: I1 (moved twice), I2, I3 (no-show, moved once). I4 before the
-    # window and I5 after now do not count. No-shows 1, reschedules 3.
+    # Interviews starting in the window: I1 (moved twice), I2, I3 (the candidate's no-show, moved once),
+    # I6 (the hiring manager's no-show), I8 (cancelled: no one's). I4 and I7 before the window and I5
+    # after now do not count. Candidate no-shows 1 (provider side), hiring-manager no-shows 1 (client
+    # side), reschedules 3; over 90 days, with I4 and I7, 2 and 2.
     history.interviews = {
         "i1": interview(s1, at(5, 25, 15), rescheduled_count=2),
         "i2": interview(s2, at(6, 1, 15)),
         "i3": interview(s7, at(5, 27, 15), Interview.Status.NO_SHOW, rescheduled_count=1),
         "i4": interview(s1, at(5, 10, 15), Interview.Status.NO_SHOW, rescheduled_count=3),
         "i5": interview(s8, at(6, 20, 15), Interview.Status.SCHEDULED, rescheduled_count=1),
+        "i6": interview(s2, at(5, 29, 15), Interview.Status.HM_NO_SHOW),
+        "i7": interview(s1, at(5, 12, 15), Interview.Status.HM_NO_SHOW),
+        "i8": interview(s7, at(5, 26, 15), Interview.Status.CANCELLED),
     }
 
     # Availability. Slots offered in the window: A1 30 h, A2 12 h, A3 48 h, A5 24 h -> median 27 h.

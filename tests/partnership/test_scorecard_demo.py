@@ -21,6 +21,9 @@ def test_every_figure_of_the_demo_engagements_has_a_value(db):
         missing = [figure.key for figure in (*scorecard.client, *scorecard.provider) if figure.value is None]
         assert missing == [], engagement.name
         assert scorecard.figure("interview_reschedules").value > 0
+        # Both kinds of no-show happen, each counted on its own side.
+        assert scorecard.figure("hiring_manager_no_shows").value > 0
+        assert scorecard.figure("candidate_no_shows").value > 0
         assert scorecard.hiring_managers
         assert scorecard.overdue
         assert any(point.values["feedback_on_time_share"] is not None for point in scorecard.weeks)

@@ -17,7 +17,7 @@ ACME_30_DAYS = {
     "feedback_on_time_share": (50.0, "50%"),  # F3, F1 on time of F3, F1, F2, F4 due in the window
     "feedback_median_turnaround_hours": (34.5, "34.5 h"),  # 20, 21, 48, 78 h
     "availability_median_lead_hours": (27.0, "27.0 h"),  # 12, 24, 30, 48 h
-    "interview_no_shows": (1.0, "1"),
+    "hiring_manager_no_shows": (1.0, "1"),  # I6; the candidate's no-show (I3) is the provider's
     "interview_reschedules": (3.0, "3"),
     "overdue_now": (3.0, "3"),  # F4, A4, the client's implementation task
     "escalations": (3.0, "3"),
@@ -27,6 +27,7 @@ ACME_30_DAYS = {
     "submission_to_interview_ratio": (50.0, "50%"),  # 3 / 6
     "interview_to_offer_ratio": (66.67, "66.7%"),  # 2 / 3
     "offer_acceptance_share": (50.0, "50%"),  # S1 hired, S2 rejected at offer
+    "candidate_no_shows": (1.0, "1"),  # I3; the hiring manager's no-show (I6) is the client's
     "median_days_to_fill": (28.0, "28 days"),  # 21 and 35 days
 }
 
@@ -154,7 +155,8 @@ def test_the_90_day_window_reaches_further_back_but_health_stays_on_30_days(hist
     assert figures["feedback_on_time_share"] == (50.0, "50%")  # F6 (on time) and F8 (late) join: 3 of 6
     assert figures["feedback_median_turnaround_hours"] == (22.0, "22.0 h")  # 20, 21, 22, 48, 78 h
     assert figures["submission_to_interview_ratio"] == (42.86, "42.9%")  # 3 / 7 with S1
-    assert figures["interview_no_shows"] == (2.0, "2")  # I4 on 10 May
+    assert figures["candidate_no_shows"] == (2.0, "2")  # I4 on 10 May
+    assert figures["hiring_manager_no_shows"] == (2.0, "2")  # I7 on 12 May
     assert len(scorecard.weeks) == 14
     assert scorecard.health == engagement_scorecard(engagement=world.acme_engagement, days=30, now=NOW).health
 
@@ -178,7 +180,7 @@ def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
         "feedback_on_time_share": (0.0, "0%"),
         "feedback_median_turnaround_hours": (72.0, "72.0 h"),
         "availability_median_lead_hours": (None, "—"),
-        "interview_no_shows": (1.0, "1"),
+        "hiring_manager_no_shows": (0.0, "0"),
         "interview_reschedules": (4.0, "4"),
         "overdue_now": (1.0, "1"),
         "escalations": (1.0, "1"),
@@ -187,6 +189,7 @@ def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
         "submission_to_interview_ratio": (100.0, "100%"),
         "interview_to_offer_ratio": (100.0, "100%"),
         "offer_acceptance_share": (100.0, "100%"),
+        "candidate_no_shows": (1.0, "1"),
         "median_days_to_fill": (None, "—"),
     }
     assert [row.user.id for row in globex.hiring_managers] == [world.globex_hiring_manager.pk]
@@ -198,7 +201,13 @@ def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
 def test_an_engagement_without_activity_has_nothing_to_measure(world):
     scorecard = engagement_scorecard(engagement=world.globex_engagement, days=30, now=NOW)
 
-    counts = {"interview_no_shows", "interview_reschedules", "overdue_now", "escalations"}
+    counts = {
+        "hiring_manager_no_shows",
+        "interview_reschedules",
+        "overdue_now",
+        "escalations",
+        "candidate_no_shows",
+    }
     for figure in (*scorecard.client, *scorecard.provider):
         assert figure.value == (0.0 if figure.key in counts else None), figure.key
         assert figure.display == ("0" if figure.key in counts else "—")

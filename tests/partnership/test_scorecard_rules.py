@@ -108,7 +108,7 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
     assert rows[1] == ["Window", "2026-05-18 to 2026-06-17 (30 days, America/New_York)"]
     assert rows[2][:2] == ["Health", "Off track"]
     header = rows.index(["side", "figure", "value", "unit", "shown as", "definition"])
-    figures = rows[header + 1 : header + 14]
+    figures = rows[header + 1 : header + 15]
     assert figures[0] == [
         "client",
         "Feedback on time",
@@ -118,6 +118,24 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
         "Share of feedback requests due in the window that were answered by their due time.",
     ]
     assert figures[-1][:5] == ["provider", "Median time to fill", "28.0", "days", "28 days"]
+    assert rows[header + 15] == []  # fourteen figures, then the trends
+    # Each kind of no-show on its own side, with its definition.
+    assert [
+        "client",
+        "Hiring-manager no-shows",
+        "1.0",
+        "count",
+        "1",
+        "Interviews starting in the window that the hiring manager did not show up for.",
+    ] in figures
+    assert [
+        "provider",
+        "Candidate no-shows",
+        "1.0",
+        "count",
+        "1",
+        "Interviews starting in the window that the candidate did not show up for.",
+    ] in figures
     trend = rows.index(["week starting", "Feedback on time", "Median feedback turnaround",
                         "Submission → interview", "Interview → offer", "partial week"])  # fmt: skip
     assert rows[trend + 1] == ["2026-05-18", "100.0", "49.5", "200.0", "0.0", "no"]
