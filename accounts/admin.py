@@ -6,9 +6,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
+from . import handover
 from .models import Organization, OutOfOffice, User
 from .services import api_token_revoke_all, out_of_office_validate, user_resend_invitation
 
@@ -42,6 +44,25 @@ class UserEditForm(UserChangeForm):
         model = User
         fields = "__all__"
         field_classes = {}
+
+    def clean_is_active(self):
+        """Unticking "active" here would leave what the person holds (open requests, requisitions,
+        assignments) with someone who can no longer act on it: that goes through the deactivation
+        page, which hands it to a colleague in one transaction (``services.user_deactivate``)."""
+        is_active = self.cleaned_data.get("is_active")
+        if self.instance.pk and self.instance.is_active and not is_active:
+            held = handover.held_by(users=[self.instance], now=timezone.now())[self.instance.pk]
+            if held:
+                raise ValidationError(
+                    "%(name)s holds %(held)s. Deactivate them from their organisation's people page "
+                    "(%(url)s), which hands these to a colleague first.",
+                    params={
+                        "name": self.instance.display_name,
+                        "held": ", ".join(str(item) for item in held),
+                        "url": reverse("accounts:member-deactivate", args=[self.instance.pk]),
+                    },
+                )
+        return is_active
 
 
 @admin.register(User)

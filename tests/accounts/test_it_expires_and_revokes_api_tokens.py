@@ -16,6 +16,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from engagements.models import Assignment
 from tests.factories import DEFAULT_PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -156,18 +157,17 @@ def test_a_stolen_token_stops_working_on_deactivation_and_stays_dead_on_reactiva
     assert not AuthToken.objects.filter(user=world.hiring_manager).exists()
 
 
-def test_deactivating_in_the_admin_revokes_the_tokens_too(client, world):
+def _untick_active_in_the_admin(client, user):
     root = User.objects.create_superuser("root@example.com", DEFAULT_PASSWORD, full_name="Root")
-    stolen = _sign_in_to_api(world.recruiter)["token"]
     client.force_login(root)
-    change_url = reverse("admin:accounts_user_change", args=[world.recruiter.pk])
+    change_url = reverse("admin:accounts_user_change", args=[user.pk])
     page = client.get(change_url)
     form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
     data.update(
         {
             "is_active": "",
-            "organization": world.recruiter.organization_id,
+            "organization": user.organization_id,
             "groups": [],
             "user_permissions": [],
             "last_login_0": "",
@@ -177,12 +177,30 @@ def test_deactivating_in_the_admin_revokes_the_tokens_too(client, world):
         }
     )
     data = {key: value for key, value in data.items() if value != ""}
-    response = client.post(change_url, data)
+    return client.post(change_url, data)
+
+
+def test_deactivating_in_the_admin_revokes_the_tokens_too(client, world):
+    # The admin refuses to deactivate someone who holds work (next test): this recruiter holds none.
+    Assignment.objects.filter(recruiter=world.recruiter).delete()
+    stolen = _sign_in_to_api(world.recruiter)["token"]
+    response = _untick_active_in_the_admin(client, world.recruiter)
     assert response.status_code == 302, response.context["adminform"].form.errors
     world.recruiter.refresh_from_db()
     assert not world.recruiter.is_active
     assert not AuthToken.objects.filter(user=world.recruiter).exists()
     assert not _works(stolen)
+
+
+def test_the_admin_refuses_to_deactivate_someone_who_holds_work_and_points_to_the_handover(client, world):
+    response = _untick_active_in_the_admin(client, world.recruiter)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["is_active"]
+    assert "holds 1 " in errors[0], errors
+    assert reverse("accounts:member-deactivate", args=[world.recruiter.pk]) in errors[0]
+    world.recruiter.refresh_from_db()
+    assert world.recruiter.is_active
+    assert Assignment.objects.filter(recruiter=world.recruiter).exists()
 
 
 # --- Listing and revoking one's own tokens --------------------------------------------------------
