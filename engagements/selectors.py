@@ -11,7 +11,7 @@ Access scoping lives here, one function per model, and the API and pages use onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -173,6 +173,40 @@ def user_list(*, user: User) -> QuerySet[User]:
     return queryset.filter(organization_id=user.organization_id)
 
 
+@dataclass
+class Team:
+    """Who holds each role on a requisition at a moment (see ``requisition_teams``)."""
+
+    primary: Assignment | None = None
+    backup: Assignment | None = None
+    sourcers: list[Assignment] = field(default_factory=list)
+
+
+def requisition_teams(*, requisition_ids, at: datetime | None = None, roles=None) -> dict[int, Team]:
+    """Who holds each role on each requisition at ``at``: of the assignments in effect, the newest
+    primary and the newest backup (a handover ends the old one on the day the new one starts, and
+    from that day the new one holds the role), and every sourcer. One query, whatever the number
+    of requisitions; a requisition with nobody assigned gets an empty ``Team``.
+
+    The one home of "who is the primary (or backup) now": the coverage rule below, the assignment
+    pages and ``assignment_swap`` all read it."""
+    at = at or timezone.now()
+    requisition_ids = list(requisition_ids)
+    teams = {requisition_id: Team() for requisition_id in requisition_ids}
+    assignments = Assignment.objects.filter(active_assignment_q(at), requisition_id__in=requisition_ids)
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    for assignment in assignments.select_related("recruiter").order_by("requisition_id", "-starts_on", "-id"):
+        team = teams.setdefault(assignment.requisition_id, Team())
+        if assignment.role == Assignment.Role.PRIMARY:
+            team.primary = team.primary or assignment
+        elif assignment.role == Assignment.Role.BACKUP:
+            team.backup = team.backup or assignment
+        else:
+            team.sourcers.append(assignment)
+    return teams
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Who receives a requisition's recruiter notifications at a moment, and why."""
@@ -191,20 +225,11 @@ def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = No
     """
     at = at or timezone.now()
     requisition_ids = list(requisition_ids)
-    assignments = (
-        Assignment.objects.filter(
-            active_assignment_q(at),
-            requisition_id__in=requisition_ids,
-            role__in=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP],
-        )
-        .select_related("recruiter")
-        .order_by("requisition_id", "-starts_on", "-id")
+    teams = requisition_teams(
+        requisition_ids=requisition_ids, at=at, roles=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP]
     )
-    primary: dict[int, User] = {}
-    backup: dict[int, User] = {}
-    for assignment in assignments:
-        target = primary if assignment.role == Assignment.Role.PRIMARY else backup
-        target.setdefault(assignment.requisition_id, assignment.recruiter)
+    primary = {key: team.primary.recruiter for key, team in teams.items() if team.primary is not None}
+    backup = {key: team.backup.recruiter for key, team in teams.items() if team.backup is not None}
 
     people = {user.pk for user in primary.values()} | {user.pk for user in backup.values()}
     away: dict[int, OutOfOffice] = {}
