@@ -32,6 +32,7 @@ from feedback.policies import can_book
 from feedback.selectors import requisition_request_lists
 from rpo_portal.pages import not_found, render_page
 
+from ..policies import can_open_assignment_pages
 from .requisitions import MY_LIST_ROLES, Stage, coverage_line, days_open_of, waited_for
 
 
@@ -163,6 +164,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "may_work": may_work,
         "may_erase": may_erase,
+        "may_open_assignments": can_open_assignment_pages(user),
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
         "days_open": days_open_of(requisition, now),
         "now": now,
