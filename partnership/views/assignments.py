@@ -110,8 +110,10 @@ def engagement_assignments(request: HttpRequest, pk: int) -> HttpResponse:
         covered = coverage.get(requisition.pk)
         swap_form = None
         if may_manage and team.primary is not None and team.backup is not None:
+            # One form per row: no ids, so the page has no duplicates.
             swap_form = AssignmentSwapForm(
-                initial={"primary": team.primary.recruiter_id, "backup": team.backup.recruiter_id, "next": here}
+                initial={"primary": team.primary.recruiter_id, "backup": team.backup.recruiter_id, "next": here},
+                auto_id=False,
             )
         rows.append(
             TeamRow(

@@ -89,6 +89,7 @@ def test_account_manager_sees_every_open_requisition_with_its_team_and_todays_co
     assert "Ivan" in row[row.index('class="covering"') :]
     assert f'action="{_swap_url(world.requisition)}"' in row
     assert 'class="table-scroll"' in page
+    assert 'id="id_primary"' not in page  # one swap form per row, no duplicate ids
 
 
 def test_the_engagement_and_requisition_pages_link_to_the_assignments(client, world):
