@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -256,7 +257,7 @@ def requisition_assignments(request: HttpRequest, pk: int) -> HttpResponse:
             since = (
                 "from today"
                 if assignment.starts_on <= engagement_today(requisition.engagement)
-                else (f"from {assignment.starts_on:%-d %b %Y}")
+                else (f"from {date_format(assignment.starts_on, 'j M Y')}")
             )
             messages.success(
                 request,
@@ -292,7 +293,7 @@ def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{assignment.recruiter.display_name}'s assignment as {assignment.get_role_display().lower()} "
-                f"on {requisition.code} ends on {assignment.ends_on:%-d %b %Y} (their last day).",
+                f"on {requisition.code} ends on {date_format(assignment.ends_on, 'j M Y')} (their last day).",
             )
             return _see_other(requisition_assignments_url(requisition.pk))
     return _requisition_page(request, requisition, end_form=(assignment.pk, form), status=400)
