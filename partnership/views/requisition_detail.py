@@ -20,8 +20,8 @@ from accounts.models import User
 from engagements.models import Submission
 from engagements.policies import can_erase_candidate, can_work_pipeline
 from engagements.selectors import (
-    active_assignment_list,
     requisition_covering_recruiters,
+    requisition_teams,
     submission_list,
 )
 from engagements.selectors import (
@@ -145,10 +145,10 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
     coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
-    team = sorted(
-        active_assignment_list(user=user, requisition_ids=[requisition.pk], at=now),
-        key=lambda assignment: (["primary", "backup", "sourcer"].index(assignment.role), assignment.starts_on),
-    )
+    # Who holds each role today: after a same-day handover (or a swap) the old holder, whose last day
+    # is today, is not listed beside the new one.
+    holders = requisition_teams(requisition_ids=[requisition.pk], at=now)[requisition.pk]
+    team = [assignment for assignment in (holders.primary, holders.backup, *holders.sourcers) if assignment]
     context = {
         "requisition": requisition,
         "engagement": engagement,

@@ -342,6 +342,18 @@ def test_account_manager_swaps_primary_and_backup_and_the_cover_changes(client, 
     assert "Covered by <strong>Ivan</strong>" in page
 
 
+def test_after_a_swap_the_requisition_page_lists_one_primary_and_one_backup(client, world, backed_up):
+    client.force_login(world.account_manager)
+    client.post(_swap_url(backed_up), _swap_data(world.recruiter, world.idle_recruiter))
+
+    page = client.get(reverse("partnership:requisition-detail", kwargs={"pk": backed_up.pk})).content.decode()
+
+    team = page[page.index('<ul class="team">') : page.index("</ul>", page.index('<ul class="team">'))]
+    assert team.count("Primary recruiter") == 1
+    assert "Primary recruiter: Ivan" in team
+    assert "Backup recruiter: Rita" in team
+
+
 def test_a_double_click_on_swap_does_not_swap_back(client, world, backed_up):
     client.force_login(world.account_manager)
     data = _swap_data(world.recruiter, world.idle_recruiter)
