@@ -173,8 +173,7 @@ def _state(assignment: Assignment, team: Team, today: date) -> str:
         return "ended"
     if assignment.starts_on > today:
         return "upcoming"
-    holders = {team.primary, team.backup, *team.sourcers} - {None}
-    return "current" if assignment in holders else "handed_over"
+    return "current" if assignment in team.holders else "handed_over"
 
 
 def _requisition_page(

@@ -147,8 +147,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
     # Who holds each role today: after a same-day handover (or a swap) the old holder, whose last day
     # is today, is not listed beside the new one.
-    holders = requisition_teams(requisition_ids=[requisition.pk], at=now)[requisition.pk]
-    team = [assignment for assignment in (holders.primary, holders.backup, *holders.sourcers) if assignment]
+    team = requisition_teams(requisition_ids=[requisition.pk], at=now)[requisition.pk].holders
     context = {
         "requisition": requisition,
         "engagement": engagement,

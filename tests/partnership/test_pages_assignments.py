@@ -354,6 +354,29 @@ def test_after_a_swap_the_requisition_page_lists_one_primary_and_one_backup(clie
     assert "Backup recruiter: Rita" in team
 
 
+def test_two_backups_at_once_are_both_current_and_a_swap_takes_the_newest(client, world, backed_up):
+    older = factories.AssignmentFactory(
+        requisition=backed_up, recruiter=world.globex_recruiter, role=Role.BACKUP, starts_on=TODAY - timedelta(days=90)
+    )
+    client.force_login(world.account_manager)
+
+    page = client.get(_requisition_url(backed_up)).content.decode()
+    current = page[page.index('id="current-title"') : page.index('id="assign-title"')]
+    assert "Greta" in current
+    assert "Handed over" not in page
+    row_start = client.get(_engagement_url(world.acme_engagement)).content.decode()
+    row = row_start[row_start.index('data-requisition="ACME-1"') :]
+    assert "Ivan, Greta" in row[: row.index("</tr>")]
+
+    client.post(_swap_url(backed_up), _swap_data(world.recruiter, world.idle_recruiter))
+
+    team = requisition_teams(requisition_ids=[backed_up.pk])[backed_up.pk]
+    assert team.primary.recruiter == world.idle_recruiter
+    assert [backup.recruiter for backup in team.backups] == [world.recruiter, world.globex_recruiter]
+    older.refresh_from_db()
+    assert older.ends_on is None
+
+
 def test_a_double_click_on_swap_does_not_swap_back(client, world, backed_up):
     client.force_login(world.account_manager)
     data = _swap_data(world.recruiter, world.idle_recruiter)
