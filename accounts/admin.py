@@ -51,7 +51,17 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "organization", "role")}),
-        ("Preferences", {"fields": ("time_zone", "notification_preference")}),
+        (
+            "Preferences",
+            {
+                "fields": (
+                    "time_zone",
+                    "notification_preference",
+                    "digest_hour",
+                    ("quiet_hours_start", "quiet_hours_end"),
+                )
+            },
+        ),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

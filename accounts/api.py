@@ -127,13 +127,30 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "organization", "time_zone", "notification_preference"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "organization",
+            "time_zone",
+            "notification_preference",
+            "digest_hour",
+            "quiet_hours_start",
+            "quiet_hours_end",
+        ]
         read_only_fields = ["id", "email", "role", "organization"]
-        extra_kwargs = {"full_name": {"required": False}, "notification_preference": {"required": False}}
+        # The rules (hours 0-23, quiet hours of at least an hour, a digest outside them) are the
+        # service's, shared with the settings page: its ValidationError answers 400 per field.
+        extra_kwargs = {
+            name: {"required": False}
+            for name in ("full_name", "notification_preference", "digest_hour", "quiet_hours_start", "quiet_hours_end")
+        }
 
 
 class MeView(APIView):
-    """The user making the request; they may change their name, time zone and reminder preference."""
+    """The user making the request; they may change their name, time zone, reminder preference,
+    digest hour and quiet hours (local hours 0-23), as on their settings page."""
 
     http_method_names = ["get", "patch", "head", "options"]
 

@@ -26,6 +26,7 @@ from .models import User
 
 INVITATION = "accounts.invitation"
 PASSWORD_RESET = "accounts.password_reset"
+HANDOVER = "accounts.handover"
 # Asking again within this window (a reset, a resent invitation) sends no further email.
 REPEAT_WINDOW = timedelta(minutes=15)
 SITE_NAME = "RPO Partnership Portal"
@@ -37,6 +38,10 @@ def _site_url() -> str:
 
 def _absolute(path: str) -> str:
     return _site_url() + path
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _uid(user: User) -> str:
@@ -72,6 +77,19 @@ def password_reset_enqueue(*, user: User, now: datetime) -> bool:
     return outbox_enqueue(kind=PASSWORD_RESET, key=key, recipient=user, payload={"user_id": user.pk}) is not None
 
 
+def handover_enqueue(*, successor: User, user: User, actor: User, moved: list, now: datetime) -> bool:
+    """Tell ``successor`` what they took over from ``user`` (``accounts.handover.Held`` lines), once
+    per handover (the deactivation's moment is in the key)."""
+    key = f"handover:{user.pk}:{successor.pk}:{now.isoformat()}"
+    payload = {
+        "user_id": successor.pk,
+        "from_id": user.pk,
+        "actor_id": actor.pk,
+        "moved": [held.as_payload() for held in moved],
+    }
+    return outbox_enqueue(kind=HANDOVER, key=key, recipient=successor, payload=payload) is not None
+
+
 # --- Building, in the worker ---------------------------------------------------------------------
 
 
@@ -92,6 +110,7 @@ def _invitation(email: OutboundEmail, *, now: datetime) -> list[EmailMultiAltern
         "user": user,
         "invited_by": invited_by,
         "organization": user.organization,
+        "role_phrase": _with_article(user.get_role_display().lower()),
         "set_password_url": password_set_url(user=user),
         "sign_in_url": _absolute(reverse("login")),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
@@ -133,4 +152,33 @@ def _password_reset(email: OutboundEmail, *, now: datetime) -> list[EmailMultiAl
         reply_to=list(settings.EMAIL_REPLY_TO) or None,
     )
     message.attach_alternative(render_to_string("registration/password_reset_email.html", context), "text/html")
+    return [message]
+
+
+@email_builder(HANDOVER)
+def _handover(email: OutboundEmail, *, now: datetime) -> list[EmailMultiAlternatives]:
+    from .handover import Held  # the registry's value type (no cycle: handover imports models only)
+
+    successor = _user(email.payload["user_id"])
+    people = User.objects.in_bulk([email.payload["from_id"], email.payload["actor_id"]])
+    previous = people.get(email.payload["from_id"])
+    actor = people.get(email.payload["actor_id"])
+    moved = [Held.from_payload(line) for line in email.payload["moved"]]
+    previous_name = previous.display_name if previous is not None else "a colleague"
+    context = {
+        "user": successor,
+        "previous_name": previous_name,
+        "actor": actor,
+        "moved": moved,
+        "home_url": _absolute("/"),
+        "site_url": _site_url(),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"You now hold {previous_name}'s work in the {SITE_NAME}",
+        body=render_to_string("accounts/email/handover.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[successor.email],
+        reply_to=[actor.email] if actor is not None and actor.email else settings.EMAIL_REPLY_TO or None,
+    )
+    message.attach_alternative(render_to_string("accounts/email/handover.html", context), "text/html")
     return [message]

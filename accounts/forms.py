@@ -141,6 +141,88 @@ class TeamInviteForm(forms.Form):
     )
 
 
+class StaffInviteForm(TeamInviteForm):
+    """The provider admin's invitation: the team's fields and the role (the staff page adds the
+    engagements an account manager manages)."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        choices=(),
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role from the list."},
+    )
+    field_order = ["full_name", "email", "role", "time_zone"]
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, User.Role(role).label) for role in roles]
+
+
+class DeactivateForm(forms.Form):
+    """Whom to hand someone's work to as they are deactivated (asked only when they hold something)."""
+
+    successor = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Hand their work to",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose who takes over their work.",
+            "invalid_choice": "Choose a person from the list.",
+        },
+    )
+
+    def __init__(self, *args, candidates, holds_something: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holds_something:
+            self.fields["successor"].queryset = candidates
+        else:
+            del self.fields["successor"]
+
+
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+def _hour_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=HOUR_CHOICES,
+        coerce=int,
+        label=label,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose an hour from 00:00 to 23:00.", "required": "Choose an hour."},
+    )
+
+
+class SettingsForm(forms.Form):
+    """A person's own settings. Only parsing here: what may be saved (a known time zone, quiet hours
+    that start and end at different hours, a digest outside them) is ``services.user_update_profile``,
+    shared with the API's ``me/``."""
+
+    full_name = forms.CharField(max_length=200, label="Full name", error_messages={"required": "Enter your name."})
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Time zone",
+        help_text="Due times on your pages and in your emails, your digest hour and quiet hours are in it.",
+        error_messages={"invalid_choice": "Choose a time zone from the list.", "required": "Choose a time zone."},
+    )
+    notification_preference = forms.ChoiceField(
+        choices=User.NotificationPreference.choices,
+        widget=forms.RadioSelect,
+        label="Reminders reach me",
+        error_messages={
+            "invalid_choice": "Choose how reminders reach you.",
+            "required": "Choose how reminders reach you.",
+        },
+    )
+    digest_hour = _hour_field(
+        "Daily digest at", "One email listing everything waiting on you, if you chose the digest."
+    )
+    quiet_hours_start = _hour_field("Quiet from")
+    quiet_hours_end = _hour_field("Until")
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {name: getattr(user, name) for name in cls.base_fields}
+
+
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's form, for its field; the page records the email through
     ``services.password_reset_request`` (sent by the worker) rather than ``save()``. Who it is for

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -14,6 +15,40 @@ def validate_time_zone(value: str) -> None:
 
 
 TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+HOURS = range(24)
+
+
+def hour_is_quiet(hour: int, *, start: int, end: int) -> bool:
+    """Whether a local ``hour`` falls in quiet hours from ``start``:00 to ``end``:00, which may wrap
+    past midnight (20 to 8: 20..23 and 0..7). Equal hours mean no quiet hours at all (an operator's
+    ``QUIET_HOURS_START`` = ``QUIET_HOURS_END``; a user cannot choose it)."""
+    if start == end:
+        return False
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
+
+
+# New accounts start with the operator's settings (existing accounts got them in the migration).
+def default_digest_hour() -> int:
+    return int(settings.DIGEST_HOUR)
+
+
+def default_quiet_hours_start() -> int:
+    return int(settings.QUIET_HOURS_START)
+
+
+def default_quiet_hours_end() -> int:
+    return int(settings.QUIET_HOURS_END)
+
+
+def _hour_in_day(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 23}),
+        name=f"user_{field}_in_day",
+        violation_error_message=f"{field.replace('_', ' ').capitalize()}: choose an hour from 0 to 23.",
+    )
 
 
 class Organization(models.Model):
@@ -93,6 +128,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     notification_preference = models.CharField(
         max_length=16, choices=NotificationPreference.choices, default=NotificationPreference.EACH
     )
+    # Local hours (0-23) in ``time_zone``: when the daily digest goes (for digest readers), and the
+    # quiet hours in which no reminder email lands (start to end, wrapping past midnight).
+    digest_hour = models.SmallIntegerField(
+        default=default_digest_hour, help_text="Local hour (0-23) of the daily digest, for digest readers."
+    )
+    quiet_hours_start = models.SmallIntegerField(
+        default=default_quiet_hours_start, help_text="Local hour (0-23) from which no reminder email lands."
+    )
+    quiet_hours_end = models.SmallIntegerField(
+        default=default_quiet_hours_end, help_text="Local hour (0-23) at which reminder emails may land again."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -112,6 +158,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | (models.Q(organization__isnull=False) & ~models.Q(role="")),
                 name="user_role_iff_organization",
             ),
+            _hour_in_day("digest_hour"),
+            _hour_in_day("quiet_hours_start"),
+            _hour_in_day("quiet_hours_end"),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +210,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def reads_digest(self) -> bool:
+        return self.notification_preference == self.NotificationPreference.DIGEST
+
+    def is_quiet_hour(self, hour: int) -> bool:
+        """Whether the local ``hour`` is in this person's quiet hours."""
+        return hour_is_quiet(hour, start=self.quiet_hours_start, end=self.quiet_hours_end)
 
 
 class OutOfOffice(models.Model):

@@ -29,13 +29,60 @@ def can_manage_team(actor: User) -> bool:
     return actor.is_active and actor.role == User.Role.CLIENT_ADMIN
 
 
+def can_manage_staff(actor: User) -> bool:
+    """The provider admin looks after the provider's staff (the /staff/ page)."""
+    return actor.is_active and actor.role == User.Role.PROVIDER_ADMIN
+
+
+def can_manage_people(actor: User) -> bool:
+    """Either of the above: someone with a people page (the team or the staff)."""
+    return can_manage_team(actor) or can_manage_staff(actor)
+
+
+# The roles each manager invites, deactivates and reactivates in their own organisation.
+STAFF_ROLES = (User.Role.ACCOUNT_MANAGER, User.Role.RECRUITER, User.Role.SOURCER, User.Role.PROVIDER_ADMIN)
+MANAGED_ROLES = {
+    User.Role.CLIENT_ADMIN: (User.Role.HIRING_MANAGER,),
+    User.Role.PROVIDER_ADMIN: STAFF_ROLES,
+}
+
+
+def invitable_roles(actor: User) -> tuple[str, ...]:
+    """The roles ``actor`` may give someone they invite (none: they may not invite)."""
+    return MANAGED_ROLES.get(actor.role, ()) if can_manage_people(actor) else ()
+
+
 def can_change_member_active(actor: User, member: User) -> bool:
-    """Deactivate or reactivate a hiring manager of one's own organisation, never oneself."""
+    """Deactivate or reactivate a person of one's own organisation in a role one manages (a client
+    admin: hiring managers; a provider admin: the provider's staff), never oneself."""
     return (
-        can_manage_team(actor)
-        and member.pk != actor.pk
+        member.pk != actor.pk
         and member.organization_id == actor.organization_id
-        and member.role == User.Role.HIRING_MANAGER
+        and member.role in invitable_roles(actor)
+    )
+
+
+# Who may take over what a deactivated person holds: someone active in the same organisation who
+# can do the same work (the owning apps' services check their own rules again as they move it).
+HANDOVER_ROLES = {
+    User.Role.HIRING_MANAGER: (User.Role.HIRING_MANAGER, User.Role.CLIENT_ADMIN),
+    User.Role.ACCOUNT_MANAGER: (User.Role.ACCOUNT_MANAGER, User.Role.PROVIDER_ADMIN),
+    User.Role.RECRUITER: (User.Role.RECRUITER,),
+    User.Role.SOURCER: (User.Role.SOURCER, User.Role.RECRUITER),
+    User.Role.PROVIDER_ADMIN: (User.Role.PROVIDER_ADMIN, User.Role.ACCOUNT_MANAGER),
+}
+
+
+def handover_roles(user: User) -> tuple[str, ...]:
+    return HANDOVER_ROLES.get(user.role, ())
+
+
+def can_take_over(user: User, successor: User) -> bool:
+    return (
+        successor.pk != user.pk
+        and successor.is_active
+        and successor.organization_id == user.organization_id
+        and successor.role in handover_roles(user)
     )
 
 

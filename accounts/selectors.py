@@ -49,12 +49,24 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
 
 
 def team_member_list(*, user: User) -> QuerySet[User]:
-    """A client admin's organisation, deactivated members included (so they can be reactivated);
-    nobody for anyone else."""
+    """The people a client admin (their organisation) or a provider admin (the provider's staff)
+    looks after, deactivated ones included (so they can be reactivated); nobody for anyone else."""
     queryset = User.objects.all()
-    if not user.is_authenticated or not policies.can_manage_team(user):
+    if not user.is_authenticated or not policies.can_manage_people(user):
         return queryset.none()
     return queryset.filter(organization_id=user.organization_id).order_by("-is_active", "full_name", "email")
+
+
+def handover_candidate_list(*, user: User) -> QuerySet[User]:
+    """Who may take over what ``user`` holds when they are deactivated (``policies.can_take_over``):
+    active people of the same organisation in a fitting role, ``user`` excluded."""
+    return (
+        User.objects.filter(
+            organization_id=user.organization_id, is_active=True, role__in=policies.handover_roles(user)
+        )
+        .exclude(pk=user.pk)
+        .order_by("role", "full_name", "email")
+    )
 
 
 def password_reset_user_list(*, email: str) -> list[User]:

@@ -12,8 +12,8 @@ from knox.models import AuthToken
 
 from rpo_portal.dates import is_sane, out_of_range_message
 
-from . import emails, policies, selectors
-from .models import OutOfOffice, User, validate_time_zone
+from . import emails, handover, policies, selectors
+from .models import HOURS, OutOfOffice, User, validate_time_zone
 
 
 def out_of_office_validate(*, user: User, starts_at: datetime, ends_at: datetime, backup: User) -> None:
@@ -91,6 +91,50 @@ def out_of_office_delete(*, actor: User, out_of_office: OutOfOffice) -> None:
     out_of_office.delete()
 
 
+HOUR_FIELDS = ("digest_hour", "quiet_hours_start", "quiet_hours_end")
+
+
+def _hour_text(hour: int) -> str:
+    return f"{hour:02d}:00"
+
+
+def _profile_errors(user: User, changed: list[str]) -> dict[str, str]:
+    """What is wrong with ``user`` as it would be saved, for the fields just changed (and the rules
+    between them): one message per field, in the words of the settings page and the API."""
+    errors: dict[str, str] = {}
+    if "full_name" in changed and not user.full_name:
+        errors["full_name"] = "Enter your name."
+    if "time_zone" in changed:
+        try:
+            validate_time_zone(user.time_zone)
+        except ValidationError:
+            errors["time_zone"] = "Choose a time zone from the list."
+    for name in HOUR_FIELDS:
+        value = getattr(user, name)
+        if name in changed and (isinstance(value, bool) or not isinstance(value, int) or value not in HOURS):
+            errors[name] = "Choose an hour from 00:00 to 23:00."
+    if errors.keys() & set(HOUR_FIELDS):
+        return errors
+    touched = set(changed)
+    if touched & {"quiet_hours_start", "quiet_hours_end"} and user.quiet_hours_start == user.quiet_hours_end:
+        # Equal hours would mean "no quiet hours", which is the operator's switch, not a person's.
+        errors["quiet_hours_end"] = (
+            f"Quiet hours cannot start and end at the same hour ({_hour_text(user.quiet_hours_start)}): "
+            "choose an end hour after the start, for example 08:00 after 20:00."
+        )
+    elif (
+        touched & {"notification_preference", *HOUR_FIELDS}
+        and user.reads_digest
+        and user.is_quiet_hour(user.digest_hour)
+    ):
+        errors["digest_hour"] = (
+            f"Your digest at {_hour_text(user.digest_hour)} would fall in your quiet hours "
+            f"({_hour_text(user.quiet_hours_start)} to {_hour_text(user.quiet_hours_end)}): "
+            "choose an hour outside them, or change the quiet hours."
+        )
+    return errors
+
+
 @transaction.atomic
 def user_update_profile(
     *,
@@ -98,22 +142,42 @@ def user_update_profile(
     full_name: str | None = None,
     time_zone: str | None = None,
     notification_preference: str | None = None,
+    digest_hour: int | None = None,
+    quiet_hours_start: int | None = None,
+    quiet_hours_end: int | None = None,
 ) -> User:
-    """Change what a user may change about themselves: name, time zone, how reminders reach them."""
-    changed: list[str] = []
-    if full_name is not None:
-        user.full_name = full_name.strip()
-        changed.append("full_name")
-    if time_zone is not None:
-        user.time_zone = time_zone
-        changed.append("time_zone")
-    if notification_preference is not None:
-        user.notification_preference = notification_preference
-        changed.append("notification_preference")
+    """Change what a user may change about themselves: name, time zone, and how reminders reach them
+    (each as it happens or one daily digest at their chosen local hour, never in their quiet hours).
+    The settings page and the API's ``me/`` both come here. Nothing is saved unless every change is
+    valid; the refused values are not left on ``user``."""
+    values = {
+        "full_name": full_name.strip() if isinstance(full_name, str) else full_name,
+        "time_zone": time_zone,
+        "notification_preference": notification_preference,
+        "digest_hour": digest_hour,
+        "quiet_hours_start": quiet_hours_start,
+        "quiet_hours_end": quiet_hours_end,
+    }
+    # Only what differs from what is saved is checked and written: the settings page sends every
+    # field, and a value kept as it was (an operator's default included) is not questioned again.
+    changed = [name for name, value in values.items() if value is not None and value != getattr(user, name)]
     if not changed:
         return user
-    # Blank names, unknown time zones and preferences are refused field by field.
-    user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name not in changed])
+    before = {name: getattr(user, name) for name in changed}
+    for name in changed:
+        setattr(user, name, values[name])
+    errors = _profile_errors(user, changed)
+    try:
+        # Lengths and choices, field by field, as the model declares them.
+        user.clean_fields(
+            exclude=[field.name for field in User._meta.fields if field.name not in changed or field.name in errors]
+        )
+    except ValidationError as error:
+        errors.update({name: " ".join(messages) for name, messages in error.message_dict.items()})
+    if errors:
+        for name, value in before.items():
+            setattr(user, name, value)
+        raise ValidationError(errors)
     user.save(update_fields=changed)
     return user
 
@@ -148,16 +212,23 @@ def _invite_email_error(*, actor: User, email: str) -> str | None:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> User:
-    """A client admin adds a hiring manager to their organisation. The new account has no usable
+def user_invite(*, actor: User, full_name: str, email: str, time_zone: str, role: str | None = None) -> User:
+    """A client admin adds a hiring manager to their organisation; a provider admin adds a member
+    of the provider's staff in one of ``policies.invitable_roles``. The new account has no usable
     password; the invitation recorded with it (sent by the worker) carries the link that sets one.
     An address already in the actor's team is refused as such; any other existing address with
     ``INVITE_REFUSED``, which does not say whose it is."""
-    if not policies.can_manage_team(actor):
-        raise PermissionDenied("Only a client admin can invite hiring managers.")
+    roles = policies.invitable_roles(actor)
+    if not roles:
+        raise PermissionDenied("Only a client admin (hiring managers) or a provider admin (staff) can invite people.")
+    if role is None and len(roles) == 1:
+        role = roles[0]
     full_name = (full_name or "").strip()
     email = User.objects.normalize_email((email or "").strip()).lower()
     errors: dict[str, str] = {}
+    if role not in roles:
+        names = ", ".join(str(User.Role(choice).label).lower() for choice in roles)
+        errors["role"] = f"Choose a role: {names}."
     if not full_name:
         errors["full_name"] = "Enter their name."
     try:
@@ -177,7 +248,7 @@ def user_invite(*, actor: User, full_name: str, email: str, time_zone: str) -> U
         email=email,
         full_name=full_name,
         organization_id=actor.organization_id,
-        role=User.Role.HIRING_MANAGER,
+        role=role,
         time_zone=time_zone,
     )
     user.set_unusable_password()
@@ -206,20 +277,63 @@ def user_resend_invitation(*, actor: User, user: User) -> bool:
     return emails.invitation_enqueue(user=user, invited_by=actor, now=timezone.now(), resend=True)
 
 
-@transaction.atomic
-def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
-    """Deactivate (they can no longer sign in, by password, session or API token) or reactivate
-    a hiring manager of the actor's organisation."""
+ALREADY_DEACTIVATED = "{name} is already deactivated: nothing more to do."
+CHOOSE_SUCCESSOR = "Choose who takes over what {name} holds."
+
+
+def _check_may_change_active(*, actor: User, user: User) -> None:
     if not policies.can_change_member_active(actor, user):
         raise PermissionDenied(
-            "You can deactivate or reactivate the hiring managers of your organisation, not yourself."
+            "You can deactivate or reactivate the people your role looks after in your organisation, not yourself."
         )
-    if user.is_active != is_active:
-        user.is_active = is_active
-        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
+    """Reactivate (one step) or deactivate someone who holds nothing (``user_deactivate``, which
+    refuses when there is work to hand over)."""
+    _check_may_change_active(actor=actor, user=user)
     if not is_active:
-        api_token_revoke_all(user=user)  # reactivating must not bring them back
+        user_deactivate(actor=actor, user=user, successor=None)
+        return user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User, successor: User | None, now: datetime | None = None) -> list:
+    """Deactivate ``user`` (they can no longer sign in, by password, session or API token) and hand
+    all they hold (``accounts.handover``: requests, requisitions, assignments...) to ``successor``,
+    in one transaction: either everything moves and they are deactivated, or nothing changes.
+    ``successor`` is told, through the outbox, what they now hold. Returns what moved.
+
+    Someone already deactivated (a second submit, Back and submit again) is refused with
+    ``ALREADY_DEACTIVATED`` on the ``user`` field, and nothing is moved twice."""
+    _check_may_change_active(actor=actor, user=user)
+    now = now or timezone.now()
+    # Locked: of two submits at once, the second waits here and then finds them inactive.
+    current = User.objects.select_for_update().filter(pk=user.pk).values_list("is_active", flat=True).first()
+    if not current:
+        user.is_active = False
+        raise ValidationError({"user": ALREADY_DEACTIVATED.format(name=user.display_name)})
+    held = handover.held_by(users=[user], now=now)[user.pk]
+    moved: list = []
+    if held or successor is not None:
+        if successor is None:
+            raise ValidationError({"successor": CHOOSE_SUCCESSOR.format(name=user.display_name)})
+        if not policies.can_take_over(user, successor):
+            raise ValidationError(
+                {"successor": "Choose an active colleague of theirs who can do the same work, from the list."}
+            )
+        moved = handover.hand_over(actor=actor, user=user, to=successor, now=now)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    api_token_revoke_all(user=user)  # reactivating must not bring them back
+    if moved:
+        emails.handover_enqueue(successor=successor, user=user, actor=actor, moved=moved, now=now)
+    return moved
 
 
 # --- API tokens (django-rest-knox: stored as digests, expiring) ---------------------------------------

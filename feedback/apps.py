@@ -6,5 +6,8 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the engagement-event receivers)
+        from . import (
+            handover,  # noqa: F401  (registers the open requests a hiring manager hands over)
+            receivers,  # noqa: F401  (connects the engagement-event receivers)
+        )
         from .reminders import notices  # noqa: F401  (registers its emails' outbox builders)

@@ -257,6 +257,8 @@ def digest_email(*, digest, user: User, requests: list, now: datetime) -> EmailM
         "overdue_count": overdue,
         "local_date": digest.local_date,
         "link_days": settings.RESPONSE_LINK_MAX_AGE_DAYS,
+        "digest_hour": f"{user.digest_hour:02d}:00",
+        "settings_url": _absolute(reverse("accounts:settings")),
     }
     count = len(items)
     subject = f"Your portal summary for {dateformat.format(digest.local_date, 'D j M')}: " + (

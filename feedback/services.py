@@ -186,6 +186,80 @@ def requests_cancel_for_submission(*, submission: Submission, at: datetime | Non
     return cancelled
 
 
+def _already_asked_of(model, *, person: User, requests: list) -> set[int]:
+    """The ids among ``requests`` that ``person`` is already asked the same thing by a request of
+    their own (the unique constraints: one résumé review per submission and person, one assessment
+    per interview and interviewer, one open availability request per submission and person)."""
+    if model is AvailabilityRequest:
+        theirs = AvailabilityRequest.objects.filter(
+            requested_of=person, status=RequestStatus.OPEN, submission_id__in=[r.submission_id for r in requests]
+        ).values_list("submission_id", flat=True)
+        return {r.pk for r in requests if r.submission_id in set(theirs)}
+    reviews = set(
+        FeedbackRequest.objects.filter(
+            requested_of=person,
+            kind=FeedbackRequest.Kind.RESUME_REVIEW,
+            submission_id__in=[r.submission_id for r in requests if r.kind == FeedbackRequest.Kind.RESUME_REVIEW],
+        ).values_list("submission_id", flat=True)
+    )
+    assessments = set(
+        FeedbackRequest.objects.filter(
+            requested_of=person,
+            kind=FeedbackRequest.Kind.INTERVIEW,
+            interview_id__in=[r.interview_id for r in requests if r.kind == FeedbackRequest.Kind.INTERVIEW],
+        ).values_list("interview_id", flat=True)
+    )
+    return {
+        r.pk
+        for r in requests
+        if (r.kind == FeedbackRequest.Kind.RESUME_REVIEW and r.submission_id in reviews)
+        or (r.kind == FeedbackRequest.Kind.INTERVIEW and r.interview_id in assessments)
+    }
+
+
+@transaction.atomic
+def requests_hand_over(*, user: User, to: User, at: datetime | None = None) -> int:
+    """Everything still asked of ``user`` is asked of ``to`` from now on (``user`` is being
+    deactivated: ``accounts.services.user_deactivate``, which checked who ``to`` may be).
+
+    Each open request keeps its due times and ladder: the next level the sweep records goes to
+    ``to`` (it reads ``requested_of``), and the levels already recorded but not sent yet (waiting, or
+    left for ``user``'s digest) are re-addressed to ``to`` and sent as ``to`` reads them (each, or in
+    their digest), never to ``user``. What was sent stays in the record as it was. A request ``to``
+    is already asked by one of their own is cancelled instead (they answer that one). Returns how
+    many requests ``user`` held."""
+    at = at or timezone.now()
+    held = 0
+    engagement_ids: set[int] = set()
+    for model in (FeedbackRequest, AvailabilityRequest):
+        requests = list(
+            model.objects.select_for_update()
+            .select_related("submission__requisition")
+            .filter(requested_of=user, status=RequestStatus.OPEN)
+            .order_by("pk")
+        )
+        if not requests:
+            continue
+        held += len(requests)
+        engagement_ids.update(request.submission.requisition.engagement_id for request in requests)
+        duplicates = _already_asked_of(model, person=to, requests=requests)
+        for request in requests:
+            if request.pk in duplicates:
+                _close(request, status=RequestStatus.CANCELLED, at=at)
+        moving = [request.pk for request in requests if request.pk not in duplicates]
+        model.objects.filter(pk__in=moving).update(requested_of=to)
+        # Escalations go to the client's champion, chosen when sent: not the person asked.
+        Reminder.objects.filter(
+            **{f"{model.reminder_field}_id__in": moving},
+            status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST],
+        ).exclude(level=Reminder.Level.ESCALATION).update(
+            recipient=to, status=Reminder.Status.PENDING, dispatched_at=None
+        )
+    for engagement_id in sorted(engagement_ids):
+        engagement_changed(engagement_id)
+    return held
+
+
 def _validate_answer(*, decision: str, rating, reasons, comments: str) -> list[str]:
     errors: dict[str, str] = {}
     if decision not in Feedback.Decision.values:

@@ -33,11 +33,12 @@ REQUISITIONS = ("Requisitions", "partnership:requisition-list", ("/submissions/"
 MY_REQUISITIONS = ("My requisitions", "partnership:requisition-list", ("/submissions/",))
 OUT_OF_OFFICE = ("Out of office", "accounts:out-of-office", ())
 TEAM = ("Team", "accounts:team", ())
+STAFF = ("Staff", "partnership:staff", ())
 API_DOCS = ("API docs", "api-docs", ())
 ADMIN = ("Admin", "admin:index", ())
 
 ROLE_LINKS = {
-    User.Role.PROVIDER_ADMIN: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE),
+    User.Role.PROVIDER_ADMIN: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE, STAFF),
     User.Role.ACCOUNT_MANAGER: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE),
     User.Role.RECRUITER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),
     User.Role.SOURCER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),

@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions
+from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions, staff
 
 app_name = "partnership"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("assignments/<int:pk>/end/", assignments.assignment_end_view, name="assignment-end"),
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
     path("candidates/<int:pk>/erase/", candidates.candidate_erase_confirm, name="candidate-erase"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/invite/", staff.staff_invite, name="staff-invite"),
 ]

@@ -13,7 +13,7 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -67,6 +67,14 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """The answer to a POST that changed something (post/redirect/get): 303 See Other, so the
+    browser GETs ``url`` and Back or reload sends nothing again."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ from .contract import (
     requisition_check_hiring_manager,
     requisition_create,
     requisition_update,
+    staff_member_invite,
 )
 from .pipeline import (
     CANDIDATE_FIELDS,
@@ -67,6 +68,7 @@ __all__ = [
     "requisition_check_hiring_manager",
     "requisition_create",
     "requisition_update",
+    "staff_member_invite",
     "submission_change_stage",
     "submission_create",
     "submission_follow_decision",

@@ -11,11 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import Organization, User
+from accounts.services import user_invite
 from rpo_portal.dates import require_sane_dates
 
 from .. import policies
 from ..activity import engagement_changed
-from ..local_dates import engagement_today
+from ..local_dates import engagement_today, on_engagement_today_q
 from ..models import Assignment, Engagement, Requisition
 from ..selectors import requisition_teams
 from ..sla import sla_errors
@@ -276,6 +277,117 @@ def assignment_end(*, actor: User, assignment: Assignment, ends_on: date | None 
     assignment.save(update_fields=["ends_on"])
     engagement_changed(assignment.requisition.engagement_id)
     return assignment
+
+
+# --- Handing over what a deactivated person holds (``accounts.handover``; registered in
+# ``engagements.handover``). Each goes through the services above, so their rules and policies apply.
+
+HANDED_OVER_REQUISITION_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
+
+
+def requisitions_held_by(*, user_ids) -> Q:
+    """Requisitions a hiring manager still answers for: open or on hold (filled and cancelled ones
+    keep the name they were filled or cancelled with)."""
+    return Q(hiring_manager_id__in=user_ids, status__in=HANDED_OVER_REQUISITION_STATUSES)
+
+
+@transaction.atomic
+def requisitions_hand_over(*, actor: User, user: User, to: User) -> int:
+    requisitions = list(
+        Requisition.objects.select_related("engagement").filter(requisitions_held_by(user_ids=[user.pk])).order_by("pk")
+    )
+    for requisition in requisitions:
+        requisition_update(actor=actor, requisition=requisition, hiring_manager=to)
+    return len(requisitions)
+
+
+def assignments_held_q(*, at) -> Q:
+    """Assignments not over by the engagement's today: in effect now, or to come."""
+    return on_engagement_today_q(
+        at=at,
+        zone_field="requisition__engagement__time_zone",
+        condition=lambda today: Q(ends_on__isnull=True) | Q(ends_on__gt=today),
+    )
+
+
+@transaction.atomic
+def assignments_hand_over(*, actor: User, user: User, to: User, at) -> int:
+    """Each assignment of ``user`` not over yet ends today (or on the day it would have started) and
+    ``to`` takes it on from then, in the same role, until it would have ended; from today the newest
+    primary covers (``requisition_covering_recruiters``). Where ``to`` already has that role on the
+    requisition then, ``user``'s simply ends."""
+    assignments = list(
+        Assignment.objects.select_related("requisition__engagement")
+        .filter(assignments_held_q(at=at), recruiter=user)
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        today = engagement_today(assignment.requisition.engagement, at)
+        handover_on = max(today, assignment.starts_on)
+        assignment_end(actor=actor, assignment=assignment, ends_on=handover_on)
+        already = Assignment.objects.filter(
+            _overlaps(handover_on, assignment.ends_on),
+            requisition_id=assignment.requisition_id,
+            recruiter=to,
+            role=assignment.role,
+        ).exists()
+        if not already:
+            assignment_create(
+                actor=actor,
+                requisition=assignment.requisition,
+                recruiter=to,
+                role=assignment.role,
+                starts_on=handover_on,
+                ends_on=assignment.ends_on,
+            )
+    return len(assignments)
+
+
+@transaction.atomic
+def engagements_hand_over(*, actor: User, user: User, to: User) -> int:
+    """``to`` becomes an account manager of every engagement ``user`` manages, in their place."""
+    engagements = list(
+        Engagement.objects.filter(account_managers=user).prefetch_related("account_managers").order_by("pk")
+    )
+    for engagement in engagements:
+        managers = [manager for manager in engagement.account_managers.all() if manager.pk != user.pk]
+        if all(manager.pk != to.pk for manager in managers):
+            managers.append(to)
+        engagement_update(actor=actor, engagement=engagement, account_managers=managers)
+    return len(engagements)
+
+
+# --- Inviting provider staff with their engagements (the provider admin's staff page) ---------------
+
+MANAGER_ROLES = (User.Role.ACCOUNT_MANAGER, User.Role.PROVIDER_ADMIN)
+
+
+@transaction.atomic
+def staff_member_invite(
+    *, actor: User, full_name: str, email: str, time_zone: str, role: str, engagements: Iterable[Engagement] = ()
+) -> User:
+    """A provider admin invites a member of the staff (``accounts.services.user_invite``: its rules,
+    its invitation email) and, for an account manager, names the engagements they manage
+    (``engagement_update``), in one transaction. Recruiters and sourcers work per requisition: they
+    are assigned on the requisitions, not here."""
+    engagements = list(engagements)
+    errors: dict[str, list[str]] = {}
+    if engagements and role not in MANAGER_ROLES:
+        errors["engagements"] = [
+            "Only an account manager or a provider admin manages engagements: "
+            "assign recruiters and sourcers on each requisition instead."
+        ]
+    try:
+        with transaction.atomic():
+            invited = user_invite(actor=actor, full_name=full_name, email=email, time_zone=time_zone, role=role)
+            if errors:
+                raise ValidationError(errors)  # undoes the invitation: one answer names every field
+    except ValidationError as error:
+        raise ValidationError({**error.message_dict, **errors}) from None
+    for engagement in engagements:
+        managers = [*engagement.account_managers.all(), invited]
+        engagement_update(actor=actor, engagement=engagement, account_managers=managers)
+    return invited
 
 
 def _swap_refusal(team) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,16 +34,14 @@ logger = logging.getLogger(__name__)
 
 def how_requests_reach(user: User, *, now: datetime) -> str:
     """How a request opened now reaches ``user``, in a sentence for the person who opened it: the
-    same choice ``reminder_deliver`` makes (the daily digest, else an email now or after their quiet
-    hours). Shown after a submission is sent to a hiring manager, so the page never promises an
+    same choice ``reminder_deliver`` makes (the daily digest at their own hour, else an email now or
+    after their own quiet hours). Shown after a submission is sent to a hiring manager, so the page never promises an
     email that will not come."""
     name = user.display_name
-    if user.notification_preference == User.NotificationPreference.DIGEST:
-        return (
-            f"{name} reads requests in a daily digest at {settings.DIGEST_HOUR:02d}:00 their time ({user.time_zone})."
-        )
-    if is_quiet(now, user.zone):
-        morning = quiet_hours_end(now, user.zone).astimezone(user.zone)
+    if user.reads_digest:
+        return f"{name} reads requests in a daily digest at {user.digest_hour:02d}:00 their time ({user.time_zone})."
+    if is_quiet(now, user):
+        morning = quiet_hours_end(now, user).astimezone(user.zone)
         return f"{name} gets an email with a one-click link at {morning:%H:%M} their time, after their quiet hours."
     return f"{name} gets an email with a one-click link now."
 
@@ -128,12 +125,12 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
             _finish(reminder, status=Reminder.Status.SKIPPED, claimed_at=None, last_error="No active recipient.")
             return Outcome("skipped", "no active recipient")
         # Digest readers get everything asked of them in one morning email instead.
-        if lead.notification_preference == User.NotificationPreference.DIGEST:
+        if lead.reads_digest:
             _finish(reminder, status=Reminder.Status.IN_DIGEST, claimed_at=None)
             return Outcome("in_digest")
 
-    if is_quiet(now, lead.zone):
-        morning = quiet_hours_end(now, lead.zone)
+    if is_quiet(now, lead):
+        morning = quiet_hours_end(now, lead)
         _finish(reminder, status=Reminder.Status.PENDING, claimed_at=None, send_after=morning, dispatched_at=None)
         return Outcome("deferred", f"quiet hours for {lead}; waits until {morning.isoformat()}")
 

@@ -1,19 +1,22 @@
-"""The daily digest: one email at ``DIGEST_HOUR`` local time to each user on digest mode who has
-something open, listing all of it, instead of single reminders.
+"""The daily digest: one email a day, at the reader's own ``digest_hour`` in their own time zone
+(chosen on their settings page), to each user on digest mode who has something open, listing all
+of it, instead of single reminders.
 
-``digests_prepare`` runs every few minutes: it finds the time zones where it is now the digest
-hour (one query over the digest users' zones), the users there with something open (one query),
-and records a ``Digest`` row per user and local date (insert-if-absent on the unique
-constraint). ``digest_deliver`` sends one of them if it wins the claim on the row.
+``digests_prepare`` runs every few minutes: it finds the local hour in each digest reader's time
+zone (one query over the distinct zones), the readers whose digest hour that is now and who have
+something open (one query, whatever the number of readers), and records a ``Digest`` row per user
+and local date (insert-if-absent on the unique constraint: a reader who moves their hour later in
+the same day gets no second digest that day). ``digest_deliver`` sends one of them if it wins the
+claim on the row.
 """
 
 from __future__ import annotations
 
 import logging
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -27,20 +30,39 @@ from ..selectors import inbox_for
 logger = logging.getLogger(__name__)
 
 
-def zones_at_digest_hour(*, now: datetime) -> dict[str, date]:
-    """The digest users' time zones where the local hour is now ``DIGEST_HOUR``, with their local date."""
+@dataclass(frozen=True)
+class DigestHourNow:
+    """Which digest readers' hour it is now: ``readers`` (a filter on users), and the local date
+    in each of their time zones."""
+
+    readers: Q
+    local_dates: dict[str, date]
+
+
+def digest_hour_now(*, now: datetime) -> DigestHourNow | None:
+    """The digest readers whose own ``digest_hour`` is the local hour now in their time zone.
+
+    One query over the readers' distinct time zones; the filter then has one clause per local hour
+    found (at most about 26, however many readers and zones), so the next query stays one query.
+    """
     zones = (
         User.objects.filter(is_active=True, notification_preference=User.NotificationPreference.DIGEST)
         .order_by("time_zone")  # not the model's ordering: DISTINCT would count those columns too
         .values_list("time_zone", flat=True)
         .distinct()
     )
-    due: dict[str, date] = {}
+    zones_by_local_hour: dict[int, list[str]] = {}
+    local_dates: dict[str, date] = {}
     for name in zones:
         local = now.astimezone(zoneinfo.ZoneInfo(name))
-        if local.hour == settings.DIGEST_HOUR:
-            due[name] = local.date()
-    return due
+        zones_by_local_hour.setdefault(local.hour, []).append(name)
+        local_dates[name] = local.date()
+    if not local_dates:
+        return None
+    readers = Q()
+    for hour, names in sorted(zones_by_local_hour.items()):
+        readers |= Q(digest_hour=hour, time_zone__in=names)
+    return DigestHourNow(readers=readers, local_dates=local_dates)
 
 
 def _open_for(user_ref):
@@ -50,17 +72,18 @@ def _open_for(user_ref):
 
 
 def digests_prepare(*, now: datetime) -> list[int]:
-    """Record today's digest for every digest user at the digest hour with something open, and
-    return the ids of those not sent and not being sent (a few queries, whatever the number)."""
-    zones = zones_at_digest_hour(now=now)
-    if not zones:
+    """Record today's digest for every digest reader at their own digest hour with something open,
+    and return the ids of those not sent and not being sent (a few queries, whatever the number)."""
+    due = digest_hour_now(now=now)
+    if due is None:
         return []
+    zones = due.local_dates
     users = list(
         User.objects.filter(
+            due.readers,
             _open_for(OuterRef("pk")),
             is_active=True,
             notification_preference=User.NotificationPreference.DIGEST,
-            time_zone__in=list(zones),
         ).values_list("id", "time_zone")
     )
     if not users:

@@ -27,7 +27,7 @@ def _form(**data):
 
 
 def _resend_url(user) -> str:
-    return reverse("accounts:team-member-resend-invitation", args=[user.pk])
+    return reverse("accounts:member-resend-invitation", args=[user.pk])
 
 
 def _invited(world, email="nora@acme.example") -> User:

@@ -144,9 +144,10 @@ def test_a_stolen_token_stops_working_when_the_password_is_changed_in_the_admin_
 def test_a_stolen_token_stops_working_on_deactivation_and_stays_dead_on_reactivation(client, world):
     stolen = _sign_in_to_api(world.hiring_manager)["token"]
     client.force_login(world.client_admin)
-    active_url = reverse("accounts:team-member-active", args=[world.hiring_manager.pk])
+    active_url = reverse("accounts:member-active", args=[world.hiring_manager.pk])
+    deactivate_url = reverse("accounts:member-deactivate", args=[world.hiring_manager.pk])
 
-    client.post(active_url, {"active": "0"})
+    client.post(deactivate_url, {"successor": world.other_hiring_manager.pk})
     assert not _works(stolen)
     client.post(active_url, {"active": "1"})
     world.hiring_manager.refresh_from_db()
@@ -194,7 +195,10 @@ def test_a_user_lists_and_revokes_their_tokens_on_the_page(client, world):
     client.force_login(world.recruiter)
 
     home = client.get(reverse("accounts:out-of-office")).content.decode()
-    assert f'href="{reverse("accounts:tokens")}"' in home  # linked beside the account's name
+    assert f'href="{reverse("accounts:settings")}"' in home  # linked beside the account's name
+    settings_page = client.get(reverse("accounts:settings")).content.decode()
+    assert f'href="{reverse("accounts:tokens")}"' in settings_page  # and the tokens from there
+    assert "2 that still work" in settings_page
 
     page = client.get("/account/tokens/")
     assert page.status_code == 200

@@ -92,7 +92,10 @@ def test_an_invitation_refused_answers_400_with_what_was_typed(client, world, dj
 def test_deactivating_a_member_redirects_to_the_team_that_says_so(client, world):
     client.force_login(world.client_admin)
 
-    response = client.post(reverse("accounts:team-member-active", args=[world.hiring_manager.pk]), {"active": "0"})
+    response = client.post(
+        reverse("accounts:member-deactivate", args=[world.hiring_manager.pk]),
+        {"successor": world.other_hiring_manager.pk},
+    )
 
     assert (response.status_code, response["Location"]) == (302, TEAM)
     assert "is deactivated: they can no longer sign in" in _messages(client.get(TEAM).content.decode())

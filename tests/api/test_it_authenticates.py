@@ -77,6 +77,9 @@ def test_me_shows_the_current_user(world, client_for):
         "organization": {"id": world.acme.pk, "name": "Acme", "kind": "client"},
         "time_zone": "America/New_York",
         "notification_preference": "each",
+        "digest_hour": 8,
+        "quiet_hours_start": 20,
+        "quiet_hours_end": 8,
     }
 
 
@@ -113,6 +116,11 @@ def test_me_changes_name_time_zone_and_preference_but_nothing_else(world, client
         ({"full_name": "   "}, {"full_name"}),
         ({"full_name": "x" * 201}, {"full_name"}),
         ({"full_name": None, "time_zone": None}, {"full_name", "time_zone"}),
+        ({"digest_hour": 24}, {"digest_hour"}),
+        ({"quiet_hours_start": -1}, {"quiet_hours_start"}),
+        ({"quiet_hours_end": "eight"}, {"quiet_hours_end"}),
+        ({"quiet_hours_start": 8}, {"quiet_hours_end"}),  # 08:00 to 08:00 is no quiet hours at all
+        ({"notification_preference": "digest", "digest_hour": 22}, {"digest_hour"}),  # in quiet hours
     ],
 )
 def test_me_refuses_bad_values_per_field(world, client_for, body, fields):
@@ -121,6 +129,30 @@ def test_me_refuses_bad_values_per_field(world, client_for, body, fields):
     assert set(response.json()) == fields
     world.recruiter.refresh_from_db()
     assert world.recruiter.time_zone == "America/New_York"
+
+
+def test_me_changes_the_digest_hour_and_quiet_hours_as_the_settings_page_does(world, client_for):
+    response = client_for(world.hiring_manager).patch(
+        ME_URL,
+        {"notification_preference": "digest", "digest_hour": 17, "quiet_hours_start": 22, "quiet_hours_end": 6},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert {key: response.json()[key] for key in ("digest_hour", "quiet_hours_start", "quiet_hours_end")} == {
+        "digest_hour": 17,
+        "quiet_hours_start": 22,
+        "quiet_hours_end": 6,
+    }
+    world.hiring_manager.refresh_from_db()
+    assert (world.hiring_manager.digest_hour, world.hiring_manager.quiet_hours_start) == (17, 22)
+
+
+def test_me_says_why_equal_quiet_hours_are_refused(world, client_for):
+    response = client_for(world.recruiter).patch(ME_URL, {"quiet_hours_end": 20}, format="json")
+    assert response.status_code == 400
+    assert "cannot start and end at the same hour (20:00)" in str(response.json()["quiet_hours_end"])
+    world.recruiter.refresh_from_db()
+    assert world.recruiter.quiet_hours_end == 8
 
 
 def test_me_cannot_be_replaced_or_deleted(world, client_for):

@@ -131,3 +131,107 @@ def test_a_digest_already_sent_today_is_not_sent_again_by_a_second_task(world, r
         assert [reminders.digest_deliver(digest_id=first[0]) for _ in range(2)] == ["sent", "not_claimed"]
     assert len(mail.outbox) == 1
     assert Digest.objects.count() == 1
+
+
+# --- Each reader's own digest hour (issue 12) -------------------------------------------------------
+
+BERLIN_FIVE_PM = at(2026, 1, 15, 17, zone=BERLIN)
+
+
+def _choose_digest_hour(person, hour):
+    User.objects.filter(pk=person.pk).update(digest_hour=hour)
+
+
+def test_a_reader_gets_their_digest_at_their_own_hour_not_the_operators(world, reader):
+    _choose_digest_hour(reader, 17)
+    chased_request(requisition=world.globex_requisition, remind_at=NEXT_MORNING + timedelta(days=1))
+
+    with time_machine.travel(NEXT_MORNING, tick=False):  # 08:00 in Berlin: the operator's DIGEST_HOUR
+        digests()
+    with time_machine.travel(BERLIN_FIVE_PM - timedelta(minutes=1), tick=False):
+        digests()
+    assert mail.outbox == []
+
+    with time_machine.travel(BERLIN_FIVE_PM, tick=False):
+        digests()
+    with time_machine.travel(BERLIN_FIVE_PM + timedelta(minutes=30), tick=False):
+        digests()
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+    body = mail.outbox[0].body
+    assert body.startswith("Hello ")  # not "Good morning" at five in the afternoon
+    assert "You receive one summary a day, at 17:00 your time" in body
+    assert "on your settings page (https://portal.example.com/account/settings/)" in body
+    assert Digest.objects.get(user=reader).sent_at == BERLIN_FIVE_PM
+
+
+def test_two_readers_in_one_zone_each_get_theirs_at_their_own_hour(world, reader):
+    colleague = factories.UserFactory(
+        organization=world.globex,
+        role=User.Role.HIRING_MANAGER,
+        time_zone="Europe/Berlin",
+        notification_preference="digest",
+    )
+    _choose_digest_hour(colleague, 12)
+    chased_request(requisition=world.globex_requisition, remind_at=NEXT_MORNING + timedelta(days=1))
+    chased_request(
+        requisition=world.globex_requisition, requested_of=colleague, remind_at=NEXT_MORNING + timedelta(days=1)
+    )
+    with time_machine.travel(NEXT_MORNING, tick=False):
+        digests()
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+    with time_machine.travel(at(2026, 1, 15, 12, 5, zone=BERLIN), tick=False):
+        digests()
+    assert [message.to for message in mail.outbox] == [[reader.email], [colleague.email]]
+
+
+def test_moving_the_hour_later_the_same_day_sends_no_second_digest_that_day(world, reader):
+    chased_request(requisition=world.globex_requisition, remind_at=NEXT_MORNING + timedelta(days=1))
+    with time_machine.travel(NEXT_MORNING, tick=False):
+        digests()
+    assert len(mail.outbox) == 1
+    _choose_digest_hour(reader, 17)
+    with time_machine.travel(BERLIN_FIVE_PM, tick=False):
+        digests()
+    assert len(mail.outbox) == 1  # one digest a day: the Digest row for today is the guard
+    with time_machine.travel(BERLIN_FIVE_PM + timedelta(days=1), tick=False):
+        digests()
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].to == [reader.email]
+
+
+def test_finding_whose_digest_hour_it_is_takes_the_same_queries_for_many_readers(world, django_assert_num_queries):
+    from feedback import reminders
+
+    zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata"]
+
+    def readers(hours):
+        for zone in zones:
+            for hour in hours:
+                person = factories.UserFactory(
+                    organization=world.globex,
+                    role=User.Role.HIRING_MANAGER,
+                    time_zone=zone,
+                    notification_preference="digest",
+                )
+                _choose_digest_hour(person, hour)
+                chased_request(
+                    requisition=world.globex_requisition,
+                    requested_of=person,
+                    remind_at=NEXT_MORNING + timedelta(days=3),
+                )
+
+    readers([8])
+    with django_assert_num_queries(4):  # zones, readers due, insert the digests, read their ids
+        assert len(reminders.digests_prepare(now=NEXT_MORNING)) == 1
+    readers(range(24))  # 96 more readers, every hour in every zone
+    with django_assert_num_queries(4):
+        prepared = reminders.digests_prepare(now=NEXT_MORNING + timedelta(days=1))
+    due = Digest.objects.filter(pk__in=prepared).select_related("user")
+    # 08:00 in Berlin is 02:00 in New York, 16:00 in Tokyo and 12:30 in Kolkata.
+    assert sorted((digest.user.time_zone, digest.user.digest_hour) for digest in due) == [
+        ("America/New_York", 2),
+        ("Asia/Kolkata", 12),
+        ("Asia/Tokyo", 16),
+        ("Europe/Berlin", 8),
+        ("Europe/Berlin", 8),
+    ]

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
 from feedback.models import Reminder
 from feedback.tasks import sweep_reminders
 from rpo_portal.celery import app as celery_app
@@ -26,8 +27,10 @@ def _close_connection(**kwargs):
 
 @pytest.fixture
 def real_worker(settings):
-    # Reminders may go out at any hour in this test: the clock is the real one.
+    # Reminders may go out at any hour in this test: the clock is the real one. Quiet hours are
+    # each person's own (new accounts take the settings), so the people already made lose theirs too.
     settings.QUIET_HOURS_START = settings.QUIET_HOURS_END = 0
+    User.objects.update(quiet_hours_start=0, quiet_hours_end=0)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
