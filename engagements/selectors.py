@@ -11,7 +11,7 @@ Access scoping lives here, one function per model, and the API and pages use onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -173,6 +173,63 @@ def user_list(*, user: User) -> QuerySet[User]:
     return queryset.filter(organization_id=user.organization_id)
 
 
+@dataclass
+class Team:
+    """Who holds each role on a requisition at a moment (see ``requisition_teams``)."""
+
+    primary: Assignment | None = None
+    backups: list[Assignment] = field(default_factory=list)  # newest first
+    sourcers: list[Assignment] = field(default_factory=list)
+
+    @property
+    def backup(self) -> Assignment | None:
+        """The requisition's own backup for the coverage rule: the newest."""
+        return self.backups[0] if self.backups else None
+
+    @property
+    def holders(self) -> list[Assignment]:
+        return [assignment for assignment in (self.primary, *self.backups, *self.sourcers) if assignment is not None]
+
+
+def _handed_over(assignment: Assignment, same_role: list[Assignment]) -> bool:
+    """A handover: a newer assignment of the same role starts on this one's last day."""
+    return assignment.ends_on is not None and any(
+        other.starts_on == assignment.ends_on and (other.starts_on, other.pk) > (assignment.starts_on, assignment.pk)
+        for other in same_role
+    )
+
+
+def requisition_teams(*, requisition_ids, at: datetime | None = None, roles=None) -> dict[int, Team]:
+    """Who holds each role on each requisition at ``at``, among the assignments in effect: the
+    newest primary; the backups and sourcers, newest first, except one whose last day is the first
+    day of a newer one in the same role (a handover, or a swap: from that day the new one holds
+    the role). One query, whatever the number of requisitions; a requisition with nobody assigned
+    gets an empty ``Team``.
+
+    The one home of "who holds a role now": the coverage rule below, the assignment pages and
+    ``assignment_swap`` all read it."""
+    at = at or timezone.now()
+    requisition_ids = list(requisition_ids)
+    by_role: dict[tuple[int, str], list[Assignment]] = {}
+    assignments = Assignment.objects.filter(active_assignment_q(at), requisition_id__in=requisition_ids)
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    for assignment in assignments.select_related("recruiter").order_by("requisition_id", "-starts_on", "-id"):
+        by_role.setdefault((assignment.requisition_id, assignment.role), []).append(assignment)
+    teams = {requisition_id: Team() for requisition_id in requisition_ids}
+    for (requisition_id, role), same_role in by_role.items():
+        team = teams.setdefault(requisition_id, Team())
+        if role == Assignment.Role.PRIMARY:
+            team.primary = same_role[0]
+            continue
+        holding = [assignment for assignment in same_role if not _handed_over(assignment, same_role)]
+        if role == Assignment.Role.BACKUP:
+            team.backups = holding
+        else:
+            team.sourcers = holding
+    return teams
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Who receives a requisition's recruiter notifications at a moment, and why."""
@@ -191,20 +248,11 @@ def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = No
     """
     at = at or timezone.now()
     requisition_ids = list(requisition_ids)
-    assignments = (
-        Assignment.objects.filter(
-            active_assignment_q(at),
-            requisition_id__in=requisition_ids,
-            role__in=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP],
-        )
-        .select_related("recruiter")
-        .order_by("requisition_id", "-starts_on", "-id")
+    teams = requisition_teams(
+        requisition_ids=requisition_ids, at=at, roles=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP]
     )
-    primary: dict[int, User] = {}
-    backup: dict[int, User] = {}
-    for assignment in assignments:
-        target = primary if assignment.role == Assignment.Role.PRIMARY else backup
-        target.setdefault(assignment.requisition_id, assignment.recruiter)
+    primary = {key: team.primary.recruiter for key, team in teams.items() if team.primary is not None}
+    backup = {key: team.backup.recruiter for key, team in teams.items() if team.backup is not None}
 
     people = {user.pk for user in primary.values()} | {user.pk for user in backup.values()}
     away: dict[int, OutOfOffice] = {}

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import TIME_ZONE_CHOICES
-from engagements.models import SLA_HOURS_VALIDATORS, Candidate, Engagement, Interview, Submission
+from engagements.models import SLA_HOURS_VALIDATORS, Assignment, Candidate, Engagement, Interview, Submission
 from engagements.services import ENGAGEMENT_FIELDS, INTERVIEW_OUTCOMES, INTERVIEW_RESCHEDULED
 from feedback.forms import DURATION_CHOICES, SlotForm
 from rpo_portal.pages import add_service_errors
@@ -242,3 +242,60 @@ class EngagementSlaForm(forms.Form):
     def sla(self) -> dict:
         """Keyword arguments for ``engagement_update``."""
         return {name: self.cleaned_data[name] for name in self.SLA_FIELDS}
+
+
+# --- Assignments (issue 12) ----------------------------------------------------------------------
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-03-31."},
+    )
+
+
+class AssignmentCreateForm(forms.Form):
+    """Put someone of the provider's staff on a requisition in a role; the overlap and role rules are
+    ``assignment_create``'s."""
+
+    recruiter = forms.ModelChoiceField(
+        queryset=None,
+        label="Person",
+        empty_label="Choose someone",
+        error_messages={"required": "Choose who to assign.", "invalid_choice": "Choose someone from the list."},
+    )
+    role = forms.ChoiceField(
+        label="Role", choices=Assignment.Role.choices, error_messages={"invalid_choice": "Choose a role from the list."}
+    )
+    starts_on = _date("From", "Today if left empty.")
+    ends_on = _date("Until", "Open-ended if left empty.")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, prefix="assign", **kwargs)
+        self.fields["recruiter"].queryset = people
+        self.fields["recruiter"].label_from_instance = lambda person: (
+            f"{person.display_name} ({person.get_role_display().lower()})"
+        )
+
+
+class AssignmentEndForm(forms.Form):
+    """End one assignment; its last day is today when left empty (``assignment_end``)."""
+
+    ends_on = _date("Last day", "Today if left empty.")
+
+    def __init__(self, *args, assignment_id: int, **kwargs):
+        super().__init__(*args, prefix=f"end-{assignment_id}", **kwargs)
+
+
+class AssignmentSwapForm(forms.Form):
+    """Swap the primary and the backup. It carries who the page showed in each role, so a second
+    click (or a page gone stale) is refused by ``assignment_swap`` instead of swapping them back."""
+
+    STALE = "Nothing was swapped: the page was out of date. Check who holds each role now."
+
+    primary = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE, "invalid": STALE})
+    backup = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE, "invalid": STALE})
+    next = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import candidates, engagements, pipeline, requisition_detail, requisitions, staff
+from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions, staff
 
 app_name = "partnership"
 
@@ -12,9 +12,13 @@ urlpatterns = [
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
+    path("engagements/<int:pk>/assignments/", assignments.engagement_assignments, name="engagement-assignments"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),
+    path("requisitions/<int:pk>/assignments/", assignments.requisition_assignments, name="requisition-assignments"),
+    path("requisitions/<int:pk>/assignments/swap/", assignments.assignment_swap_view, name="assignment-swap"),
+    path("assignments/<int:pk>/end/", assignments.assignment_end_view, name="assignment-end"),
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
     path("interviews/<int:pk>/outcome/", pipeline.interview_outcome, name="interview-outcome"),
     path("candidates/<int:pk>/erase/", candidates.candidate_erase_confirm, name="candidate-erase"),

@@ -10,3 +10,10 @@ def can_read_scorecard(user: User) -> bool:
         user.is_authenticated
         and (user.is_unscoped_admin or user.is_provider_staff or user.role == User.Role.CLIENT_ADMIN)
     )
+
+
+def can_open_assignment_pages(user: User) -> bool:
+    """Who reads the assignment pages of an engagement they see: the provider's staff (those who may
+    change assignments are ``engagements.policies.can_manage_assignments``). Staffing is the
+    provider's to arrange; the client sees who covers each requisition on the engagement page."""
+    return bool(user.is_authenticated and (user.is_unscoped_admin or user.is_provider_staff))

@@ -18,6 +18,7 @@ from .. import policies
 from ..activity import engagement_changed
 from ..local_dates import engagement_today, on_engagement_today_q
 from ..models import Assignment, Engagement, Requisition
+from ..selectors import requisition_teams
 from ..sla import sla_errors
 from .checks import full_clean, only_fields, save_checked
 
@@ -387,3 +388,61 @@ def staff_member_invite(
         managers = [*engagement.account_managers.all(), invited]
         engagement_update(actor=actor, engagement=engagement, account_managers=managers)
     return invited
+
+
+def _swap_refusal(team) -> str:
+    def name(assignment) -> str:
+        return assignment.recruiter.display_name if assignment is not None else "nobody"
+
+    return (
+        f"Nothing was swapped: the primary recruiter is now {name(team.primary)} and the backup "
+        f"{name(team.backup)}. The page was out of date (was the swap already made?); "
+        "check the names and swap again if you still mean to."
+    )
+
+
+@transaction.atomic
+def assignment_swap(
+    *, actor: User, requisition: Requisition, primary: User, backup: User
+) -> tuple[Assignment, Assignment]:
+    """Make the backup recruiter the primary and the primary the backup, from today, in one
+    transaction: both old assignments end today and two new ones start today (a handover, see
+    ``_overlaps``), each through ``assignment_end`` and ``assignment_create`` and their rules. The
+    roles' periods stay and the people change: a new assignment ends when the one it replaces
+    was to end.
+
+    ``primary`` and ``backup`` are who the actor saw in those roles. If either has changed since
+    (the same button sent twice, or a colleague's change in between), nothing is swapped: a double
+    click never swaps the two back. Returns the new primary and backup assignments."""
+    policies.require(policies.can_manage_assignments(actor, requisition), policies.MAY_NOT_ASSIGN)
+    # The lock assignment_create takes, taken first: two swaps of one requisition run one after the other,
+    # and the second sees the first one's result.
+    Requisition.objects.select_for_update().filter(pk=requisition.pk).first()
+    team = requisition_teams(requisition_ids=[requisition.pk])[requisition.pk]
+    if team.primary is None or team.backup is None:
+        missing = "primary" if team.primary is None else "backup"
+        raise ValidationError(f"Nothing was swapped: this requisition has no {missing} recruiter today.")
+    if team.primary.recruiter_id != primary.pk or team.backup.recruiter_id != backup.pk:
+        raise ValidationError(_swap_refusal(team))
+    today = engagement_today(requisition.engagement)
+    old_primary, old_backup = team.primary, team.backup
+    primary_until, backup_until = old_primary.ends_on, old_backup.ends_on
+    assignment_end(actor=actor, assignment=old_primary, ends_on=today)
+    assignment_end(actor=actor, assignment=old_backup, ends_on=today)
+    new_primary = assignment_create(
+        actor=actor,
+        requisition=requisition,
+        recruiter=old_backup.recruiter,
+        role=Assignment.Role.PRIMARY,
+        starts_on=today,
+        ends_on=primary_until,
+    )
+    new_backup = assignment_create(
+        actor=actor,
+        requisition=requisition,
+        recruiter=old_primary.recruiter,
+        role=Assignment.Role.BACKUP,
+        starts_on=today,
+        ends_on=backup_until,
+    )
+    return new_primary, new_backup

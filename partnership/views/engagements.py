@@ -38,7 +38,7 @@ from engagements.selectors import (
 from rpo_portal.pages import forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
-from ..policies import can_read_scorecard
+from ..policies import can_open_assignment_pages, can_read_scorecard
 from ..scorecard.figures import escalations_sent
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
@@ -156,6 +156,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render_page(request, "partnership/engagements/_scorecard.html", context, viewer=user)
     context.update(_requisitions_context(request, engagement, now=now))
     context["can_manage"] = can_manage_engagement(user, engagement)
+    context["may_open_assignments"] = can_open_assignment_pages(user)
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 

@@ -21,9 +21,9 @@ from accounts.models import User
 from engagements.models import Interview, Submission
 from engagements.policies import can_erase_candidate, can_work_pipeline
 from engagements.selectors import (
-    active_assignment_list,
     interview_list,
     requisition_covering_recruiters,
+    requisition_teams,
     submission_list,
 )
 from engagements.selectors import (
@@ -34,6 +34,7 @@ from feedback.policies import can_book
 from feedback.selectors import requisition_request_lists
 from rpo_portal.pages import not_found, render_page
 
+from ..policies import can_open_assignment_pages
 from .requisitions import MY_LIST_ROLES, Stage, coverage_line, days_open_of, waited_for
 
 
@@ -159,10 +160,9 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
     coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
-    team = sorted(
-        active_assignment_list(user=user, requisition_ids=[requisition.pk], at=now),
-        key=lambda assignment: (["primary", "backup", "sourcer"].index(assignment.role), assignment.starts_on),
-    )
+    # Who holds each role today: after a same-day handover (or a swap) the old holder, whose last day
+    # is today, is not listed beside the new one.
+    team = requisition_teams(requisition_ids=[requisition.pk], at=now)[requisition.pk].holders
     context = {
         "requisition": requisition,
         "engagement": engagement,
@@ -179,6 +179,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "may_work": may_work,
         "may_erase": may_erase,
+        "may_open_assignments": can_open_assignment_pages(user),
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
         "days_open": days_open_of(requisition, now),
         "now": now,

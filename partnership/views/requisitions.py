@@ -29,9 +29,9 @@ from engagements.local_dates import engagement_today
 from engagements.models import Requisition, Submission
 from engagements.selectors import (
     Coverage,
-    active_assignment_list,
     engagement_list,
     requisition_covering_recruiters,
+    requisition_teams,
     requisitions_in_care_of,
     submission_list,
     submission_stage_counts,
@@ -159,11 +159,12 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
     waiting = open_requests_by_requisition(requisition_ids=page_ids) if page_ids else {}
     coverage = requisition_covering_recruiters(requisition_ids=page_ids, at=now) if page_ids else {}
     my_roles: dict[int, list[str]] = {}
-    if user.is_provider_staff:
-        for assignment in active_assignment_list(user=user, requisition_ids=page_ids, at=now).filter(
-            recruiter_id=user.pk
-        ):
-            my_roles.setdefault(assignment.requisition_id, []).append(assignment.get_role_display())
+    if user.is_provider_staff and page_ids:
+        # The roles I hold today: on a handover (or swap) day, not also the one whose last day it is.
+        for requisition_id, team in requisition_teams(requisition_ids=page_ids, at=now).items():
+            for assignment in team.holders:
+                if assignment.recruiter_id == user.pk:
+                    my_roles.setdefault(requisition_id, []).append(assignment.get_role_display())
     rows = []
     for requisition_id in page_ids:
         requisition = requisitions.get(requisition_id)

@@ -24,6 +24,7 @@ from engagements.models import (
     Submission,
     SubmissionStageChange,
 )
+from engagements.selectors import requisition_covering_recruiters
 from feedback.models import (
     AvailabilityRequest,
     AvailabilitySlot,
@@ -191,6 +192,18 @@ def test_one_recruiter_is_out_of_office_now_with_a_backup(seeded):
     assert away.user.role == User.Role.RECRUITER
     assert away.backup.is_provider_staff
     assert away.backup != away.user
+
+
+def test_in_each_engagement_a_requisition_whose_primary_is_away_is_covered_by_a_stand_in(seeded):
+    # What the assignment pages' coverage column shows (issue 12): "primary away", someone else covers.
+    for engagement in Engagement.objects.all():
+        ids = engagement.requisitions.values_list("id", flat=True)
+        coverage = requisition_covering_recruiters(requisition_ids=ids, at=NOW).values()
+        stand_ins = [item for item in coverage if item.primary_is_away]
+        assert stand_ins, engagement
+        for item in stand_ins:
+            assert item.recruiter is not None
+            assert item.recruiter != item.primary
 
 
 def test_running_it_twice_creates_nothing_new(seeded):
