@@ -335,13 +335,6 @@ def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
-def active_assignment_list(*, user: User, requisition_ids, at: datetime | None = None) -> QuerySet[Assignment]:
-    """The assignments in effect now on these requisitions, among those ``user`` may see."""
-    return assignment_list(user=user).filter(
-        active_assignment_q(at or timezone.now()), requisition_id__in=requisition_ids
-    )
-
-
 # --- Who hears about an escalation ------------------------------------------------------------------
 
 
