@@ -91,13 +91,17 @@ migrate: install
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
-# One reminder sweep over 100,000 open requests on PostgreSQL (creates the database if needed).
+# The whole reminder sweep task over 100,000 due requests on PostgreSQL, against the limit (one
+# INSERT ... SELECT of the same rows) in the same run; send tasks are published to Redis, on a
+# queue no worker reads (emptied afterwards). Creates the database if needed. See bench/README.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH_REQUESTS ?= 100000
 bench: bench-reminders
 
 bench-reminders: install-dev
-	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
+		$(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
 # The pages under concurrent load: gunicorn (DEBUG off) + locust headless against seed_demo --scale 100
 # on PostgreSQL (database created, migrated and seeded when missing). See bench/README.md.

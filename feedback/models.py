@@ -66,7 +66,10 @@ class ChasedRequest(models.Model):
     the sweep reads only rows whose ``next_step_at`` has passed, through a partial index.
     """
 
-    requested_of = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: each model's inbox index leads with it. Every index of these tables gets
+    # a new entry each time the sweep moves a ladder on (next_step_at is indexed, so the update
+    # cannot be HOT), so there are none to spare.
+    requested_of = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     remind_at = models.DateTimeField()
@@ -105,8 +108,9 @@ class FeedbackRequest(ChasedRequest):
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback_requests")
+    # Indexed where set only (feedback_request_interview_idx): résumé reviews have none.
     interview = models.ForeignKey(
-        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback_requests"
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback_requests", db_index=False
     )
 
     class Meta:
@@ -141,6 +145,10 @@ class FeedbackRequest(ChasedRequest):
             models.Index(fields=["next_step_at"], condition=Q(status="open"), name="feedback_request_sweep_idx"),
             # Inboxes and ?mine=1: WHERE requested_of_id = ? AND status = 'open' ORDER BY due_at.
             models.Index(fields=["requested_of", "status", "due_at"], name="feedback_request_inbox_idx"),
+            # An interview's assessments (and the cascade when one is deleted).
+            models.Index(
+                fields=["interview"], condition=Q(interview__isnull=False), name="feedback_request_interview_idx"
+            ),
             # What waits on whom per requisition: the open requests of a set of submissions, grouped
             # by the person asked, oldest first, read from the index alone.
             models.Index(
@@ -310,11 +318,14 @@ class Reminder(models.Model):
         SKIPPED = "skipped", "Not sent: superseded or closed"
         FAILED = "failed", "Not sent: gave up after repeated errors"
 
+    # No index of their own: the unique (request, level) constraints below lead with them and hold
+    # only the rows that have one (a plain index held a NULL for every row of the other kind, and
+    # the sweep writes every index for each of the hundreds of thousands of rows it may record).
     feedback_request = models.ForeignKey(
-        FeedbackRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+        FeedbackRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     availability_request = models.ForeignKey(
-        AvailabilityRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+        AvailabilityRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     level = models.CharField(max_length=16, choices=Level.choices)
     recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -350,8 +361,9 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # The dispatcher: WHERE status = 'pending' AND send_after <= now ORDER BY send_after.
-            models.Index(fields=["send_after"], condition=Q(status="pending"), name="reminder_pending_idx"),
+            # The dispatcher: WHERE status = 'pending' AND send_after <= now ORDER BY send_after, id
+            # LIMIT n, read in index order (on send_after alone every pending row was sorted first).
+            models.Index(fields=["send_after", "id"], condition=Q(status="pending"), name="reminder_pending_idx"),
             # Stuck sends: WHERE status = 'sending' AND claimed_at < now - lease.
             models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="reminder_sending_idx"),
         ]

@@ -15,13 +15,21 @@ from celery import shared_task
 from django.utils import timezone
 
 from rpo_portal.delivery import is_transient, publish_all
-from rpo_portal.tasks import SENDING, backoff, deliver_with_retries, enqueue_on_commit, publish
+from rpo_portal.tasks import SENDING, backoff, deliver_with_retries, enqueue_on_commit, publish, publish_many
 
 from . import reminders
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["enqueue_on_commit", "publish", "send_digest", "send_digests", "send_reminder", "sweep_reminders"]
+__all__ = [
+    "enqueue_on_commit",
+    "publish",
+    "run_sweep",
+    "send_digest",
+    "send_digests",
+    "send_reminder",
+    "sweep_reminders",
+]
 
 
 def _deliver_reminder(reminder_id: int, *, claim: str | None, retry_in: float | None):
@@ -46,10 +54,15 @@ def send_digest(self, digest_id: int) -> str:
 # The periodic tasks: a late run is useless once the next one is due, so they expire.
 @shared_task(soft_time_limit=50, time_limit=55, expires=55, ignore_result=True)
 def sweep_reminders() -> dict:
-    result = reminders.run_sweep(
-        now=timezone.now(), publish_reminder=lambda reminder_id: publish(send_reminder, reminder_id)
+    return vars(run_sweep(now=timezone.now()))
+
+
+def run_sweep(*, now, **publish_options) -> reminders.SweepResult:
+    """The sweep task's work: record, advance, reclaim, and publish the send tasks in one batch.
+    ``publish_options`` go to ``apply_async`` (the benchmark publishes to a queue nobody consumes)."""
+    return reminders.run_sweep(
+        now=now, publish_reminders=lambda ids: publish_many(send_reminder, ids, **publish_options)
     )
-    return vars(result)
 
 
 @shared_task(soft_time_limit=240, time_limit=270, expires=290, ignore_result=True)

@@ -1,0 +1,119 @@
+"""The sweep as one set-based pass: each engagement's escalations go to its own people when many
+engagements escalate in the same sweep, the send tasks are published in one batch, and the
+benchmark's limit records exactly the rows the sweep records."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from accounts.models import User
+from feedback import reminders
+from feedback.models import Reminder
+from feedback.tasks import send_reminder
+from rpo_portal.celery import app as celery_app
+from rpo_portal.tasks import publish_many
+from tests import factories
+
+from .reminder_kit import NEW_YORK, at, backdate_assignments, chased_request
+
+ESCALATE = at(2026, 1, 16, 14, zone=NEW_YORK)
+
+
+@pytest.fixture(autouse=True)
+def _assignments(world):
+    backdate_assignments()
+
+
+def _escalating(requisition):
+    return chased_request(
+        requisition=requisition,
+        remind_at=ESCALATE - timedelta(days=2),
+        due_at=ESCALATE - timedelta(days=1),
+        escalate_at=ESCALATE,
+    )
+
+
+def test_one_sweep_escalates_each_engagement_to_its_own_people(world):
+    champion = factories.UserFactory(organization=world.acme, role=User.Role.CLIENT_ADMIN, email="champ@acme.example")
+    world.acme_engagement.escalation_contact = champion
+    world.acme_engagement.save()
+    quiet_client = factories.OrganizationFactory(name="Initech")
+    nobody_engagement = factories.EngagementFactory(provider=world.provider, client=quiet_client)
+    nobody_requisition = factories.RequisitionFactory(
+        engagement=nobody_engagement,
+        hiring_manager=factories.UserFactory(organization=quiet_client, role=User.Role.HIRING_MANAGER),
+    )
+    acme = [_escalating(world.requisition) for _ in range(3)]
+    globex = [_escalating(world.globex_requisition) for _ in range(2)]
+    nobody = _escalating(nobody_requisition)
+
+    result = reminders.record_due_steps(now=ESCALATE)
+
+    assert result.recorded == 6 * 3
+    escalations = dict(
+        Reminder.objects.filter(level=Reminder.Level.ESCALATION).values_list("feedback_request_id", "recipient_id")
+    )
+    assert escalations == {
+        **{request.pk: champion.pk for request in acme},
+        **{request.pk: world.globex_admin.pk for request in globex},
+        nobody.pk: None,  # no client admin: the email goes to the account team (see delivery)
+    }
+    overdue = dict(
+        Reminder.objects.filter(level=Reminder.Level.OVERDUE).values_list("feedback_request_id", "recipient_id")
+    )
+    assert overdue == {request.pk: request.requested_of_id for request in [*acme, *globex, nobody]}
+
+
+@pytest.mark.redis
+def test_publish_many_hands_every_task_to_the_broker_in_one_batch(settings):
+    queue = "test_publish_many"
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.default_channel.queue_purge(queue)
+        assert publish_many(send_reminder, list(range(1, 1201)), queue=queue) == list(range(1, 1201))
+        with celery_app.connection_for_write() as broker:
+            channel = broker.default_channel
+            first = channel.basic_get(queue)
+            assert first.headers["task"] == send_reminder.name
+            assert first.decode()[0] in ([1], [1200])
+            assert channel.queue_purge(queue) == 1199
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def test_publish_many_of_nothing_publishes_nothing():
+    assert publish_many(send_reminder, []) == []
+
+
+def test_when_the_broker_refuses_the_batch_no_row_is_marked_dispatched(world):
+    request = chased_request(requisition=world.requisition, remind_at=ESCALATE - timedelta(hours=1))
+    with time_machine.travel(ESCALATE, tick=False):
+        reminders.record_due_steps(now=ESCALATE)
+        assert reminders.dispatch_pending(now=ESCALATE, publish_many=lambda ids: []) == 0
+    assert Reminder.objects.filter(feedback_request=request, dispatched_at__isnull=False).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_limit_records_the_rows_the_sweep_records(world):
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    out = StringIO()
+    try:
+        call_command("bench_reminders", "--requests", "30", "--no-setup", stdout=out)
+    finally:
+        celery_app.conf.task_always_eager = eager
+    report = out.getvalue()
+    assert "Limit: one INSERT ... SELECT ... ON CONFLICT DO NOTHING of the same 60 rows" in report
+    assert "60 reminders recorded, 30 ladders advanced" in report
+    assert "Ratio of the whole sweep to the limit" in report
+    assert "Worker peak resident memory" in report
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert "same rows as the limit: yes" in report
+    assert not Reminder.objects.exists()  # the bench data is removed again
