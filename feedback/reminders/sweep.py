@@ -3,10 +3,11 @@ reclaim sends that a dead worker left half-done, and publish the send tasks. (Th
 "feedback received" and interview invitations among them, go through ``rpo_portal.outbox`` and its
 own sweep.)
 
-Recording is set-based: per request model, one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``
-writes every due level of every due request, and one ``UPDATE`` with ``CASE`` moves the ladders on.
-The query count does not depend on how many requests are due. The partial unique indexes on
-(request, level) are the guard that makes two concurrent sweeps record each level once.
+Recording is set-based: per request model and range of ``RECORD_CHUNK`` request ids, one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` writes every due level of every due request, and
+one ``UPDATE`` with ``CASE`` moves the ladders on, committed together. The query count does not
+depend on how many requests are due (up to ``RECORD_CHUNK`` of them, then one pair per range).
+The partial unique indexes on (request, level) are the guard that makes two concurrent sweeps record each level once.
 
 Publishing is one pipelined batch (``publish_many``: on Redis one round trip per
 ``rpo_portal.tasks.PUBLISH_BATCH`` messages instead of one per message).
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Max, Min, Q, When
 from django.db.models import Value as V
 from django.db.models.expressions import RawSQL
 
@@ -44,6 +45,11 @@ logger = logging.getLogger(__name__)
 # At most this many send tasks are published per sweep (oldest first; about 120,000 an hour); the
 # rest wait for the next minute. Publishing 2,000 messages to a local Redis takes about a second.
 DISPATCH_BATCH = 2000
+# Recording commits per range of this many request ids (of each model), oldest first: a sweep cut
+# short by its time limit (a first sweep over a million due requests takes longer than a minute)
+# keeps what it committed, and the next minute's sweep goes on from there, the requests it
+# recorded having moved up their ladder.
+RECORD_CHUNK = 100_000
 # SENDING_LEASE (a claim older than this was left by a dead worker) and REDISPATCH_AFTER (a row
 # published this recently is not published again yet) are rpo_portal.delivery's, as for the outbox.
 
@@ -112,7 +118,7 @@ def _escalation_recipients_sql(model, at) -> tuple[str, list]:
     )
 
 
-def _record_statement(model, now: datetime) -> tuple[str, list]:
+def _record_statement(model, now: datetime, ids: tuple[int, int]) -> tuple[str, list]:
     """Every due, not yet recorded level of every due open request of ``model``, in one statement.
 
     - The rungs, their levels and moments come from ``LADDER``; a rung is due once its moment has
@@ -145,10 +151,11 @@ def _record_statement(model, now: datetime) -> tuple[str, list]:
         JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id
         LEFT JOIN {recipients_sql} escalation ON escalation.engagement_id = requisition.engagement_id
         WHERE request.status = '{RequestStatus.OPEN}' AND request.next_step_at <= %s
+          AND request.id BETWEEN %s AND %s
         ORDER BY request.id, levels.step
         ON CONFLICT DO NOTHING
     """
-    return sql, [at, at, at, at, *recipients_params, at]
+    return sql, [at, at, at, at, *recipients_params, at, *ids]
 
 
 def due_set_sql(model) -> str:
@@ -160,20 +167,20 @@ def due_set_sql(model) -> str:
     )
 
 
-def _record_due_levels(model, now: datetime) -> int:
-    sql, params = _record_statement(model, now)
+def _record_due_levels(model, now: datetime, ids: tuple[int, int]) -> int:
+    sql, params = _record_statement(model, now, ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 
-def _advance_ladders(model, now: datetime) -> int:
-    """Move each due request to the highest rung whose moment has come, and set when the next
-    rung falls due (none past the top): one UPDATE built from ``LADDER``."""
+def _advance_ladders(model, now: datetime, ids: tuple[int, int]) -> int:
+    """Move each due request (with an id in ``ids``) to the highest rung whose moment has come, and
+    set when the next rung falls due (none past the top): one UPDATE built from ``LADDER``."""
     reached = [
         (rung, LADDER[index + 1].moment if index + 1 < len(LADDER) else None) for index, rung in enumerate(LADDER)
     ][::-1]
-    return model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now).update(
+    return model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now, id__range=ids).update(
         ladder_step=Case(
             *(When(moment_has_come_q(rung.moment, now), then=V(rung.step)) for rung, _ in reached[:-1]),
             default=V(LADDER[0].step),
@@ -188,13 +195,27 @@ def _advance_ladders(model, now: datetime) -> int:
     )
 
 
+def _due_id_ranges(model, now: datetime):
+    """The ids of ``model``'s due requests, as consecutive ranges of ``RECORD_CHUNK`` ids."""
+    bounds = model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now).aggregate(
+        low=Min("id"), high=Max("id")
+    )
+    if bounds["low"] is None:
+        return
+    for start in range(bounds["low"], bounds["high"] + 1, RECORD_CHUNK):
+        yield start, min(start + RECORD_CHUNK - 1, bounds["high"])
+
+
 def record_due_steps(*, now: datetime) -> SweepResult:
-    """Record the due levels and advance the ladders: 4 statements, however many requests are due."""
+    """Record the due levels and advance the ladders: per request model, one query for the range of
+    due ids, then per ``RECORD_CHUNK`` ids the INSERT and the UPDATE in one transaction (so 6
+    statements up to that many requests, whatever the number due)."""
     result = SweepResult()
-    with transaction.atomic():
-        for model in (FeedbackRequest, AvailabilityRequest):
-            result.recorded += _record_due_levels(model, now)
-            result.advanced += _advance_ladders(model, now)
+    for model in (FeedbackRequest, AvailabilityRequest):
+        for ids in _due_id_ranges(model, now):
+            with transaction.atomic():
+                result.recorded += _record_due_levels(model, now, ids)
+                result.advanced += _advance_ladders(model, now, ids)
     return result
 
 

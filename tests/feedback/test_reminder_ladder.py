@@ -234,10 +234,11 @@ def test_the_unique_constraint_is_the_guard_when_two_sweeps_read_the_same_due_se
     from feedback.reminders.sweep import _advance_ladders, _record_due_levels
 
     request = _request(world)
-    assert _record_due_levels(FeedbackRequest, DUE) == 2
-    assert _record_due_levels(FeedbackRequest, DUE) == 0
-    assert _advance_ladders(FeedbackRequest, DUE) == 1
-    assert _advance_ladders(FeedbackRequest, DUE) == 0
+    ids = (request.pk, request.pk)
+    assert _record_due_levels(FeedbackRequest, DUE, ids) == 2
+    assert _record_due_levels(FeedbackRequest, DUE, ids) == 0
+    assert _advance_ladders(FeedbackRequest, DUE, ids) == 1
+    assert _advance_ladders(FeedbackRequest, DUE, ids) == 0
     assert levels(request) == {"due_soon": "skipped", "overdue": "pending"}
 
 

@@ -117,3 +117,52 @@ def test_the_benchmark_limit_records_the_rows_the_sweep_records(world):
     if connection.vendor == "postgresql":
         assert "same rows as the limit: yes" in report
     assert not Reminder.objects.exists()  # the bench data is removed again
+
+
+def _recorded_levels():
+    return sorted(Reminder.objects.values_list("feedback_request_id", "level", "recipient_id", "status"))
+
+
+def test_recording_in_ranges_of_ids_records_what_one_range_records(world, monkeypatch):
+    requests = [_escalating(world.requisition) for _ in range(5)]
+    reminders.record_due_steps(now=ESCALATE)
+    whole = _recorded_levels()
+    Reminder.objects.all().delete()
+    for request in requests:  # back to the foot of the ladder
+        type(request).objects.filter(pk=request.pk).update(ladder_step=0, next_step_at=request.remind_at)
+
+    monkeypatch.setattr(reminders.sweep, "RECORD_CHUNK", 2)
+    result = reminders.record_due_steps(now=ESCALATE)
+
+    assert result.recorded == 5 * 3
+    assert result.advanced == 5
+    assert _recorded_levels() == whole
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_cut_short_keeps_the_ranges_it_committed_and_the_next_one_goes_on(world, monkeypatch):
+    """The beat's sweep has a time limit: over a million due requests the first one is stopped
+    part-way. What it committed stays, and the next sweep records the rest, each level once."""
+    backdate_assignments()
+    requests = [_escalating(world.requisition) for _ in range(5)]
+    monkeypatch.setattr(reminders.sweep, "RECORD_CHUNK", 2)
+    real_advance, calls = reminders.sweep._advance_ladders, []
+
+    def stopped_at_the_second_range(model, now, ids):
+        calls.append(ids)
+        if len(calls) == 2:
+            raise TimeoutError("the task's soft time limit")
+        return real_advance(model, now, ids)
+
+    monkeypatch.setattr(reminders.sweep, "_advance_ladders", stopped_at_the_second_range)
+    with pytest.raises(TimeoutError):
+        reminders.record_due_steps(now=ESCALATE)
+    first_range = {request.pk for request in requests[:2]}
+    assert {request_id for request_id, *_ in _recorded_levels()} == first_range  # the second range rolled back
+
+    monkeypatch.setattr(reminders.sweep, "_advance_ladders", real_advance)
+    result = reminders.record_due_steps(now=ESCALATE)
+
+    assert result.advanced == 3  # only the requests the first sweep did not get to
+    assert len(_recorded_levels()) == 5 * 3
+    assert Reminder.objects.values("feedback_request_id", "level").distinct().count() == 5 * 3
