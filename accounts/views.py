@@ -16,7 +16,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
@@ -122,7 +121,7 @@ def out_of_office(request: HttpRequest) -> HttpResponse:
             who = "You are" if created.user_id == viewer.pk else f"{created.user.display_name} is"
             backup = created.backup.display_name
             messages.success(request, f"{who} out of office from {starts} to {ends}; {backup} covers.")
-            return redirect("accounts:out-of-office")
+            return see_other("accounts:out-of-office")
 
     now = timezone.now()
     absences = list(selectors.out_of_office_upcoming_list(user=viewer, now=now))
@@ -151,7 +150,7 @@ def out_of_office_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as refusal:
         return forbidden(request, str(refusal))
     messages.success(request, "The out-of-office period is deleted.")
-    return redirect("accounts:out-of-office")
+    return see_other("accounts:out-of-office")
 
 
 # --- The client admin's team --------------------------------------------------------------------
@@ -208,7 +207,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, invited_message(invited))
-            return redirect("accounts:team")
+            return see_other("accounts:team")
     context = {"form": form, "organization": organization}
     return render_page(request, "accounts/team_invite.html", context, status=form_status(form))
 
@@ -253,17 +252,17 @@ def team_member_active(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.POST.get("active", "")
     if wanted not in {"0", "1"}:
         messages.error(request, "Nothing changed: the request did not say whether to deactivate or reactivate.")
-        return redirect(back)
+        return see_other(back)
     if not policies.can_change_member_active(request.user, member):
         return forbidden(request, PEOPLE_FORBIDDEN)
     if wanted == "0":
-        return redirect(f"{reverse('accounts:member-deactivate', args=[member.pk])}?{urlencode({'next': back})}")
+        return see_other(f"{reverse('accounts:member-deactivate', args=[member.pk])}?{urlencode({'next': back})}")
     if member.is_active:
         messages.info(request, f"{member.display_name} is already active.")
-        return redirect(back)
+        return see_other(back)
     services.user_set_active(actor=request.user, user=member, is_active=True)
     messages.success(request, f"{member.display_name} is active again and can sign in.")
-    return redirect(back)
+    return see_other(back)
 
 
 @never_cache
@@ -282,7 +281,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if not member.is_active:
         # A second submit, or Back and submit again: it is done; say so instead of failing.
         messages.info(request, already)
-        return redirect(back)
+        return see_other(back)
     held = handover.held_by(users=[member], now=timezone.now())[member.pk]
     candidates = selectors.handover_candidate_list(user=member)
     form = DeactivateForm(
@@ -297,14 +296,14 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             if "user" in getattr(error, "error_dict", {}):
                 messages.info(request, already)
-                return redirect(back)
+                return see_other(back)
             add_service_errors(form, error)
         else:
             text = f"{member.display_name} is deactivated: they can no longer sign in."
             if moved:
                 text += f" {successor.display_name} now holds " + "; ".join(str(line) for line in moved) + "."
             messages.success(request, text)
-            return redirect(back)
+            return see_other(back)
     context = {
         "member": member,
         "held": held,
@@ -331,7 +330,7 @@ def team_member_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse
     else:
         # Also when one was resent minutes ago (nothing more is sent): the last one is on its way.
         messages.success(request, f"We emailed {member.email} a new link to choose a password.")
-    return redirect(back)
+    return see_other(back)
 
 
 # --- A person's own settings ---------------------------------------------------------------------
@@ -394,4 +393,4 @@ def api_token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
         return not_found(request)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"The token starting {token.token_key[:8]} is revoked: it no longer works.")
-    return redirect("accounts:tokens")
+    return see_other("accounts:tokens")

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from engagements.business_hours import describe_business_hours
 from engagements.models import Submission
 from engagements.selectors import requisition_list, requisitions_in_care_of
 from rpo_portal.conflicts import Conflict
-from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page, see_other
 
 from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet
 from .links import (
@@ -87,13 +87,6 @@ def _closed_status(request: HttpRequest, chased_request) -> int:
     return 409
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    """After a POST that changed something: the browser GETs the result, so Back and reload are harmless."""
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
 # Which answer this browser has just sent, so the page it is redirected to says "Thank you!" once.
 JUST_ANSWERED_KEY = "feedback.just_answered"
 
@@ -124,7 +117,7 @@ def respond_link(request: HttpRequest, token: str) -> HttpResponse:
     except LinkError as error:
         return _link_refused(request, error)
     link_grant_add(request.session, token=token, target=target)
-    return _see_other(link_page_url(kind=target.kind, request_id=target.request_id))
+    return see_other(link_page_url(kind=target.kind, request_id=target.request_id))
 
 
 @never_cache
@@ -151,7 +144,7 @@ def respond_link_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.user.is_authenticated and request.user.pk != responder.pk:
         return _link_for_someone_else(request, responder, token=token, target=target)
     if request.method == "POST" and "link_choice" in request.POST:
-        return _see_other(request.path)  # asked in another tab, and settled there
+        return see_other(request.path)  # asked in another tab, and settled there
 
     was_open = chased_request.status == RequestStatus.OPEN
     if kind == "feedback":
@@ -173,10 +166,10 @@ def _link_for_someone_else(request: HttpRequest, responder, *, token: str, targe
     if choice == "continue":
         logout(request)  # a fresh session: the grant is put back in it, and nothing else
         link_grant_add(request.session, token=token, target=target)
-        return _see_other(request.path)
+        return see_other(request.path)
     if choice == "stay":
         link_grant_drop(request.session, kind=target.kind, request_id=target.request_id)
-        return _see_other(reverse("feedback:inbox"))
+        return see_other(reverse("feedback:inbox"))
     status = 403 if request.method == "POST" else 200
     return render_page(
         request, "feedback/link_someone_else.html", {"person": responder}, viewer=request.user, status=status
@@ -240,7 +233,7 @@ def _feedback_page(request, feedback_request: FeedbackRequest, *, viewer, via_li
                 add_service_errors(form, error)
             else:
                 _note_just_answered(request, "feedback", feedback_request.pk)
-                return _see_other(request.path)
+                return see_other(request.path)
     context = {
         **_feedback_context(feedback_request, via_link=via_link),
         "form": form,
@@ -362,7 +355,7 @@ def _availability_page(request, availability_request: AvailabilityRequest, *, vi
                 formset.add_service_errors(error)
             else:
                 _note_just_answered(request, "availability", availability_request.pk)
-                return _see_other(request.path)
+                return see_other(request.path)
     else:
         formset = SlotFormSet(zone=zone)
     context = {
@@ -393,7 +386,7 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     booked_url = reverse("feedback:availability-booked", kwargs={"pk": availability_request.pk})
     if availability_request.booked_interview_id is not None:
-        return _see_other(booked_url)
+        return see_other(booked_url)
 
     context = _availability_context(availability_request, via_link=False)
     slots = context["slots"]
@@ -408,7 +401,7 @@ def availability_book_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _see_other(booked_url)
+            return see_other(booked_url)
     context["form"] = form
     status = 400 if form.errors else 200
     return render_page(request, "feedback/book.html", context, viewer=request.user, status=status)

@@ -14,7 +14,7 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,10 +69,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-def see_other(url: str) -> HttpResponseRedirect:
-    """The answer to a POST that changed something (post/redirect/get): 303 See Other, so the
-    browser GETs ``url`` and Back or reload sends nothing again."""
-    response = HttpResponseRedirect(url)
+def see_other(to, *args, **kwargs) -> HttpResponseRedirect:
+    """The answer to a page form's POST (post/redirect/get): 303 See Other, so the browser GETs
+    the page and Back or reload sends nothing again. ``to`` is what ``django.shortcuts.redirect``
+    takes: a URL, a URL name with its arguments, or a model."""
+    response = HttpResponseRedirect(resolve_url(to, *args, **kwargs))
     response.status_code = 303
     return response
 

@@ -62,7 +62,7 @@ def test_an_smtp_outage_loses_no_email_and_sends_none_twice(world):
             reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk}),
             {"decision": "reject", "rating": "2", "reasons": ["skills_gap"], "comments": "Not this time."},
         )
-    assert (invited.status_code, reset.status_code) == (302, 302)
+    assert (invited.status_code, reset.status_code) == (303, 302)
     assert answered.status_code < 500  # the answer page (or its redirect)
     assert Feedback.objects.filter(request=feedback_request, decision="reject").exists()
     assert mail.outbox == []
@@ -187,7 +187,7 @@ def test_a_real_worker_sends_an_invitation_recorded_by_a_request_exactly_once(cl
         reverse("accounts:team-invite"),
         {"full_name": "Nora Newhire", "email": "nora@acme.example", "time_zone": "Europe/London"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert wait_for(lambda: emails() == [(INVITATION, "sent")])
     sweep_outbox.delay()  # through Redis too: finds nothing left to send
     time.sleep(1.5)

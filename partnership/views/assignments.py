@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,7 +41,7 @@ from engagements.selectors import (
     user_list,
 )
 from engagements.services import assignment_create, assignment_end, assignment_swap
-from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page, see_other
 
 from ..forms import AssignmentCreateForm, AssignmentEndForm, AssignmentSwapForm
 from ..policies import can_open_assignment_pages
@@ -53,13 +53,6 @@ PROVIDER_PAGE_ONLY = (
     "The engagement page shows who covers each requisition today."
 )
 ROLE_ORDER = {role: index for index, role in enumerate(Assignment.Role.values)}
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    """After a POST that changed something: the browser GETs the result (post/redirect/get)."""
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def requisition_assignments_url(requisition_id: int) -> str:
@@ -263,7 +256,7 @@ def requisition_assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{assignment.recruiter.display_name} is assigned to {requisition.code} as "
                 f"{assignment.get_role_display().lower()} {since}.",
             )
-            return _see_other(requisition_assignments_url(requisition.pk))
+            return see_other(requisition_assignments_url(requisition.pk))
     return _requisition_page(request, requisition, assign_form=form, status=form_status(form))
 
 
@@ -294,7 +287,7 @@ def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{assignment.recruiter.display_name}'s assignment as {assignment.get_role_display().lower()} "
                 f"on {requisition.code} ends on {date_format(assignment.ends_on, 'j M Y')} (their last day).",
             )
-            return _see_other(requisition_assignments_url(requisition.pk))
+            return see_other(requisition_assignments_url(requisition.pk))
     return _requisition_page(request, requisition, end_form=(assignment.pk, form), status=400)
 
 
@@ -333,6 +326,6 @@ def assignment_swap_view(request: HttpRequest, pk: int) -> HttpResponse:
                     f"{_who(new_backup.recruiter)} the backup, from today.",
                 )
                 back = requisition_assignments_url(requisition.pk)
-                return _see_other(local_url_or(request, form.cleaned_data["next"], back))
+                return see_other(local_url_or(request, form.cleaned_data["next"], back))
     errors = [message for messages_ in form.errors.values() for message in messages_]
     return _requisition_page(request, requisition, swap_errors=errors, status=400)

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from engagements.policies import MAY_NOT_ERASE_CANDIDATE, can_erase_candidate
 from engagements.selectors import candidate_list, submission_list
 from engagements.services import candidate_erase
-from rpo_portal.pages import forbidden, local_url_or, not_found, render_page
+from rpo_portal.pages import forbidden, local_url_or, not_found, render_page, see_other
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -53,6 +52,6 @@ def candidate_erase_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"The personal data of candidate #{candidate.pk} was erased. Their submissions and the figures stay.",
         )
-        return redirect(back)
+        return see_other(back)
     context = {"candidate": candidate, "submissions": submissions, "back": back}
     return render_page(request, "partnership/candidates/erase.html", context)

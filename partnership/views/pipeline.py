@@ -13,8 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
@@ -33,7 +32,7 @@ from engagements.services import (
 )
 from feedback.models import FeedbackRequest
 from feedback.reminders import how_requests_reach
-from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, local_url_or, not_found, render_page, see_other
 
 from ..forms import CandidateSubmitForm, EngagementSlaForm, InterviewOutcomeForm, SubmissionMoveForm
 
@@ -76,7 +75,7 @@ def engagement_sla(request: HttpRequest, pk: int) -> HttpResponse:
                 "Service levels saved. They apply to requests opened from now on; "
                 "open requests keep the due times they were given.",
             )
-            return redirect("partnership:engagement-sla", pk=engagement.pk)
+            return see_other("partnership:engagement-sla", pk=engagement.pk)
     context = {"engagement": engagement, "form": form}
     return render_page(request, "partnership/engagements/sla.html", context, status=form_status(form))
 
@@ -128,7 +127,7 @@ def candidate_submit(request: HttpRequest, requisition_pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{name} was submitted. Move them to review when you are ready.")
             # The top of the page, where the message is (the new candidate's card is further down).
-            return redirect(_requisition_url(requisition.pk))
+            return see_other(_requisition_url(requisition.pk))
     context = {
         "requisition": requisition,
         "form": form,
@@ -176,7 +175,7 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         problems = " ".join(message for messages_ in form.errors.values() for message in messages_)
         messages.error(request, f"{name} was not moved: {problems}")
-        return redirect(_back(request, submission))
+        return see_other(_back(request, submission))
     to_stage = form.cleaned_data["stage"]
     try:
         submission_change_stage(
@@ -186,7 +185,7 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, str(refusal))
     except ValidationError as error:
         messages.error(request, f"{name} was not moved: {_move_refused(submission, to_stage, error)}")
-        return redirect(_back(request, submission))
+        return see_other(_back(request, submission))
     label = Submission.Stage(to_stage).label.lower()
     text = f"{name} moved to {label}."
     if to_stage == Submission.Stage.HM_REVIEW:
@@ -195,7 +194,7 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
             hiring_manager, now=timezone.now()
         )
     messages.success(request, text)
-    return redirect(_back(request, submission))
+    return see_other(_back(request, submission))
 
 
 # --- Record an interview's outcome --------------------------------------------------------------
@@ -236,7 +235,7 @@ def interview_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _outcome_recorded(interview, form.cleaned_data["outcome"], zone))
             # After a POST that changed something, the browser GETs the pipeline: Back and reload are harmless.
-            return HttpResponseRedirect(_requisition_url(requisition.pk), status=303)
+            return see_other(_requisition_url(requisition.pk))
     context = {
         "interview": interview,
         "requisition": requisition,

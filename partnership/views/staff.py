@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +23,7 @@ from accounts.views import invited_message, people_rows
 from engagements.models import Engagement
 from engagements.selectors import engagement_list
 from engagements.services import staff_member_invite
-from rpo_portal.pages import add_service_errors, forbidden, form_status, render_page
+from rpo_portal.pages import add_service_errors, forbidden, form_status, render_page, see_other
 
 STAFF_FORBIDDEN = "The staff page is for the provider admin: they invite and deactivate the provider's staff."
 
@@ -87,6 +86,6 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, invited_message(invited))
-            return redirect("partnership:staff")
+            return see_other("partnership:staff")
     context = {"form": form, "organization": organization}
     return render_page(request, "partnership/staff/invite.html", context, status=form_status(form))

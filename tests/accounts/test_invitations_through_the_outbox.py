@@ -46,7 +46,7 @@ def test_an_invitation_while_smtp_refuses_connections_answers_a_redirect_and_is_
     with smtp_refusing_connections(), retries_run_inline():
         response = client.post(INVITE, _form())
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == reverse("accounts:team")
     nora = User.objects.get(email="nora@acme.example")
     email = OutboundEmail.objects.get(kind=INVITATION)

@@ -64,7 +64,7 @@ def test_invitations_are_limited_per_admin_and_per_invited_address(client, world
     settings.RATE_LIMIT_INVITE = "3/h"
     client.force_login(world.client_admin)
     for number in range(3):
-        assert _invite(client, f"new{number}@acme.example", ip=f"198.51.100.{number}").status_code == 302
+        assert _invite(client, f"new{number}@acme.example", ip=f"198.51.100.{number}").status_code == 303
     refused = _invite(client, "new9@acme.example", ip="198.51.100.50")
     assert refused.status_code == 429
     assert "Too many invitations" in refused.content.decode()
@@ -73,7 +73,7 @@ def test_invitations_are_limited_per_admin_and_per_invited_address(client, world
     # Another admin, elsewhere, is unaffected; but one address cannot be invited over and over.
     other = type(client)()
     other.force_login(world.globex_admin)
-    assert _invite(other, "someone@globex.example", ip="192.0.2.1").status_code == 302
+    assert _invite(other, "someone@globex.example", ip="192.0.2.1").status_code == 303
     for _ in range(2):
         _invite(other, "new0@acme.example", ip="192.0.2.1")
     assert _invite(other, "new0@acme.example", ip="192.0.2.1").status_code == 429

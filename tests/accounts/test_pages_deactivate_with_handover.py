@@ -41,7 +41,7 @@ def test_deactivate_on_the_team_page_leads_to_the_confirmation_not_straight_to_d
     assert f'href="{_url(world.hiring_manager)}?next=/team/"' in page
     # An old form (or a stale tab) posting active=0 is sent to the confirmation too.
     response = client.post(reverse("accounts:member-active", args=[world.hiring_manager.pk]), {"active": "0"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].startswith(_url(world.hiring_manager))
     world.hiring_manager.refresh_from_db()
     assert world.hiring_manager.is_active
@@ -73,7 +73,7 @@ def test_handing_over_moves_everything_and_returns_to_the_team_that_says_so(
         response = client.post(
             _url(world.hiring_manager), {"successor": world.other_hiring_manager.pk, "next": TEAM}, follow=True
         )
-    assert response.redirect_chain == [(TEAM, 302)]
+    assert response.redirect_chain == [(TEAM, 303)]
     page = response.content.decode()
     assert "is deactivated: they can no longer sign in" in page
     assert f"{world.other_hiring_manager.display_name} now holds 3 open feedback and availability requests" in page
@@ -101,9 +101,9 @@ def test_submitting_again_after_it_is_done_says_so_instead_of_failing(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url(world.hiring_manager), form)
         again = client.post(_url(world.hiring_manager), form, follow=True)  # Back, and submit again
-    assert again.redirect_chain == [(TEAM, 302)]
+    assert again.redirect_chain == [(TEAM, 303)]
     assert "is already deactivated: nothing more to do." in again.content.decode()
-    assert client.get(_url(world.hiring_manager)).status_code == 302
+    assert client.get(_url(world.hiring_manager)).status_code == 303
 
 
 def test_someone_who_holds_nothing_gets_a_plain_confirmation(client, world):
@@ -114,7 +114,7 @@ def test_someone_who_holds_nothing_gets_a_plain_confirmation(client, world):
     assert "Deactivate Ida Idle</button>" in page
     assert 'name="successor"' not in page
     response = client.post(_url(idle), {"next": TEAM})
-    assert (response.status_code, response["Location"]) == (302, TEAM)
+    assert (response.status_code, response["Location"]) == (303, TEAM)
     idle.refresh_from_db()
     assert not idle.is_active
 
@@ -124,7 +124,7 @@ def test_reactivating_stays_one_click(client, world):
     world.hiring_manager.save()
     client.force_login(world.client_admin)
     response = client.post(reverse("accounts:member-active", args=[world.hiring_manager.pk]), {"active": "1"})
-    assert (response.status_code, response["Location"]) == (302, TEAM)
+    assert (response.status_code, response["Location"]) == (303, TEAM)
     world.hiring_manager.refresh_from_db()
     assert world.hiring_manager.is_active
 

@@ -44,7 +44,7 @@ def test_out_of_office_is_at_its_own_address(client, world):
 def test_recruiter_sets_out_of_office_in_their_own_time_zone(client, world):
     client.force_login(world.recruiter)
     response = client.post(PAGE, _form(world.idle_recruiter), follow=True)
-    assert response.redirect_chain == [(PAGE, 302)]
+    assert response.redirect_chain == [(PAGE, 303)]
     absence = OutOfOffice.objects.get()
     start_day = _local_day(10)
     assert absence.user == world.recruiter
@@ -155,7 +155,7 @@ def test_recruiter_deletes_their_absence(client, world):
     url = reverse("accounts:out-of-office-delete", args=[absence.pk])
     assert client.get(url).status_code == 405
     response = client.post(url, follow=True)
-    assert response.redirect_chain == [(PAGE, 302)]
+    assert response.redirect_chain == [(PAGE, 303)]
     assert "The out-of-office period is deleted." in response.content.decode()
     assert not OutOfOffice.objects.exists()
 

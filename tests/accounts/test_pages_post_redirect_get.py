@@ -35,7 +35,7 @@ def test_out_of_office_saved_redirects_to_the_page_that_says_so(client, world):
 
     response = client.post(OUT_OF_OFFICE, _absence(world.idle_recruiter))
 
-    assert (response.status_code, response["Location"]) == (302, OUT_OF_OFFICE)
+    assert (response.status_code, response["Location"]) == (303, OUT_OF_OFFICE)
     page = client.get(OUT_OF_OFFICE).content.decode()
     assert "You are out of office from" in _messages(page)
     assert "Ivan covers" in _messages(page)
@@ -61,7 +61,7 @@ def test_out_of_office_deleted_redirects_to_the_page_that_says_so(client, world)
 
     response = client.post(reverse("accounts:out-of-office-delete", args=[absence.pk]))
 
-    assert (response.status_code, response["Location"]) == (302, OUT_OF_OFFICE)
+    assert (response.status_code, response["Location"]) == (303, OUT_OF_OFFICE)
     assert "The out-of-office period is deleted." in _messages(client.get(OUT_OF_OFFICE).content.decode())
 
 
@@ -72,7 +72,7 @@ def test_an_invitation_sent_redirects_to_the_team_that_says_so(client, world, dj
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(INVITE, form)
 
-    assert (response.status_code, response["Location"]) == (302, TEAM)
+    assert (response.status_code, response["Location"]) == (303, TEAM)
     assert "Nora Newhire is invited" in _messages(client.get(TEAM).content.decode())
 
 
@@ -97,5 +97,5 @@ def test_deactivating_a_member_redirects_to_the_team_that_says_so(client, world)
         {"successor": world.other_hiring_manager.pk},
     )
 
-    assert (response.status_code, response["Location"]) == (302, TEAM)
+    assert (response.status_code, response["Location"]) == (303, TEAM)
     assert "is deactivated: they can no longer sign in" in _messages(client.get(TEAM).content.decode())

@@ -68,7 +68,7 @@ def test_client_admin_invites_a_hiring_manager_who_sets_a_password_from_the_emai
     form_page = client.get(INVITE).content.decode()
     assert '<option value="America/New_York" selected>' in form_page  # Acme's zone by default
     response = _invite(client, django_capture_on_commit_callbacks, email="Nora@Acme.example")
-    assert response.redirect_chain == [(TEAM, 302)]
+    assert response.redirect_chain == [(TEAM, 303)]
     page = response.content.decode()
     assert "Nora Newhire is invited" in page
     assert "Invited" in page
@@ -136,7 +136,7 @@ def test_client_admin_deactivates_and_reactivates_a_hiring_manager(client, world
 
     client.force_login(world.client_admin)
     response = client.post(_deactivate_url(world.hiring_manager), {"successor": world.client_admin.pk}, follow=True)
-    assert response.redirect_chain == [(TEAM, 302)]
+    assert response.redirect_chain == [(TEAM, 303)]
     assert "is deactivated: they can no longer sign in" in response.content.decode()
     assert "Deactivated" in response.content.decode()
     world.hiring_manager.refresh_from_db()

@@ -328,7 +328,7 @@ def test_posting_the_confirmation_erases_and_returns_to_the_requisition(client, 
     candidate = _trail(world)
     client.force_login(world.account_manager)
     response = client.post(f"{_page(candidate)}?next={_detail(world.requisition)}")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == _detail(world.requisition)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         f"The personal data of candidate #{candidate.pk} was erased. Their submissions and the figures stay."

@@ -99,7 +99,7 @@ def test_moving_to_review_on_the_page_commits(client, world, submitted, bad_sett
             reverse("partnership:submission-move", kwargs={"pk": submitted.pk}), {"stage": "hm_review"}
         )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     submitted.refresh_from_db()
     assert submitted.stage == Submission.Stage.HM_REVIEW
     _fell_back(FeedbackRequest.objects.get(submission=submitted), caplog, world)

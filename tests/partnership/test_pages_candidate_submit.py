@@ -72,7 +72,7 @@ def test_recruiter_submits_a_candidate_to_review_and_the_hiring_manager_gets_a_o
     request = FeedbackRequest.objects.get(submission=submission)
     assert request.requested_of == world.hiring_manager
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == reverse("partnership:requisition-detail", kwargs={"pk": world.requisition.pk})
     [message] = [str(message) for message in get_messages(response.wsgi_request)]
     assert "Grace Hopper was submitted and sent to" in message
@@ -97,7 +97,7 @@ def test_a_candidate_submitted_without_review_waits_at_submitted_and_nobody_is_e
     client.force_login(world.recruiter)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url(world.requisition), _form(send_to_review=None, summary=""))
-    assert response.status_code == 302
+    assert response.status_code == 303
     submission = Submission.objects.get(candidate__full_name="Grace Hopper")
     assert submission.stage == Submission.Stage.SUBMITTED
     assert not FeedbackRequest.objects.filter(submission=submission).exists()

@@ -75,8 +75,8 @@ def test_the_same_form_posted_twice_adds_one_candidate_and_emails_once(
     with django_capture_on_commit_callbacks(execute=True):
         second = client.post(_url(world.requisition), _form(token), follow=True)
 
-    assert first.status_code == 302
-    assert second.redirect_chain == [(_detail(world.requisition), 302)]
+    assert first.status_code == 303
+    assert second.redirect_chain == [(_detail(world.requisition), 303)]
     page = second.content.decode()
     assert "Grace Hopper was already submitted" in page
     assert "nothing was added" in page
@@ -91,7 +91,7 @@ def test_a_fresh_form_adds_another_candidate_of_the_same_name(client, world):
     client.force_login(world.recruiter)
     for _ in range(2):
         token = _token_of(client.get(_url(world.requisition)).content.decode())
-        assert client.post(_url(world.requisition), _form(token)).status_code == 302
+        assert client.post(_url(world.requisition), _form(token)).status_code == 303
     assert Candidate.objects.filter(full_name="Grace Hopper").count() == 2
 
 
@@ -103,8 +103,8 @@ def test_a_form_refused_for_its_errors_keeps_its_token_and_goes_through_once_cor
     assert refused.status_code == 400
     assert _token_of(refused.content.decode()) == token
 
-    assert client.post(_url(world.requisition), _form(token)).status_code == 302
-    assert client.post(_url(world.requisition), _form(token)).status_code == 302
+    assert client.post(_url(world.requisition), _form(token)).status_code == 303
+    assert client.post(_url(world.requisition), _form(token)).status_code == 303
     assert Candidate.objects.filter(full_name="Grace Hopper").count() == 1
 
 
@@ -126,7 +126,7 @@ def test_a_post_without_a_token_adds_nothing_and_hands_out_a_new_form(client, wo
 def test_a_token_used_on_another_requisition_adds_nothing_there(client, world):
     client.force_login(world.recruiter)
     token = _token_of(client.get(_url(world.requisition)).content.decode())
-    assert client.post(_url(world.requisition), _form(token)).status_code == 302
+    assert client.post(_url(world.requisition), _form(token)).status_code == 303
 
     response = client.post(_url(world.other_requisition), _form(token, full_name="Ada Lovelace"))
 
@@ -165,7 +165,7 @@ def test_two_posts_of_the_same_form_at_once_add_one_candidate_one_request_and_on
         thread.join(timeout=60)
 
     assert failures == []
-    assert answers == [(302, _detail(world.requisition))] * 2
+    assert answers == [(303, _detail(world.requisition))] * 2
     assert Candidate.objects.filter(full_name="Grace Hopper").count() == 1
     submission = Submission.objects.get(candidate__full_name="Grace Hopper")
     assert str(submission.form_token) == token

@@ -54,7 +54,7 @@ def test_service_levels_saved_redirect_to_the_page_that_says_so(client, world):
 
     response = client.post(_sla_url(world.acme_engagement), _sla(world))
 
-    assert (response.status_code, response["Location"]) == (302, _sla_url(world.acme_engagement))
+    assert (response.status_code, response["Location"]) == (303, _sla_url(world.acme_engagement))
     page = client.get(_sla_url(world.acme_engagement)).content.decode()
     assert "Service levels saved." in _messages(page)
     assert 'name="resume_feedback_due_hours" value="16"' in page
@@ -79,7 +79,7 @@ def test_a_candidate_submitted_redirects_to_the_requisition_that_says_so(client,
 
     response = client.post(url, form)
 
-    assert (response.status_code, response["Location"]) == (302, _detail(world.requisition))
+    assert (response.status_code, response["Location"]) == (303, _detail(world.requisition))
     assert "Grace Hopper was submitted." in _messages(client.get(_detail(world.requisition)).content.decode())
 
 
@@ -103,9 +103,9 @@ def test_a_stage_move_redirects_to_the_pipeline_that_says_so_and_so_does_a_refus
     client.force_login(world.recruiter)
 
     moved = client.post(url, {"stage": "rejected"})
-    assert (moved.status_code, moved["Location"]) == (302, _detail(world.requisition))
+    assert (moved.status_code, moved["Location"]) == (303, _detail(world.requisition))
     assert "Ada Lovelace moved to rejected." in _messages(client.get(_detail(world.requisition)).content.decode())
 
     refused = client.post(url, {"stage": "offer"})
-    assert (refused.status_code, refused["Location"]) == (302, _detail(world.requisition))
+    assert (refused.status_code, refused["Location"]) == (303, _detail(world.requisition))
     assert "Ada Lovelace was not moved" in _messages(client.get(_detail(world.requisition)).content.decode())

@@ -42,7 +42,7 @@ def _submit(client, world):
     }
     url = reverse("partnership:candidate-submit", kwargs={"requisition_pk": world.requisition.pk})
     response = client.post(url, data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     [message] = [str(message) for message in get_messages(response.wsgi_request)]
     return message
 
@@ -51,7 +51,7 @@ def _move_to_review(client, world):
     submission = factories.SubmissionFactory(requisition=world.requisition, candidate__full_name="Ada Lovelace")
     client.force_login(world.recruiter)
     response = client.post(reverse("partnership:submission-move", kwargs={"pk": submission.pk}), {"stage": "hm_review"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     [message] = [str(message) for message in get_messages(response.wsgi_request)]
     return message
 

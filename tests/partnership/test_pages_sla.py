@@ -61,7 +61,7 @@ def test_account_manager_changes_the_service_levels(client, world):
 
     response = client.post(_url(world.acme_engagement), _form(world))
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == _url(world.acme_engagement)
     engagement = Engagement.objects.get(pk=world.acme_engagement.pk)
     assert engagement.resume_feedback_due_hours == 16
@@ -157,7 +157,7 @@ def test_the_escalation_contact_must_be_one_of_the_clients_people(client, world)
 def test_provider_admin_may_set_service_levels_of_any_engagement(client, world):
     client.force_login(world.provider_admin)
     assert client.get(_url(world.globex_engagement)).status_code == 200
-    assert client.post(_url(world.globex_engagement), _form(world, escalation_contact="")).status_code == 302
+    assert client.post(_url(world.globex_engagement), _form(world, escalation_contact="")).status_code == 303
 
 
 @pytest.mark.parametrize("persona", ["recruiter", "sourcer", "client_admin", "hiring_manager"])

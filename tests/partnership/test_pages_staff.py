@@ -75,7 +75,7 @@ def test_provider_admin_invites_an_account_manager_with_their_engagements(
             _form(role="account_manager", engagements=[world.acme_engagement.pk, world.globex_engagement.pk]),
             follow=True,
         )
-    assert response.redirect_chain == [(STAFF, 302)]
+    assert response.redirect_chain == [(STAFF, 303)]
     assert "Nadia New is invited" in response.content.decode()
     nadia = User.objects.get(email="nadia@tb.example")
     assert (nadia.organization, nadia.role, nadia.time_zone) == (world.provider, "account_manager", "Europe/London")
@@ -100,7 +100,7 @@ def test_a_recruiter_is_invited_without_engagements(client, world, django_captur
     assert 'id="id_engagements_error"' in both.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(INVITE, _form())
-    assert (response.status_code, response["Location"]) == (302, STAFF)
+    assert (response.status_code, response["Location"]) == (303, STAFF)
     assert User.objects.get(email="nadia@tb.example").role == User.Role.RECRUITER
 
 
@@ -144,7 +144,7 @@ def test_deactivating_a_recruiter_hands_their_assignments_over_and_comes_back_to
     assert f'<option value="{world.sourcer.pk}">' not in page  # a sourcer does not take a primary's place
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"successor": world.idle_recruiter.pk, "next": STAFF}, follow=True)
-    assert response.redirect_chain == [(STAFF, 302)]
+    assert response.redirect_chain == [(STAFF, 303)]
     assert "now holds 1 requisition assignment (1 primary)" in response.content.decode()
     assert requisition_covering_recruiter(requisition=world.requisition) == world.idle_recruiter
     assert [message.to for message in mail.outbox] == [[world.idle_recruiter.email]]
@@ -170,10 +170,10 @@ def test_reactivate_and_resend_come_back_to_the_staff(client, world, django_capt
     response = client.post(
         reverse("accounts:member-active", args=[world.idle_recruiter.pk]), {"active": "1", "next": STAFF}
     )
-    assert (response.status_code, response["Location"]) == (302, STAFF)
+    assert (response.status_code, response["Location"]) == (303, STAFF)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:member-resend-invitation", args=[invited.pk]), {"next": STAFF})
-    assert (response.status_code, response["Location"]) == (302, STAFF)
+    assert (response.status_code, response["Location"]) == (303, STAFF)
     assert [message.to for message in mail.outbox] == [[invited.email]]
 
 

@@ -40,7 +40,7 @@ def test_recruiter_sends_a_candidate_to_review_with_a_note(client, world, submis
 
     response = client.post(_url(submission), {"stage": "hm_review", "note": "Call her before Friday."})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == _pipeline(submission)
     submission.refresh_from_db()
     assert submission.stage == Submission.Stage.HM_REVIEW
@@ -80,7 +80,7 @@ def test_a_closed_submission_does_not_move(client, world):
     )
     client.force_login(world.recruiter)
     response = client.post(_url(hired), {"stage": "withdrawn"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "a closed submission does not move" in _messages(response)[0]
     hired.refresh_from_db()
     assert hired.stage == Submission.Stage.HIRED
@@ -90,7 +90,7 @@ def test_a_closed_submission_does_not_move(client, world):
 def test_a_bad_form_is_refused_with_a_message_not_an_error_page(client, world, submission, data):
     client.force_login(world.recruiter)
     response = client.post(_url(submission), data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _messages(response)[0].startswith("Ada Lovelace was not moved:")
     submission.refresh_from_db()
     assert submission.stage == Submission.Stage.SUBMITTED
