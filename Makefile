@@ -112,10 +112,11 @@ bench: bench-reminders
 bench-reminders: install-dev
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
-# The pages under concurrent load: gunicorn (DEBUG off) + locust headless against seed_demo --scale 100
+# The pages under concurrent load: gunicorn (DEBUG off) + wrk closed loop (BENCH_WEB_MODE=open: locust
+# with think time) against seed_demo --scale 100
 # on PostgreSQL (database created, migrated and seeded when missing). See bench/README.md.
 BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench_web
-bench-web: install-dev
+bench-web: install-dev bench-deps
 	BENCH_WEB_DATABASE_URL="$(BENCH_WEB_DATABASE_URL)" $(BIN)/python bench/web.py
 
 clean:
