@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser install install-dev browser-deps lint format check migrate seed bench bench-reminders bench-web clean
+.PHONY: run test test-browser install install-dev browser-deps bench-deps lint format check migrate seed bench bench-reminders bench-web clean
 
 # One virtual environment; two stamp files inside it say what has been installed into it, each
 # remade when its requirements file changes. requirements.txt is the runtime (what production
@@ -46,6 +46,19 @@ browser-deps:
 			|| echo "Could not install Chromium; the browser tests will be skipped (REQUIRE_SERVICES=1: fail)."; \
 	else \
 		echo "The browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' (Debian/Ubuntu)."; \
+	fi
+
+# The closed-loop web benchmark drives the server with wrk (C, event loop: not the bottleneck),
+# Debian's package, installed here like Chromium above, never at run time.
+WRK_PATH ?= /usr/bin/wrk
+bench-deps:
+	@if [ -x "$(WRK_PATH)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing wrk for the closed-loop web benchmark: apt-get install wrk"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+			|| echo "Could not install wrk; make bench-web runs only its locust (open-loop) mode."; \
+	else \
+		echo "The closed-loop web benchmark needs wrk at $(WRK_PATH): run 'sudo apt-get install wrk' (Debian/Ubuntu)."; \
 	fi
 
 run: install
@@ -103,10 +116,11 @@ bench-reminders: install-dev
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
 		$(BIN)/python manage.py bench_reminders --requests $(BENCH_REQUESTS)
 
-# The pages under concurrent load: gunicorn (DEBUG off) + locust headless against seed_demo --scale 100
+# The pages under concurrent load: gunicorn (DEBUG off) + wrk closed loop (BENCH_WEB_MODE=open: locust
+# with think time) against seed_demo --scale 100
 # on PostgreSQL (database created, migrated and seeded when missing). See bench/README.md.
 BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rpo_bench_web
-bench-web: install-dev
+bench-web: install-dev bench-deps
 	BENCH_WEB_DATABASE_URL="$(BENCH_WEB_DATABASE_URL)" $(BIN)/python bench/web.py
 
 clean:

@@ -7,14 +7,21 @@
    (into var/bench-web/static) and served by WhiteNoise, the cache in Redis (``BENCH_WEB_CACHE_URL``,
    db 5 on 127.0.0.1, when it answers), ``BENCH_WEB_WORKERS`` gthread workers x ``BENCH_WEB_THREADS``.
 3. The demo people log in once (the login form; an API token from POST /api/v1/auth/token/).
-4. locust, headless, ``BENCH_WEB_USERS`` users (split evenly over the targets) for
-   ``BENCH_WEB_SECONDS`` seconds, each waiting ``BENCH_WEB_WAIT`` ("min,max" s) between requests.
-5. Per target: p50, p95, requests/s, failures, and whether p95 < ``BENCH_WEB_P95_MS`` (200 ms).
+4. ``BENCH_WEB_MODE=closed`` (the default): closed loop, no think time. For the floor
+   (``GET /api/v1/me/`` with the account manager's token) and each target, the floor just before
+   each target, wrk keeps ``BENCH_WEB_CLIENTS`` (20) connections busy back to back:
+   ``BENCH_WEB_WARMUP`` (3) seconds unmeasured, then ``BENCH_WEB_CLOSED_SECONDS`` (10) measured.
+   A floor measured within seconds of its target keeps the ratio meaningful on a shared machine.
+   ``BENCH_WEB_MODE=open``: locust, headless, ``BENCH_WEB_USERS`` users (split evenly over the
+   targets) for ``BENCH_WEB_SECONDS`` seconds, each waiting ``BENCH_WEB_WAIT`` ("min,max" s) between requests.
+5. Per target: requests/s, p50, p95, failures; closed loop: each target's throughput as a share of
+   the floor's and whether it meets issue 14's targets (at least a third of the floor's throughput,
+   p95 < ``BENCH_WEB_P95_MS``); open loop: whether p95 < ``BENCH_WEB_P95_MS`` (200 ms).
 
 The targets: the account manager's engagement page, the recruiter's requisition list, the hiring
 manager's inbox and the scorecard API; a target that does not answer 200 stops the run. Traffic goes
 to 127.0.0.1 only; the run is bounded in time.
-Exit status: 0 when every target met the p95 target without failures, 1 otherwise.
+Exit status: 0 when every target met its targets without failures, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,13 +55,20 @@ USERS = int(os.environ.get("BENCH_WEB_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
 WAIT = os.environ.get("BENCH_WEB_WAIT", "0.5,1.5")
 P95_MS = float(os.environ.get("BENCH_WEB_P95_MS", "200"))
+MODE = os.environ.get("BENCH_WEB_MODE", "closed")  # "closed": wrk, no think time; "open": locust
+CLIENTS = int(os.environ.get("BENCH_WEB_CLIENTS", "20"))  # closed loop: concurrent connections
+WARMUP = int(os.environ.get("BENCH_WEB_WARMUP", "3"))  # closed loop: seconds of load before measuring
+CLOSED_SECONDS = int(os.environ.get("BENCH_WEB_CLOSED_SECONDS", "10"))  # closed loop: measured seconds
+FLOOR_SHARE = 1 / 3  # closed loop: each page at least a third of the floor's throughput (issue 14)
+FLOOR = {"name": "floor: /api/v1/me/", "path": "/api/v1/me/", "auth": "token"}
 CACHE_URL = os.environ.get("BENCH_WEB_CACHE_URL", "redis://127.0.0.1:6379/5")  # "" = per-process memory
 PASSWORD = "portal-demo-2026"  # feedback/demo/data.py DEMO_PASSWORD
 PEOPLE = {
     "account_manager": os.environ.get("BENCH_WEB_ACCOUNT_MANAGER", "am@talentbridge.example"),
     "recruiter": os.environ.get("BENCH_WEB_RECRUITER", "recruiter@talentbridge.example"),
-    "hiring_manager": os.environ.get("BENCH_WEB_HIRING_MANAGER", "hm@acme.example"),
+    "hiring_manager": os.environ.get("BENCH_WEB_HIRING_MANAGER", "hm2@acme.example"),  # often late: a full inbox
 }
+WRK = shutil.which(os.environ.get("WRK", "wrk")) or ""
 BASE = f"http://127.0.0.1:{PORT}"
 ORIGIN = f"https://127.0.0.1:{PORT}"  # as seen behind the TLS proxy (X-Forwarded-Proto: https)
 PROXY = {"X-Forwarded-Proto": "https"}
@@ -349,6 +364,109 @@ def report(rows: list[dict], *, submissions: int, cache: str) -> bool:
     return all_ok
 
 
+# --- 4b. Closed loop (wrk) ------------------------------------------------------------------------
+
+
+def headers_of(target: dict, sessions: dict, token: str) -> dict:
+    if target["auth"] == "token":
+        return {**PROXY, "Authorization": f"Token {token}", "Accept": "application/json"}
+    return {**PROXY, "Cookie": f"sessionid={sessions[target['auth'].split(':')[1]]}", "Accept": "text/html"}
+
+
+def wrk(target: dict, headers: dict, seconds: int) -> dict:
+    """``wrk -t2 -c CLIENTS -d seconds`` on one target; its summary (bench/wrk_report.lua)."""
+    report_path = OUT / "wrk-report.json"
+    report_path.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "WRK_HEADERS": "\n".join(f"{name}: {value}" for name, value in headers.items()),
+        "WRK_REPORT": str(report_path),
+    }
+    command = [
+        WRK,
+        "-t2",
+        f"-c{CLIENTS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+        f"{BASE}{target['path']}",
+    ]
+    with open(OUT / "wrk.log", "a") as log:
+        log.write(f"$ {' '.join(command)}\n")
+        log.flush()
+        subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=seconds + 60)
+    summary = json.loads(report_path.read_text())
+    seconds_measured = summary["duration_us"] / 1e6
+    return {
+        "name": target["name"],
+        "requests": summary["requests"],
+        "rps": summary["requests"] / seconds_measured if seconds_measured else 0.0,
+        "p50": summary["p50_us"] / 1000,
+        "p95": summary["p95_us"] / 1000,
+        "failures": summary["non_2xx"] + summary["socket_errors"],
+    }
+
+
+def run_closed(targets: list[dict], sessions: dict, token: str) -> list[tuple[dict, dict]]:
+    """(floor, target) pairs: the floor measured just before each target, so that each ratio
+    compares two figures taken within seconds of each other on a machine whose load moves."""
+    (OUT / "wrk.log").unlink(missing_ok=True)
+    say(
+        f"wrk: {CLIENTS} connections, no think time, {WARMUP} s warm-up + {CLOSED_SECONDS} s measured, "
+        f"the floor before each target, against {WORKERS}x{THREADS} gthread"
+    )
+    pairs = []
+    for target in targets:
+        measured = []
+        for each in (FLOOR, target):
+            headers = headers_of(each, sessions, token)
+            if WARMUP:
+                wrk(each, headers, WARMUP)
+            measured.append(wrk(each, headers, CLOSED_SECONDS))
+        floor, row = measured
+        say(
+            f"{row['name']}: {row['rps']:.1f} requests/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms "
+            f"(floor just before: {floor['rps']:.1f} requests/s, p50 {floor['p50']:.0f} ms, p95 {floor['p95']:.0f} ms)"
+        )
+        pairs.append((floor, row))
+    return pairs
+
+
+def report_closed(pairs: list[tuple[dict, dict]], *, submissions: int, cache: str) -> bool:
+    print()
+    print(
+        f"Web benchmark, closed loop: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} workers x "
+        f"{THREADS} threads (DEBUG off, cache: {cache or 'per-process memory'}), wrk -t2 -c{CLIENTS} "
+        f"-d{CLOSED_SECONDS}s after {WARMUP} s warm-up, no think time, {os.cpu_count()} CPUs; "
+        f"each target right after its floor ({FLOOR['path']})"
+    )
+    header = (
+        f"{'target':<20} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'failures':>8} | "
+        f"{'floor req/s':>11} {'p50':>5} {'p95':>5} | {'share':>6} {'slower':>7}  >=1/3 floor, p95<{P95_MS:.0f}ms"
+    )
+    print(header)
+    print("-" * len(header))
+    all_ok = True
+    for floor, row in pairs:
+        share = row["rps"] / floor["rps"] if floor["rps"] else 0.0
+        ok = row["failures"] == 0 and floor["failures"] == 0 and share >= FLOOR_SHARE and row["p95"] < P95_MS
+        all_ok &= ok
+        print(
+            f"{row['name']:<20} {row['requests']:>8} {row['rps']:>7.1f} {row['p50']:>7.0f} {row['p95']:>7.0f} "
+            f"{row['failures']:>8} | {floor['rps']:>11.1f} {floor['p50']:>5.0f} {floor['p95']:>5.0f} | "
+            f"{share:>6.2f} {1 / share if share else float('inf'):>6.1f}x  {'yes' if ok else 'NO'}"
+        )
+    print()
+    print(
+        "The ratios are what count: absolute figures move with whatever else the machine runs, so each "
+        "target is compared with the floor measured just before it."
+    )
+    print(f"wrk's output: {OUT}/wrk.log, server log: {OUT}/gunicorn.log")
+    return all_ok
+
+
 def main() -> int:
     dev_env = {**os.environ, "DEBUG": "1", "DATABASE_URL": DATABASE_URL}
     prod_env = {
@@ -362,6 +480,10 @@ def main() -> int:
         "STATIC_ROOT": str(OUT / "static"),
         "CACHE_URL": cache_url(),
     }
+    if MODE not in ("closed", "open"):
+        raise SystemExit(f"BENCH_WEB_MODE is 'closed' (wrk, no think time) or 'open' (locust), not {MODE!r}")
+    if MODE == "closed" and not WRK:
+        raise SystemExit("The closed loop needs wrk: `make bench-deps` installs it (or BENCH_WEB_MODE=open).")
     submissions = prepare_data(dev_env)
     say("collecting static files")
     manage("collectstatic", "--noinput", env=prod_env, quiet=True)
@@ -371,9 +493,11 @@ def main() -> int:
         token = api_token(PEOPLE["account_manager"])
         targets = choose_targets(sessions, token)
         warm_up(targets, sessions, token)
-        rows = run_locust(targets, sessions, token)
+        rows = (run_closed if MODE == "closed" else run_locust)(targets, sessions, token)
     finally:
         stop(server)
+    if MODE == "closed":
+        return 0 if report_closed(rows, submissions=submissions, cache=prod_env["CACHE_URL"]) else 1
     return 0 if report(rows, submissions=submissions, cache=prod_env["CACHE_URL"]) else 1
 
 

@@ -193,6 +193,11 @@ CACHES = {
     )
 }
 
+# Sessions: read from Redis when the cache is shared (no database query per request), kept in the
+# database (rpo_portal.sessions); with each process's own memory, in the database only, since a
+# sign-out in one process could not remove the session from another's memory.
+SESSION_ENGINE = "rpo_portal.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

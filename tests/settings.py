@@ -22,3 +22,6 @@ SITE_URL = "https://portal.example.com"
 # Each test process keeps its own cache, cleared between tests (tests/conftest.py), even when
 # REDIS_URL points at the Redis that CI starts for the broker tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rpo-tests"}}
+# Sessions through the production store (read from the cache, kept in the database): one process,
+# so its memory is as shared as Redis is across web processes.
+SESSION_ENGINE = "rpo_portal.sessions"

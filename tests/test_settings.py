@@ -173,3 +173,20 @@ def test_plain_gunicorn_runs_four_single_threaded_workers_per_core(tmp_path):
 def test_gunicorn_workers_and_threads_follow_the_environment(tmp_path):
     config = _gunicorn_config(tmp_path, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
     assert (config["workers"], config["threads"]) == ("3", "2")
+
+
+@pytest.mark.parametrize(
+    ("cache", "engine"),
+    [
+        ({"REDIS_URL": "redis://cache.internal:6379/0"}, "rpo_portal.sessions"),
+        ({"CACHE_URL": "redis://cache.internal:6379/1"}, "rpo_portal.sessions"),
+        ({}, "django.contrib.sessions.backends.db"),
+    ],
+    ids=["redis", "cache-url", "no-shared-cache"],
+)
+def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it(tmp_path, cache, engine):
+    """With each process's own memory, a sign-out in one would leave the session in another's."""
+    env = _environment(tmp_path, **{"REDIS_URL": None, "CACHE_URL": None, **cache})
+    result = _run(["-c", "import rpo_portal.settings as s; print(s.SESSION_ENGINE)"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == engine

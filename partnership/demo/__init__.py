@@ -36,20 +36,57 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Organization, OutOfOffice, User
 from engagements import services
-from engagements.models import Engagement, ImplementationTask, OrientationNote, Requisition
+from engagements.models import (
+    Assignment,
+    Candidate,
+    Engagement,
+    ImplementationTask,
+    Interview,
+    OrientationNote,
+    Requisition,
+    Submission,
+    SubmissionStageChange,
+)
+from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+from rpo_portal.models import OutboundEmail
+from rpo_portal.statistics import analyze
 
 from . import data
 from .data import DEMO_PASSWORD, PEOPLE
 from .plan import Staffing, plan_requisition, weighted
 from .write import write_in_bulk, write_with_services
 
-__all__ = ["DEMO_PASSWORD", "PEOPLE", "seed_demo"]
+__all__ = ["DEMO_PASSWORD", "FILLED", "PEOPLE", "seed_demo"]
 
 PROVIDER_NAME = "Talentbridge RPO"
 SCALE_REQUISITIONS_PER_CLIENT = 10
 SCALE_SUBMISSIONS_PER_REQUISITION = 50  # x 10 requisitions x 2 clients = 1,000 submissions per unit
 
 Progress = Callable[[str], None]
+
+# What the seed fills in bulk: ANALYZEd at its end, so that the first page read after a seed is
+# planned from real statistics (``rpo_portal.statistics``).
+FILLED = (
+    Organization,
+    User,
+    OutOfOffice,
+    Engagement,
+    ImplementationTask,
+    OrientationNote,
+    Requisition,
+    Assignment,
+    Candidate,
+    Submission,
+    SubmissionStageChange,
+    Interview,
+    Interview.interviewers.through,
+    FeedbackRequest,
+    AvailabilityRequest,
+    Feedback,
+    AvailabilitySlot,
+    Reminder,
+    OutboundEmail,
+)
 
 
 def _quiet(message: str) -> None:
@@ -350,4 +387,7 @@ def seed_demo(*, scale: int = 1, now: datetime | None = None, progress: Progress
         )
     if already_there:
         progress(f"{already_there} of {scale} scale units were already there.")
+    if created:
+        analyze(FILLED)
+        progress("Planner statistics gathered (ANALYZE) on the tables filled.")
     return created

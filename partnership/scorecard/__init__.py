@@ -177,7 +177,7 @@ def _weeks(start: datetime, end: datetime, zone: ZoneInfo):
 def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
     start, end = now - timedelta(days=days), now
     zone = ZoneInfo(engagement.time_zone)
-    window = {"engagement": engagement, "start": start, "end": end}
+    window = {"engagement": engagement, "requisition_ids": q.requisition_ids(engagement), "start": start, "end": end}
 
     on_time_weeks = q.feedback_on_time_by_week(**window, health_start=now - timedelta(days=HEALTH_DAYS))
     turnaround_weeks = q.feedback_turnaround_by_week(**window)
@@ -185,7 +185,9 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
     interviews = q.interviews(**window)
     escalations = q.escalations(**window, recent_start=now - timedelta(days=ESCALATION_DAYS))
     requisitions = q.requisitions(**window)
-    overdue, overdue_total = engagement_overdue(engagement=engagement, now=now)
+    overdue, overdue_total = engagement_overdue(
+        engagement=engagement, requisition_ids=window["requisition_ids"], now=now
+    )
 
     def total(weeks: dict, index) -> int:
         return sum(values[index] for values in weeks.values())
@@ -239,15 +241,17 @@ def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
         health=health,
         charted=list(CHARTED),
         weeks=weeks,
-        hiring_managers=_hiring_managers(engagement, start, end, now),
+        hiring_managers=_hiring_managers(engagement, window["requisition_ids"], start, end, now),
         overdue=overdue,
         overdue_total=overdue_total,
         escalations=escalations["window"],
     )
 
 
-def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[HiringManagerRow]:
-    rows = q.hiring_manager_rows(engagement=engagement, start=start, end=end, now=now)
+def _hiring_managers(
+    engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, now: datetime
+) -> list[HiringManagerRow]:
+    rows = q.hiring_manager_rows(engagement=engagement, requisition_ids=requisition_ids, start=start, end=end, now=now)
     if not rows:
         return []
     people = {

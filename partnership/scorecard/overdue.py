@@ -53,19 +53,24 @@ def _any_of(conditions: Iterable[Q]) -> Q:
     return combined
 
 
-def booking_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
-    per_engagement = _any_of(
-        Q(
-            submission__requisition__engagement_id=engagement.pk,
-            answered_at__lt=now - timedelta(hours=engagement.availability_due_hours),
-        )
-        for engagement in engagements
-    )
-    return per_engagement & Q(
+def _booking_late_q(engagement: Engagement, now: datetime) -> Q:
+    return Q(answered_at__lt=now - timedelta(hours=engagement.availability_due_hours))
+
+
+def _booking_open_q() -> Q:
+    return Q(
         status=RequestStatus.ANSWERED,
         booked_interview__isnull=True,
         submission__stage__in=Submission.OPEN_STAGES,
     )
+
+
+def booking_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
+    per_engagement = _any_of(
+        Q(submission__requisition__engagement_id=engagement.pk) & _booking_late_q(engagement, now)
+        for engagement in engagements
+    )
+    return per_engagement & _booking_open_q()
 
 
 def task_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
@@ -107,9 +112,18 @@ def _candidate_on(submission) -> str:
     return f"{submission.candidate.full_name} for {submission.requisition.code} {submission.requisition.title}"
 
 
-def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
-    """Everything overdue on either side, longest overdue first; and the totals per side."""
-    requisition_ids = Requisition.objects.filter(engagement_id=engagement.pk).values("id")
+def engagement_overdue(
+    *, engagement: Engagement, now: datetime, requisition_ids: list[int] | None = None
+) -> tuple[list[OverdueItem], dict[str, int]]:
+    """Everything overdue on either side, longest overdue first; and the totals per side.
+    ``requisition_ids``: the engagement's requisitions, when the caller has read them (the
+    requests are selected by that list: a plan that does not depend on statistics, see
+    ``figures``)."""
+    if requisition_ids is None:
+        requisition_ids = list(
+            Requisition.objects.filter(engagement_id=engagement.pk).order_by().values_list("pk", flat=True)
+        )
+    in_engagement = Q(submission__requisition_id__in=requisition_ids)
     related = ("requested_of", "submission__candidate", "submission__requisition")
 
     feedback, feedback_total = _first(
@@ -125,7 +139,9 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
         "due_at",
     )
     bookings, booking_total = _first(
-        AvailabilityRequest.objects.filter(booking_overdue_q([engagement], now)).select_related(*related),
+        AvailabilityRequest.objects.filter(
+            in_engagement & _booking_late_q(engagement, now) & _booking_open_q()
+        ).select_related(*related),
         "answered_at",
     )
     tasks = list(
