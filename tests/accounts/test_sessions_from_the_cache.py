@@ -70,7 +70,9 @@ def test_a_new_password_ends_the_other_sessions(world):
 
 def test_deactivation_ends_the_sessions_of_the_person_deactivated(world):
     browser = _signed_in(world.hiring_manager)
-    account_services.user_set_active(actor=world.client_admin, user=world.hiring_manager, is_active=False)
+    account_services.user_deactivate(
+        actor=world.client_admin, user=world.hiring_manager, successor=world.other_hiring_manager
+    )  # they hold requisitions: handed over as they go
     assert not _is_signed_in(browser)
 
 
