@@ -82,6 +82,7 @@ def request_closed_message(request: FeedbackRequest | AvailabilityRequest) -> st
     return f"This request is already {request.get_status_display().lower()}."
 
 
+@transaction.atomic
 def waiting_on_client_refresh(*, requisition_ids: Iterable[int]) -> int:
     """Keep ``Requisition.waiting_on_client_since`` equal to what the set of requests waiting on the
     client side gives (``selectors.requests_waiting_on_client``): one UPDATE of these requisitions,
