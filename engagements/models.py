@@ -128,6 +128,14 @@ class Requisition(models.Model):
     target_on = models.DateField(null=True, blank=True)
     filled_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Since when the oldest request still open about this requisition's candidates waits on the
+    # client side (feedback.selectors.requests_waiting_on_client), or null when nothing waits.
+    # Kept by the feedback services that open and close requests (feedback.services
+    # .waiting_on_client_refresh), so a list orders by it in SQL instead of aggregating every request.
+    # Not indexed on purpose: the lists are scoped (a few hundred rows, sorted in a millisecond), and
+    # an index in this order tempted PostgreSQL into walking it against the scope's subqueries
+    # (340 ms instead of 18 ms for the demo recruiter at 100,000 submissions).
+    waiting_on_client_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "code"]

@@ -7,11 +7,12 @@ and always to the person it was asked of (an interviewer who is not the hiring m
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Count, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, DateTimeField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from accounts.models import User
-from engagements.models import Submission, SubmissionStageChange
+from engagements.models import Requisition, Submission, SubmissionStageChange
 from engagements.selectors import submission_list
 from rpo_portal.dates import sane_range
 
@@ -128,7 +129,8 @@ def requests_waiting_on_client(model, *, requisition_ids) -> QuerySet:
     pipeline has its requests cancelled, so an open one is about a candidate still in play); read
     from the *_waiting_idx indexes (open requests by submission).
 
-    The one definition of the set: the requisition pages (``oldest_wait_by_requisition``,
+    The one definition of the set: the requisition pages (their order by
+    ``Requisition.waiting_on_client_since``, kept from this set by ``oldest_wait_of_requisition``;
     ``open_requests_by_requisition``), the engagement pages' client-side overdue counts (this set,
     ``.overdue(now)``) and the provider staff's inbox (``waiting_on_client_page``) all read it.
     ``requisition_ids`` comes from a scoped selector (ids, or a queryset kept as a subquery)."""
@@ -181,9 +183,10 @@ def waiting_on_client_rows(rows) -> list:
 
 
 def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
-    """Since when the oldest open request of each requisition waits on the client side; only the
-    requisitions with something waiting. Two grouped queries, one small row per requisition: what
-    ordering a long list needs, before the page's own rows read open_requests_by_requisition."""
+    """Since when the oldest open request of each requisition waits on the client side, computed
+    from the set (``requests_waiting_on_client``); only the requisitions with something waiting.
+    Two grouped queries. What ``Requisition.waiting_on_client_since`` keeps
+    (``feedback.services.waiting_on_client_refresh``): the lists read the stored value."""
     oldest: dict[int, datetime] = {}
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
@@ -195,6 +198,25 @@ def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
             if requisition_id not in oldest or at < oldest[requisition_id]:
                 oldest[requisition_id] = at
     return oldest
+
+
+def oldest_wait_of_requisition() -> Least:
+    """``oldest_wait_by_requisition`` as an expression on an outer Requisition row (``OuterRef("pk")``):
+    the earlier of the two kinds' oldest open request, null when neither waits. For a set-based
+    UPDATE of ``Requisition.waiting_on_client_since``."""
+    this_requisition = Requisition.objects.filter(pk=OuterRef(OuterRef("pk"))).values("pk")
+    oldest = [
+        Subquery(
+            requests_waiting_on_client(model, requisition_ids=this_requisition)
+            .values("submission__requisition_id")
+            .annotate(oldest=Min("created_at"))
+            .values("oldest")[:1],
+            output_field=DateTimeField(),
+        )
+        for model in (FeedbackRequest, AvailabilityRequest)
+    ]
+    # LEAST skips nulls on PostgreSQL but not on SQLite: coalesce each side with the other.
+    return Least(Coalesce(oldest[0], oldest[1]), Coalesce(oldest[1], oldest[0]))
 
 
 def open_requests_by_requisition(*, requisition_ids) -> dict[int, list[WaitingOn]]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.activity import engagement_changed
 from engagements.business_hours import add_business_hours
-from engagements.models import Engagement, Interview, Submission
+from engagements.models import Engagement, Interview, Requisition, Submission
 from engagements.policies import MAY_NOT_BOOK_INTERVIEW
 from engagements.services import interview_create, submission_follow_decision
 from engagements.sla import fallback_span
@@ -35,6 +35,7 @@ from .models import (
 )
 from .policies import can_book, can_respond
 from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue, slots_offered_enqueue
+from .selectors import oldest_wait_of_requisition
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,21 @@ def request_closed_message(request: FeedbackRequest | AvailabilityRequest) -> st
     """What answering a request that is no longer open is told: the same words on the API (409)
     and on the pages (409)."""
     return f"This request is already {request.get_status_display().lower()}."
+
+
+@transaction.atomic
+def waiting_on_client_refresh(*, requisition_ids: Iterable[int]) -> int:
+    """Keep ``Requisition.waiting_on_client_since`` equal to what the set of requests waiting on the
+    client side gives (``selectors.requests_waiting_on_client``): one UPDATE of these requisitions,
+    however many. Called by every service here that opens or closes a request, in its transaction,
+    after the change; and by whatever else writes requests (the demo's bulk writer, the backfill)."""
+    ids = sorted(set(requisition_ids))
+    if not ids:
+        return 0
+    # Lock the rows first, in a statement of its own: the UPDATE then reads the set in a snapshot
+    # taken after any other transaction refreshing them has committed (its requests counted).
+    list(Requisition.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return Requisition.objects.filter(pk__in=ids).update(waiting_on_client_since=oldest_wait_of_requisition())
 
 
 def _record_request_notice(request, *, at: datetime) -> None:
@@ -133,6 +149,7 @@ def feedback_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
+        waiting_on_client_refresh(requisition_ids=[submission.requisition_id])
         engagement_changed(engagement.pk)
     return request
 
@@ -151,12 +168,15 @@ def availability_request_open(
     )
     if created:
         _record_request_notice(request, at=at)
+        waiting_on_client_refresh(requisition_ids=[submission.requisition_id])
         engagement_changed(engagement.pk)
     return request
 
 
-def _close(request, *, status: str, at: datetime) -> None:
-    """Close a request: the ladder stops and its unsent reminders (waiting, or left for a digest) are skipped."""
+def _close(request, *, status: str, at: datetime, refresh: bool = True) -> None:
+    """Close a request: the ladder stops and its unsent reminders (waiting, or left for a digest) are skipped.
+    Its requisition's wait on the client side is refreshed, unless the caller closes many and
+    refreshes their requisitions once (``refresh=False``)."""
     request.status = status
     request.next_step_at = None
     if status == RequestStatus.ANSWERED:
@@ -170,6 +190,8 @@ def _close(request, *, status: str, at: datetime) -> None:
     Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
         status=Reminder.Status.SKIPPED
     )
+    if refresh:
+        waiting_on_client_refresh(requisition_ids=[request.submission.requisition_id])
 
 
 @transaction.atomic
@@ -179,9 +201,10 @@ def requests_cancel_for_submission(*, submission: Submission, at: datetime | Non
     cancelled = 0
     for model in (FeedbackRequest, AvailabilityRequest):
         for request in model.objects.select_for_update().filter(submission=submission, status=RequestStatus.OPEN):
-            _close(request, status=RequestStatus.CANCELLED, at=at)
+            _close(request, status=RequestStatus.CANCELLED, at=at, refresh=False)
             cancelled += 1
     if cancelled:
+        waiting_on_client_refresh(requisition_ids=[submission.requisition_id])
         engagement_changed(submission.requisition.engagement_id)
     return cancelled
 
@@ -231,6 +254,7 @@ def requests_hand_over(*, user: User, to: User, at: datetime | None = None) -> i
     at = at or timezone.now()
     held = 0
     engagement_ids: set[int] = set()
+    requisition_ids: set[int] = set()
     for model in (FeedbackRequest, AvailabilityRequest):
         requests = list(
             model.objects.select_for_update()
@@ -245,7 +269,8 @@ def requests_hand_over(*, user: User, to: User, at: datetime | None = None) -> i
         duplicates = _already_asked_of(model, person=to, requests=requests)
         for request in requests:
             if request.pk in duplicates:
-                _close(request, status=RequestStatus.CANCELLED, at=at)
+                _close(request, status=RequestStatus.CANCELLED, at=at, refresh=False)
+                requisition_ids.add(request.submission.requisition_id)
         moving = [request.pk for request in requests if request.pk not in duplicates]
         model.objects.filter(pk__in=moving).update(requested_of=to)
         # Escalations go to the client's champion, chosen when sent: not the person asked.
@@ -255,6 +280,8 @@ def requests_hand_over(*, user: User, to: User, at: datetime | None = None) -> i
         ).exclude(level=Reminder.Level.ESCALATION).update(
             recipient=to, status=Reminder.Status.PENDING, dispatched_at=None
         )
+    # Moving a request to someone else keeps it waiting; only the duplicates cancelled change a wait.
+    waiting_on_client_refresh(requisition_ids=requisition_ids)
     for engagement_id in sorted(engagement_ids):
         engagement_changed(engagement_id)
     return held

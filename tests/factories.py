@@ -142,6 +142,17 @@ class _ChasedRequestFactory(factory.django.DjangoModelFactory):
     status = RequestStatus.OPEN
     answered_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == RequestStatus.ANSWERED else None)
 
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def keep_the_wait(obj, create, extracted, **kwargs):
+        """What the services do after opening or closing a request: the requisition's stored wait."""
+        if create:
+            from feedback.services import waiting_on_client_refresh
+
+            waiting_on_client_refresh(requisition_ids=[obj.submission.requisition_id])
+
 
 class FeedbackRequestFactory(_ChasedRequestFactory):
     class Meta:

@@ -375,6 +375,8 @@ def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datet
     created["submissions"] += len(submissions)
     created["interviews"] += len(interviews)
     _write_feedback_in_bulk(rows, submissions, row_interviews, now, created)
+    # bulk_create passes the services by: keep what waits on the client side as they would.
+    feedback_services.waiting_on_client_refresh(requisition_ids=[requisition.pk for requisition in requisitions])
 
 
 def _closed_by(planned: PlannedSubmission, after: datetime) -> datetime | None:

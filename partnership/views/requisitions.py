@@ -5,18 +5,22 @@ who covers a requisition today is requisition_covering_recruiters; who may move 
 engagements.policies. Every list is built from a fixed number of grouped queries, whatever the
 number of requisitions or submissions:
 
-- the ids of the requisitions in view, in their natural order (one query of integers);
-- what waits on the client side for all of them, grouped (two queries), to put the oldest wait first;
-- for the page shown: the rows, the pipeline counts (one grouped query), the coverage (two).
+- the ids of the page shown, the oldest wait on the client side first, and how many are in view and
+  waiting, in one query: the database orders by ``Requisition.waiting_on_client_since`` (kept by the
+  feedback services from ``feedback.selectors.requests_waiting_on_client``) and slices;
+- for the page shown: the rows, what waits on whom (two grouped queries), the pipeline counts
+  (one grouped query), the coverage (two).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Window
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -44,7 +48,6 @@ from feedback.selectors import (
     WaitingOn,
     availability_request_list,
     feedback_request_list,
-    oldest_wait_by_requisition,
     open_requests_by_requisition,
 )
 from rpo_portal.pages import render_page
@@ -126,26 +129,63 @@ def coverage_line(coverage: Coverage | None) -> str:
     return _who(coverage.recruiter)
 
 
-def _ordered_ids(queryset) -> tuple[list[int], int]:
-    """Every requisition id in view, the oldest wait on the client side first, then the ones with
-    nothing waiting, longest open first; and how many have something waiting."""
-    ids = list(queryset.order_by("opened_on", "code", "id").values_list("id", flat=True))
-    # The ids themselves, not the scoping subquery again: PostgreSQL plans the literal list far
-    # better (a hash join of the open requests with these requisitions' submissions).
-    oldest = oldest_wait_by_requisition(requisition_ids=ids) if ids else {}
-    position = {requisition_id: index for index, requisition_id in enumerate(ids)}
-
-    def key(requisition_id: int):
-        if requisition_id in oldest:
-            return (0, oldest[requisition_id], position[requisition_id])
-        return (1, position[requisition_id])
-
-    return sorted(ids, key=key), len(oldest)
+# The oldest wait on the client side first (kept on the requisition by the feedback services:
+# Requisition.waiting_on_client_since), then the ones with nothing waiting, longest open first.
+WAIT_ORDER = (F("waiting_on_client_since").asc(nulls_last=True), "opened_on", "code", "id")
 
 
-def _page(request: HttpRequest, ids: list[int], per_page: int) -> Page:
-    # get_page answers a bad or out-of-range ?page= with the nearest page instead of an error.
-    return Paginator(ids, per_page).get_page(request.GET.get("page"))
+class _OrderedIds(Sequence):
+    """The ids of a scoped requisition queryset in WAIT_ORDER, for a Paginator: one query per page
+    read, ordered, counted and sliced by the database (window counts beside the page's rows), so a
+    page costs the same whether the viewer covers ten requisitions or a thousand."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset.order_by(*WAIT_ORDER)
+        self.total: int | None = None
+        self.waiting_total = 0
+        self.pages: dict[int, tuple[int, list[int]]] = {}  # offset: (limit read, ids)
+
+    def fetch(self, offset: int, limit: int) -> list[int]:
+        read = self.pages.get(offset)
+        # What was read serves any shorter slice, and any slice at all when it reached the end.
+        if read is None or (len(read[1]) < limit and len(read[1]) == read[0]):
+            rows = list(
+                self.queryset.annotate(
+                    in_view=Window(Count("id")), waiting_in_view=Window(Count("waiting_on_client_since"))
+                ).values_list("id", "in_view", "waiting_in_view")[offset : offset + limit]
+            )
+            if rows:
+                self.total, self.waiting_total = rows[0][1], rows[0][2]
+            elif offset == 0:
+                self.total, self.waiting_total = 0, 0
+            read = self.pages[offset] = (limit, [row[0] for row in rows])
+        return read[1][:limit]
+
+    def __len__(self) -> int:
+        if self.total is None:
+            self.fetch(0, 1)
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("Only a page of ids is read.")
+        return self.fetch(index.start or 0, index.stop - (index.start or 0))
+
+
+def _page(request: HttpRequest, queryset, per_page: int) -> tuple[Page, _OrderedIds]:
+    """The page asked for of ``queryset`` in WAIT_ORDER; get_page answers a bad or out-of-range
+    ?page= with the nearest page instead of an error. One query when the page exists (its rows
+    carry the counts); two when the number was out of range (counts, then the nearest page)."""
+    ids = _OrderedIds(queryset)
+    raw = request.GET.get("page")
+    try:
+        number = max(int(raw), 1) if raw else 1
+    except ValueError:
+        number = 1
+    ids.fetch((number - 1) * per_page, per_page)  # the likely page, and the counts with it
+    if ids.total is None:  # past the end: count from the first page
+        ids.fetch(0, per_page)
+    return Paginator(ids, per_page).get_page(raw), ids
 
 
 def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list[RequisitionRow]:
@@ -216,14 +256,13 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     queryset = requisitions_in_care_of(user=user, at=now).filter(status__in=ACTIVE_STATUSES)
-    ids, waiting_total = _ordered_ids(queryset)
-    page = _page(request, ids, PAGE_SIZE)
+    page, ids = _page(request, queryset, PAGE_SIZE)
     rows = _requisition_rows(list(page.object_list), user=user, now=now)
     context = {
         "rows": rows,
         "page": page,
         "total": len(ids),
-        "waiting_total": waiting_total,
+        "waiting_total": ids.waiting_total,
         "mine": True,
         "query_prefix": "",
     }
@@ -257,15 +296,14 @@ def _all_requisitions(request: HttpRequest) -> HttpResponse:
     elif status != "all":
         queryset = queryset.filter(status=status)
 
-    ids, waiting_total = _ordered_ids(queryset)
-    page = _page(request, ids, PAGE_SIZE)
+    page, ids = _page(request, queryset, PAGE_SIZE)
     rows = _requisition_rows(list(page.object_list), user=user, now=now)
     query = {"engagement": selected_engagement or "", "status": status}
     context = {
         "rows": rows,
         "page": page,
         "total": len(ids),
-        "waiting_total": waiting_total,
+        "waiting_total": ids.waiting_total,
         "mine": False,
         "engagements": engagements,
         "selected_engagement": selected_engagement,
@@ -347,8 +385,7 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     queryset = requisitions_visible_to(user=user).filter(status__in=ACTIVE_STATUSES)
-    ids, _waiting_total = _ordered_ids(queryset)
-    page = _page(request, ids, HIRING_MANAGER_PAGE_SIZE)
+    page, ids = _page(request, queryset, HIRING_MANAGER_PAGE_SIZE)
     page_ids = list(page.object_list)
     requisitions = {requisition.pk: requisition for requisition in queryset.filter(id__in=page_ids)}
     submissions = sorted(

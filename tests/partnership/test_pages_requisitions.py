@@ -258,6 +258,28 @@ def test_the_list_is_paginated_and_a_bad_page_number_is_not_an_error(client, wor
         assert client.get(LIST, {"page": bad}).status_code == 200
 
 
+def test_the_oldest_waits_come_first_across_pages_and_a_page_past_the_end_shows_the_last(client, world):
+    waits = {}
+    for number in range(28):
+        requisition = _rita_also_primary_on(world, code=f"ACME-W{number:02d}")
+        if number % 4:  # 21 wait, each a different number of hours
+            waiting_request(requisition, days_ago=(number + 1) / 24)
+            waits[requisition.code] = number
+    client.force_login(world.recruiter)
+    by_oldest_wait = sorted(waits, key=waits.get, reverse=True)
+    quiet = sorted({f"ACME-W{number:02d}" for number in range(28)} - set(waits))
+
+    first = client.get(LIST)
+    second = client.get(LIST, {"page": 2})
+    beyond = client.get(LIST, {"page": 99})
+
+    shown = _codes(first.content.decode()) + _codes(second.content.decode())
+    assert shown[:21] == by_oldest_wait
+    assert set(shown[21:]) == {*quiet, world.requisition.code}
+    assert "29 requisitions, 21 with something waiting on the client" in text(first)
+    assert _codes(beyond.content.decode()) == _codes(second.content.decode())
+
+
 # --- The hiring manager's requisitions ------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from feedback.models import (
 )
 from feedback.reminders import record_due_steps
 from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS, SLOTS_OFFERED
+from feedback.selectors import oldest_wait_by_requisition
 from partnership.demo import DEMO_PASSWORD, FILLED, PEOPLE
 from partnership.demo.plan import OUTCOME_PENDING
 from rpo_portal.models import OutboundEmail
@@ -399,3 +400,15 @@ def test_some_offered_slots_wait_to_be_booked_so_booking_can_be_tried_at_once(se
         page = client.get(f"/availability/{request.pk}/book/")
     assert page.status_code == 200
     assert 'name="slot"' in page.content.decode()
+
+
+def test_the_seeded_requisitions_keep_their_wait_on_the_client_through_services_and_in_bulk(seeded):
+    """The base seed writes through the services, ``--scale`` in bulk: either way each requisition's
+    stored wait is what the open requests give (the requisitions page orders by it)."""
+    seed("--scale", "2")
+    ids = list(Requisition.objects.values_list("pk", flat=True))
+    stored = dict(
+        Requisition.objects.filter(waiting_on_client_since__isnull=False).values_list("pk", "waiting_on_client_since")
+    )
+    assert stored
+    assert stored == oldest_wait_by_requisition(requisition_ids=ids)

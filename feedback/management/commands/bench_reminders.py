@@ -28,6 +28,7 @@ from engagements.models import Candidate, Engagement, Requisition, Submission
 from engagements.selectors import escalation_recipients
 from feedback import tasks as sweep_tasks
 from feedback.models import LADDER, FeedbackRequest, Reminder
+from feedback.services import waiting_on_client_refresh
 from rpo_portal.celery import app as celery_app
 
 PROVIDER_NAME = "Bench provider (bench_reminders)"
@@ -183,6 +184,8 @@ class Command(BaseCommand):
                 "WHERE requisition.engagement_id = %s",
                 [FeedbackRequest.Kind.RESUME_REVIEW, *remind, *due, *escalate, *remind, *created, engagement.pk],
             )
+        # Written past the services: keep what waits on the client side as they would.
+        waiting_on_client_refresh(requisition_ids=engagement.requisitions.values_list("id", flat=True))
         return engagement
 
     # --- Measuring -----------------------------------------------------------------------------
