@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
-from datetime import date, datetime
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +34,23 @@ def engagement_today(engagement, at: datetime | None = None) -> date:
     return local_date(engagement.time_zone, at or timezone.now())
 
 
+def _zones_by_date(at: datetime) -> dict[date, list[str]]:
+    by_date: dict[date, list[str]] = {}
+    for name, _label in TIME_ZONE_CHOICES:
+        by_date.setdefault(local_date(name, at), []).append(name)
+    return by_date
+
+
+@lru_cache(maxsize=4)
+def _zones_by_date_during_minute(minute: datetime) -> dict[date, list[str]] | None:
+    """The zones on each date throughout the UTC minute starting at ``minute``, or None when some
+    zone changes date within it. Every page that scopes by "assignments in effect" asks this
+    (about 600 zones) once or twice; once per minute per process is enough. Callers do not
+    change the answer (on_engagement_today_q only reads it)."""
+    first, last = _zones_by_date(minute), _zones_by_date(minute + timedelta(seconds=59, microseconds=999999))
+    return first if first == last else None
+
+
 def on_engagement_today_q(*, at: datetime, zone_field: str, condition: Callable[[date], Q]) -> Q:
     """``condition(today)`` where ``today`` is each row's engagement's date at ``at``.
 
@@ -42,9 +59,9 @@ def on_engagement_today_q(*, at: datetime, zone_field: str, condition: Callable[
     of the world are on at most three dates; the zones on the most common one are the default, so
     the condition names only the few zones on another date (a handful of parameters, no query).
     """
-    by_date: dict[date, list[str]] = {}
-    for name, _label in TIME_ZONE_CHOICES:
-        by_date.setdefault(local_date(name, at), []).append(name)
+    by_date = _zones_by_date_during_minute(at.astimezone(UTC).replace(second=0, microsecond=0))
+    if by_date is None:  # a zone's midnight falls within this minute: this very moment, exactly
+        by_date = _zones_by_date(at)
     common = max(by_date, key=lambda day: len(by_date[day]))
     elsewhere = [name for day, names in by_date.items() if day != common for name in names]
     combined = ~Q(**{f"{zone_field}__in": elsewhere}) & condition(common)

@@ -239,18 +239,24 @@ class Coverage:
     primary_is_away: bool
 
 
-def requisition_covering_recruiters(*, requisition_ids, at: datetime | None = None) -> dict[int, Coverage]:
+def requisition_covering_recruiters(
+    *, requisition_ids, at: datetime | None = None, teams: dict[int, Team] | None = None
+) -> dict[int, Coverage]:
     """Who covers each requisition at ``at``: the active primary recruiter; while the primary is out
     of office, the requisition's own backup (cross-trained on it) if that person is in, otherwise
     the backup the primary named for the absence. Two queries whatever the number of requisitions.
 
     This is the one home of the coverage rule: notifications, pages and the API all call it.
+    ``teams``: a caller that has read ``requisition_teams`` of the same requisitions at the same
+    moment (with the primary and backup roles) passes it, and the rule reads it instead of asking
+    again (one query instead of two).
     """
     at = at or timezone.now()
     requisition_ids = list(requisition_ids)
-    teams = requisition_teams(
-        requisition_ids=requisition_ids, at=at, roles=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP]
-    )
+    if teams is None:
+        teams = requisition_teams(
+            requisition_ids=requisition_ids, at=at, roles=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP]
+        )
     primary = {key: team.primary.recruiter for key, team in teams.items() if team.primary is not None}
     backup = {key: team.backup.recruiter for key, team in teams.items() if team.backup is not None}
 

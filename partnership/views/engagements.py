@@ -11,16 +11,20 @@ from ``partnership.scorecard``; coverage from ``requisition_covering_recruiters`
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -30,12 +34,9 @@ from engagements import selectors as engagement_selectors
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
-from engagements.selectors import (
-    active_assignment_q,
-    requisition_covering_recruiters,
-    requisition_list,
-)
-from rpo_portal.pages import forbidden, not_found, render_page
+from engagements.selectors import requisition_covering_recruiters, requisition_teams
+from rpo_portal.cache import cache_get, cache_set
+from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
 from ..policies import can_open_assignment_pages, can_read_scorecard
@@ -45,6 +46,8 @@ REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next page
 ESCALATIONS_SHOWN = 20  # the latest ones in the window
 HIRING_MANAGERS_SHOWN = 50  # slowest first: the ones worth a conversation
 OVERDUE_SHOWN_OPEN = 10  # the longest overdue; the rest of the scorecard's list behind "Show"
+
+logger = logging.getLogger(__name__)
 
 
 # --- Who may look, and which window -------------------------------------------------------------
@@ -149,7 +152,8 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "engagement": engagement,
         "days": days,
         "days_message": days_message,
-        **_scorecard_context(request, scorecard),
+        "windows": scorecard_module.WINDOWS,
+        "scorecard_body": _scorecard_body(scorecard, viewer=user),
     }
     if request.headers.get("HX-Request") == "true" and request.GET.get("part") == "scorecard":
         # htmx swaps only the window-dependent part when the 30/90 switch is clicked.
@@ -160,13 +164,76 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 
+# --- The scorecard part, rendered once per scorecard, side and time zone ------------------------
+
+SCORECARD_BODY_FORMAT = 1  # part of every key: changed with _scorecard_body.html or its context
+_scorecard_body_signer = signing.Signer(salt="partnership.engagement-page.scorecard-body")
+
+
+def scorecard_body_key(scorecard, *, viewer_is_client: bool, zone_name: str) -> str:
+    """The cache key of the scorecard part of an engagement page: everything it depends on.
+
+    - The scorecard itself: its engagement, window and the moment it was computed (``ends_at``).
+      A scorecard is recomputed when its engagement's version moves (engagements.activity) and at
+      least every ``CACHE_SECONDS`` or so ("overdue now" and "overdue by" move with the clock), so
+      the part is exactly as fresh as the scorecard it shows, never older. The escalations listed
+      are those of the scorecard's own window, which ends at ``ends_at``.
+    - The viewer's side: the client reads "Escalations received", the provider "Escalations sent".
+    - The viewer's time zone (every date is shown in it) and language.
+    Whoever reaches this part has passed ``_visible_engagement`` for this engagement first: the
+    key is only ever read for an engagement the viewer may open.
+    """
+    return ":".join(
+        [
+            "engagement-page",
+            "scorecard-body",
+            str(SCORECARD_BODY_FORMAT),
+            str(scorecard.engagement.pk),
+            str(scorecard.days),
+            scorecard.ends_at.isoformat(),
+            "client" if viewer_is_client else "provider",
+            zone_name,
+            translation.get_language() or "",
+        ]
+    )
+
+
+def _scorecard_body(scorecard, *, viewer) -> str:
+    """The scorecard part of the page (health, both sides, trends, hiring managers, overdue,
+    escalations: about 1,000 template nodes and one query), from the cache when another viewer on
+    the same side and in the same zone has seen this scorecard; rendered and kept otherwise.
+
+    Rendered without the request, so that no context processor can put anything of the signed-in
+    person into HTML served to others; only the viewer's side and zone go in, and they are in the
+    key. Signed, like the sessions' cookies: whoever can write to Redis cannot put HTML into pages.
+    Kept as long as a scorecard may be served (``STALE_SECONDS``); the key changes with every
+    recomputed scorecard, so the time only bounds the memory."""
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    viewer_is_client = bool(viewer.is_client_user)
+    key = scorecard_body_key(scorecard, viewer_is_client=viewer_is_client, zone_name=str(zone))
+    stored = cache_get(key)
+    if isinstance(stored, str):
+        try:
+            return mark_safe(_scorecard_body_signer.unsign(stored))  # our own render: signed when stored
+        except signing.BadSignature:
+            logger.warning("Ignoring the cached scorecard part %r, whose signature does not match.", key)
+    context = {
+        **_scorecard_context(scorecard, viewer_is_client=viewer_is_client),
+        "engagement": scorecard.engagement,
+        "zone_name": str(zone),
+    }
+    with timezone.override(zone):
+        html = render_to_string("partnership/engagements/_scorecard_body.html", context)
+    cache_set(key, _scorecard_body_signer.sign(html), scorecard_module.STALE_SECONDS)
+    return html  # a SafeString: rendered by the template, escaped there
+
+
 def _complete_weeks_max(weeks, key: str) -> float | None:
     values = [point.values.get(key) for point in weeks if not point.partial]
     return max((value for value in values if value is not None), default=None)
 
 
-def _scorecard_context(request: HttpRequest, scorecard) -> dict:
-    user = request.user
+def _scorecard_context(scorecard, *, viewer_is_client: bool) -> dict:
     figures = {figure.key: figure for figure in [*scorecard.client, *scorecard.provider]}
     charted = [figures[key] for key in scorecard.charted if key in figures]
     chart_data = {
@@ -200,8 +267,7 @@ def _scorecard_context(request: HttpRequest, scorecard) -> dict:
     overdue = [_overdue_row(item) for item in scorecard.overdue]
     return {
         "scorecard": scorecard,
-        "windows": scorecard_module.WINDOWS,
-        "viewer_is_client": user.is_client_user,
+        "viewer_is_client": viewer_is_client,
         "charted": charted,
         "chart_data": chart_data,
         "week_rows": week_rows,
@@ -272,21 +338,26 @@ class CoverageRow:
 
 
 def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: datetime) -> dict:
-    backups = Assignment.objects.filter(active_assignment_q(now), role=Assignment.Role.BACKUP).select_related(
-        "recruiter"
-    )
+    """One page of the engagement's requisitions with who covers each today: a count, the page's
+    rows and the coverage of those rows only (its assignments and absences), whatever the number
+    of requisitions.
+
+    The engagement's own requisitions, not ``requisition_list``'s scoping of each one: whoever
+    reaches this page sees the whole engagement (as for ``_escalations``), so the two are the same
+    (a test holds them equal), without the scoping subqueries in the count and the page's query.
+    """
     requisitions = (
-        requisition_list(user=request.user)
-        .filter(engagement_id=engagement.pk)
-        .annotate(
-            closed_last=Case(When(status=Requisition.Status.OPEN, then=Value(0)), default=Value(1)),
-        )
-        .prefetch_related(Prefetch("assignments", queryset=backups.order_by("-starts_on", "-id"), to_attr="backups"))
+        Requisition.objects.filter(engagement_id=engagement.pk)
+        .select_related("hiring_manager")
+        .annotate(closed_last=Case(When(status=Requisition.Status.OPEN, then=Value(0)), default=Value(1)))
         .order_by("closed_last", "-opened_on", "code", "pk")
     )
     page = Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    coverage = requisition_covering_recruiters(requisition_ids=[row.pk for row in rows], at=now)
+    ids = [row.pk for row in rows]
+    # Who holds each role, read once: the coverage rule and the Backup column both use it.
+    teams = requisition_teams(requisition_ids=ids, at=now, roles=[Assignment.Role.PRIMARY, Assignment.Role.BACKUP])
+    coverage = requisition_covering_recruiters(requisition_ids=ids, at=now, teams=teams)
     away_ids = {item.primary.pk for item in coverage.values() if item.primary_is_away and item.primary}
     away_until: dict[int, datetime] = {}
     if away_ids:
@@ -300,11 +371,12 @@ def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: 
     for requisition in rows:
         covered = coverage.get(requisition.pk)
         primary = covered.primary if covered else None
+        backup = teams[requisition.pk].backup
         coverage_rows.append(
             CoverageRow(
                 requisition=requisition,
                 primary=primary,
-                backup=requisition.backups[0].recruiter if requisition.backups else None,
+                backup=backup.recruiter if backup else None,
                 covering=covered.recruiter if covered else None,
                 primary_is_away=bool(covered and covered.primary_is_away),
                 away_until=away_until.get(primary.pk) if primary else None,

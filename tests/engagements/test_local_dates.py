@@ -5,14 +5,15 @@ At 22:00 UTC on Tuesday 1 December 2026 it is already Wednesday 2 December in Sy
 and still Tuesday in New York.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db.models import Q
 
 from accounts.models import User
-from engagements.local_dates import engagement_today
-from engagements.models import Assignment, Requisition
+from engagements.local_dates import engagement_today, on_engagement_today_q
+from engagements.models import Assignment, Engagement, Requisition
 from engagements.selectors import requisition_covering_recruiter, requisition_list
 from engagements.services import assignment_create, assignment_end, requisition_create, requisition_update
 from tests import factories
@@ -102,3 +103,31 @@ def test_days_open_count_to_the_engagements_today(world, sydney, client):
     client.force_login(world.idle_recruiter)
     page = client.get(f"/requisitions/{world.requisition.pk}/").content.decode()
     assert "open 10 days" in page  # 22 November to Sydney's 2 December (9 days to UTC's 1 December)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 1, 12, 59, 59, 999999, tzinfo=UTC),  # the last instant of Sydney's Tuesday
+        datetime(2026, 12, 1, 13, 0, tzinfo=UTC),  # Sydney's Wednesday, from its first instant
+        datetime(2026, 12, 1, 18, 29, 59, 999999, tzinfo=UTC),  # Kolkata (UTC+5:30): Tuesday still
+        datetime(2026, 12, 1, 18, 30, tzinfo=UTC),  # Kolkata: Wednesday
+        datetime(2026, 12, 1, 18, 30, 30, tzinfo=UTC),  # the same minute, asked again (answered from memory)
+    ],
+)
+def test_assignments_in_effect_follow_each_engagements_midnight_to_the_instant(world, moment):
+    """Which zones are on which date is worked out once a minute, never across a midnight."""
+    world.acme_engagement.time_zone = "Asia/Kolkata"
+    world.acme_engagement.save(update_fields=["time_zone"])
+    world.globex_engagement.time_zone = "Australia/Sydney"
+    world.globex_engagement.save(update_fields=["time_zone"])
+    for engagement in (world.acme_engagement, world.globex_engagement):
+        today = engagement_today(engagement, at=moment)
+        in_effect = Engagement.objects.filter(
+            on_engagement_today_q(at=moment, zone_field="time_zone", condition=lambda day: Q(started_on__lte=day)),
+            pk=engagement.pk,
+        )
+        Engagement.objects.filter(pk=engagement.pk).update(started_on=today)
+        assert in_effect.exists(), (engagement.time_zone, moment)
+        Engagement.objects.filter(pk=engagement.pk).update(started_on=today + timedelta(days=1))
+        assert not in_effect.exists(), (engagement.time_zone, moment)

@@ -128,3 +128,33 @@ def test_engagement_list_asks_as_many_queries_for_6_engagements_as_for_2(client,
 
     assert many == few
     assert client.get(url).content.decode().count('class="card engagement-item') == 6
+
+
+def test_engagement_page_read_from_the_cache_asks_as_many_queries_for_50_requisitions_as_for_5(client, world):
+    """With the scorecard and its rendered part cached (a busy page): the session's user, the
+    engagement, one page of requisitions with its count and coverage; nothing that grows."""
+    recruiter = factories.UserFactory(organization=world.provider, role="recruiter", full_name="Roy")
+    backup = factories.UserFactory(organization=world.provider, role="recruiter", full_name="Bea")
+    factories.OutOfOfficeFactory(user=recruiter, backup=world.sourcer)
+    url = reverse("partnership:engagement-detail", kwargs={"pk": world.acme_engagement.pk})
+    client.force_login(world.account_manager)
+    _fill(
+        world.acme_engagement, requisitions=5, hiring_manager=world.hiring_manager, recruiter=recruiter, backup=backup
+    )
+
+    def warm_count() -> int:
+        cache.clear()
+        client.force_login(world.account_manager)
+        client.get(url)  # computes and keeps the scorecard and its part
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    few = warm_count()
+    _fill(
+        world.acme_engagement, requisitions=45, hiring_manager=world.hiring_manager, recruiter=recruiter, backup=backup
+    )
+    many = warm_count()
+
+    assert many == few
+    assert many <= 10
