@@ -61,34 +61,59 @@ def reminder_list(*, user: User) -> QuerySet[Reminder]:
     )
 
 
-INBOX_LIMIT = 50
+INBOX_LIMIT = 25  # requests shown per page of an inbox, the most urgent first
+
+
+def asked_of(model, *, user: User) -> QuerySet:
+    """The open requests of ``model`` asked of ``user``: the one definition of a person's inbox,
+    served by ``feedback_request_inbox_idx`` and ``availability_request_inbox_idx``
+    (requested_of, status, due_at)."""
+    return model.objects.filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
 
 
 def inbox_for(*, user: User, limit: int | None = None) -> dict:
-    """What is asked of a user and still open, soonest due first (the hiring manager's inbox).
+    """What is asked of a user and still open, soonest due first (the reminder digest).
 
     With ``limit``, at most that many of each kind (the most urgent), and ``total`` / ``overdue``
-    count them all: a page stays fast for someone with thousands of open requests. Served by
-    ``feedback_request_inbox_idx`` and ``availability_request_inbox_idx`` (requested_of, status, due_at).
+    count them all (``inbox_totals``).
     """
-    now = timezone.now()
-    asked: dict = {"total": 0, "overdue": 0}
+    asked: dict = inbox_totals(user=user, now=timezone.now())
     for key, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest)):
-        open_requests = model.objects.filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
-        soonest = open_requests.select_related(*_REQUEST_RELATED).order_by("due_at", "id")
+        soonest = asked_of(model, user=user).select_related(*_REQUEST_RELATED).order_by("due_at", "id")
         asked[key] = list(soonest if limit is None else soonest[:limit])
-        if limit is None or len(asked[key]) == limit:
-            counts = open_requests.aggregate(
-                total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now))
-            )
-        else:
-            counts = {
-                "total": len(asked[key]),
-                "overdue": sum(request.is_overdue_at(now) for request in asked[key]),
-            }
-        asked["total"] += counts["total"]
-        asked["overdue"] += counts["overdue"]
     return asked
+
+
+def inbox_totals(*, user: User, now: datetime) -> dict[str, int]:
+    """How many requests of both kinds are asked of ``user`` and open, and how many of them are
+    overdue: one query (a count per kind, summed), read from the inbox indexes."""
+    rows = [
+        asked_of(model, user=user)
+        .order_by()
+        .values("requested_of_id")
+        .annotate(total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now)))
+        .values_list("total", "overdue")
+        for model in (FeedbackRequest, AvailabilityRequest)
+    ]
+    totals = {"total": 0, "overdue": 0}
+    for total, overdue in rows[0].union(rows[1], all=True):
+        totals["total"] += total
+        totals["overdue"] += overdue
+    return totals
+
+
+def inbox_ordered(*, user: User) -> QuerySet:
+    """(kind, id, due_at) rows of both kinds asked of ``user``, soonest due first: a UNION the
+    database orders and slices from the inbox indexes, so a page of the inbox costs one query
+    however long it is (``requests_named_by`` then reads that page's requests)."""
+    rows = [
+        asked_of(model, user=user)
+        .order_by()
+        .annotate(request_type=Value(kind, output_field=CharField()))
+        .values_list("request_type", "id", "due_at")
+        for kind, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest))
+    ]
+    return rows[0].union(rows[1], all=True).order_by("due_at", "id")
 
 
 def recruiter_note_for(*, feedback_request: FeedbackRequest) -> str:
@@ -160,8 +185,9 @@ def waiting_on_client_ordered(*, requisition_ids) -> QuerySet:
     return rows[0].union(rows[1], all=True).order_by("due_at", "id")
 
 
-def waiting_on_client_rows(rows) -> list:
-    """The requests named by (kind, id, due_at) rows, in the rows' order: one query per kind."""
+def requests_named_by(rows) -> list:
+    """The requests named by (kind, id, due_at) rows (``inbox_ordered``,
+    ``waiting_on_client_ordered``), in the rows' order: one query per kind."""
     ids = {"feedback": [], "availability": []}
     for kind, pk, _due_at in rows:
         ids[kind].append(pk)
