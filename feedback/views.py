@@ -53,7 +53,7 @@ from .selectors import (
     INBOX_LIMIT,
     availability_request_list,
     feedback_request_list,
-    inbox_ordered,
+    inbox_rows,
     inbox_totals,
     recruiter_note_for,
     requests_named_by,
@@ -465,18 +465,18 @@ def _availability_item(availability_request: AvailabilityRequest, *, url_name: s
 
 
 class _Counted:
-    """Rows for the paginator whose number is already known (the inbox's totals): it slices them
-    and asks no COUNT of its own."""
+    """Rows for the paginator whose number is already known (the inbox's totals): it asks no
+    COUNT of its own, and a page is read by ``fetch(start, stop)``."""
 
-    def __init__(self, rows, count: int):
-        self.rows = rows
+    def __init__(self, fetch, count: int):
+        self.fetch = fetch
         self._count = count
 
     def count(self) -> int:
         return self._count
 
-    def __getitem__(self, index):
-        return self.rows[index]
+    def __getitem__(self, index: slice):
+        return self.fetch(index.start or 0, index.stop)
 
 
 def _staff_requisition_ids(user):
@@ -532,7 +532,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
     # A page at a time, the most urgent first; the totals count every open request.
     totals = inbox_totals(user=user, now=timezone.now())
-    page = Paginator(_Counted(inbox_ordered(user=user), totals["total"]), limit).get_page(request.GET.get("page"))
+    rows = _Counted(lambda start, stop: inbox_rows(user=user, start=start, stop=stop), totals["total"])
+    page = Paginator(rows, limit).get_page(request.GET.get("page"))
     items = [
         _feedback_item(item)
         if isinstance(item, FeedbackRequest)
