@@ -192,22 +192,24 @@ def waiting_on_client_ordered(*, requisition_ids) -> QuerySet:
     return rows[0].union(rows[1], all=True).order_by("due_at", "id")
 
 
-def requests_named_by(rows) -> list:
+# What an item of a person's own inbox shows: the candidate, the role, who it is asked of.
+INBOX_ITEM_RELATED = ("requested_of", "submission__candidate", "submission__requisition")
+
+
+def requests_named_by(rows, related: tuple[str, ...] = _REQUEST_RELATED) -> list:
     """The requests named by (kind, id, due_at) rows (``inbox_rows``,
-    ``waiting_on_client_ordered``), in the rows' order: one query per kind."""
+    ``waiting_on_client_ordered``), in the rows' order: one query per kind, joining ``related``."""
     ids = {"feedback": [], "availability": []}
     for kind, pk, _due_at in rows:
         ids[kind].append(pk)
     found = {
         ("feedback", request.pk): request
-        for request in FeedbackRequest.objects.select_related(*_REQUEST_RELATED).filter(id__in=ids["feedback"])
+        for request in FeedbackRequest.objects.select_related(*related).filter(id__in=ids["feedback"])
     }
     found.update(
         {
             ("availability", request.pk): request
-            for request in AvailabilityRequest.objects.select_related(*_REQUEST_RELATED).filter(
-                id__in=ids["availability"]
-            )
+            for request in AvailabilityRequest.objects.select_related(*related).filter(id__in=ids["availability"])
         }
     )
     return [found[(kind, pk)] for kind, pk, _due_at in rows if (kind, pk) in found]

@@ -50,6 +50,7 @@ from .models import (
 )
 from .policies import can_book, can_respond
 from .selectors import (
+    INBOX_ITEM_RELATED,
     INBOX_LIMIT,
     availability_request_list,
     feedback_request_list,
@@ -538,7 +539,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         _feedback_item(item)
         if isinstance(item, FeedbackRequest)
         else _availability_item(item, url_name="feedback:availability-respond")
-        for item in requests_named_by(list(page.object_list))
+        for item in requests_named_by(list(page.object_list), related=INBOX_ITEM_RELATED)
     ]
     context = {"items": items, "total": totals["total"], "overdue_count": totals["overdue"], "page": page}
     return render_page(request, "feedback/inbox.html", context, viewer=user)
