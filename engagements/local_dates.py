@@ -8,10 +8,12 @@ new assignments at its own midnight, not at 10:00 local time.
 
 from __future__ import annotations
 
+import time
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from datetime import UTC, date, datetime
+from functools import cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -34,38 +36,79 @@ def engagement_today(engagement, at: datetime | None = None) -> date:
     return local_date(engagement.time_zone, at or timezone.now())
 
 
-def _zones_by_date(at: datetime) -> dict[date, list[str]]:
-    by_date: dict[date, list[str]] = {}
-    for name, _label in TIME_ZONE_CHOICES:
-        by_date.setdefault(local_date(name, at), []).append(name)
-    return by_date
+# How long a process trusts its list of the zones engagements use. A zone first used by an engagement
+# saved in this process is added at once (the receiver below); one saved by another process is seen
+# within this time, and until then its rows take the date most of the world is on.
+ZONES_IN_USE_SECONDS = 60.0
+
+_zones_in_use: tuple[float, frozenset[str]] | None = None
+_world_today: tuple[datetime, date] | None = None
 
 
-@lru_cache(maxsize=4)
-def _zones_by_date_during_minute(minute: datetime) -> dict[date, list[str]] | None:
-    """The zones on each date throughout the UTC minute starting at ``minute``, or None when some
-    zone changes date within it. Every page that scopes by "assignments in effect" asks this
-    (about 600 zones) once or twice; once per minute per process is enough. Callers do not
-    change the answer (on_engagement_today_q only reads it)."""
-    first, last = _zones_by_date(minute), _zones_by_date(minute + timedelta(seconds=59, microseconds=999999))
-    return first if first == last else None
+def zones_in_use() -> frozenset[str]:
+    """The time zones engagements are on: a handful, read once a minute per process."""
+    global _zones_in_use
+    now = time.monotonic()
+    if _zones_in_use is None or now - _zones_in_use[0] > ZONES_IN_USE_SECONDS:
+        from .models import Engagement
+
+        names = frozenset(Engagement.objects.order_by().values_list("time_zone", flat=True).distinct())
+        _zones_in_use = (now, names)
+    return _zones_in_use[1]
+
+
+def zone_now_in_use(name: str) -> None:
+    """Count ``name`` among the zones in use from now on (an engagement was saved with it)."""
+    global _zones_in_use
+    if _zones_in_use is not None and name not in _zones_in_use[1]:
+        _zones_in_use = (_zones_in_use[0], _zones_in_use[1] | {name})
+
+
+def forget_zones_in_use() -> None:
+    global _zones_in_use
+    _zones_in_use = None
+
+
+def engagement_saved(sender, instance, **kwargs) -> None:
+    """post_save of Engagement (connected in ``EngagementsConfig.ready``): its zone is in use now."""
+    zone_now_in_use(instance.time_zone)
+
+
+def world_today(at: datetime) -> date:
+    """The date most of the world's zones are on at ``at``.
+
+    Every UTC offset and every change of offset since 1972 falls on a whole minute, so no zone
+    changes its date inside a UTC minute: the answer is kept for the minute (600 zones once a
+    minute, not on every call). Older instants are worked out each time."""
+    global _world_today
+    minute = at.astimezone(UTC).replace(second=0, microsecond=0)
+    if _world_today is not None and _world_today[0] == minute:
+        return _world_today[1]
+    counts = Counter(local_date(name, at) for name, _label in TIME_ZONE_CHOICES)
+    today = max(counts, key=lambda day: counts[day])
+    if minute.year >= 1973:
+        _world_today = (minute, today)
+    return today
 
 
 def on_engagement_today_q(*, at: datetime, zone_field: str, condition: Callable[[date], Q]) -> Q:
     """``condition(today)`` where ``today`` is each row's engagement's date at ``at``.
 
     ``zone_field`` leads from the rows to their engagement's time zone (``"time_zone"`` on
-    engagements, ``"requisition__engagement__time_zone"`` on assignments). At any moment the zones
-    of the world are on at most three dates; the zones on the most common one are the default, so
-    the condition names only the few zones on another date (a handful of parameters, no query).
+    engagements, ``"requisition__engagement__time_zone"`` on assignments). Rows take the date most
+    of the world is on, except the zones engagements use (``zones_in_use``) that are on another
+    date, named with theirs: a few parameters, no query (bar one a minute per process).
     """
-    by_date = _zones_by_date_during_minute(at.astimezone(UTC).replace(second=0, microsecond=0))
-    if by_date is None:  # a zone's midnight falls within this minute: this very moment, exactly
-        by_date = _zones_by_date(at)
-    common = max(by_date, key=lambda day: len(by_date[day]))
-    elsewhere = [name for day, names in by_date.items() if day != common for name in names]
+    common = world_today(at)
+    by_date: dict[date, list[str]] = {}
+    for name in sorted(zones_in_use()):
+        day = local_date(name, at)
+        if day != common:
+            by_date.setdefault(day, []).append(name)
+    if not by_date:
+        return condition(common)
+    elsewhere = [name for names in by_date.values() for name in names]
     combined = ~Q(**{f"{zone_field}__in": elsewhere}) & condition(common)
     for day, names in by_date.items():
-        if day != common:
-            combined |= Q(**{f"{zone_field}__in": names}) & condition(day)
+        combined |= Q(**{f"{zone_field}__in": names}) & condition(day)
     return combined

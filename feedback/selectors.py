@@ -7,6 +7,7 @@ and always to the person it was asked of (an interviewer who is not the hiring m
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import CharField, Count, DateTimeField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -62,34 +63,65 @@ def reminder_list(*, user: User) -> QuerySet[Reminder]:
     )
 
 
-INBOX_LIMIT = 50
+INBOX_LIMIT = 25  # requests shown per page of an inbox, the most urgent first
+
+
+def asked_of(model, *, user: User) -> QuerySet:
+    """The open requests of ``model`` asked of ``user``: the one definition of a person's inbox,
+    served by ``feedback_request_inbox_idx`` and ``availability_request_inbox_idx``
+    (requested_of, status, due_at)."""
+    return model.objects.filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
 
 
 def inbox_for(*, user: User, limit: int | None = None) -> dict:
-    """What is asked of a user and still open, soonest due first (the hiring manager's inbox).
+    """What is asked of a user and still open, soonest due first (the reminder digest).
 
     With ``limit``, at most that many of each kind (the most urgent), and ``total`` / ``overdue``
-    count them all: a page stays fast for someone with thousands of open requests. Served by
-    ``feedback_request_inbox_idx`` and ``availability_request_inbox_idx`` (requested_of, status, due_at).
+    count them all (``inbox_totals``).
     """
-    now = timezone.now()
-    asked: dict = {"total": 0, "overdue": 0}
+    asked: dict = dict(inbox_totals(user=user, now=timezone.now()))
     for key, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest)):
-        open_requests = model.objects.filter(requested_of_id=user.pk, status=RequestStatus.OPEN)
-        soonest = open_requests.select_related(*_REQUEST_RELATED).order_by("due_at", "id")
+        soonest = asked_of(model, user=user).select_related(*_REQUEST_RELATED).order_by("due_at", "id")
         asked[key] = list(soonest if limit is None else soonest[:limit])
-        if limit is None or len(asked[key]) == limit:
-            counts = open_requests.aggregate(
-                total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now))
-            )
-        else:
-            counts = {
-                "total": len(asked[key]),
-                "overdue": sum(request.is_overdue_at(now) for request in asked[key]),
-            }
-        asked["total"] += counts["total"]
-        asked["overdue"] += counts["overdue"]
     return asked
+
+
+def inbox_totals(*, user: User, now: datetime) -> dict[str, int]:
+    """How many requests of both kinds are asked of ``user`` and open, and how many of them are
+    overdue: one aggregate per kind, each an index-only scan of its inbox index."""
+    totals = {"total": 0, "overdue": 0}
+    for model in (FeedbackRequest, AvailabilityRequest):
+        # COUNT(*) and COUNT(due_at) (never null), not COUNT(id): the inbox index holds no id, and the
+        # counts need none (an index-only scan).
+        counts = asked_of(model, user=user).aggregate(
+            total=Count("*"), overdue=Count("due_at", filter=model.objects.overdue_q(now))
+        )
+        totals["total"] += counts["total"]
+        totals["overdue"] += counts["overdue"]
+    return totals
+
+
+def inbox_rows(*, user: User, start: int, stop: int) -> list[tuple[str, int, datetime]]:
+    """(kind, id, due_at) rows ``start`` to ``stop`` of both kinds asked of ``user``, soonest due
+    first (``requests_named_by`` then reads those requests). One query: each kind's first ``stop``
+    from its inbox index, merged and sliced by the database, so a page costs the same however long
+    the inbox (a UNION ordered only as a whole sorts every open request of both kinds)."""
+    if stop <= start:
+        return []
+    rows = []
+    for kind, model in (("feedback", FeedbackRequest), ("availability", AvailabilityRequest)):
+        branch = (
+            asked_of(model, user=user)
+            .annotate(request_type=Value(kind, output_field=CharField()))
+            .values_list("request_type", "id", "due_at")
+        )
+        # SQLite (the tests' default) takes no LIMIT inside a UNION: there the whole is sorted.
+        if connection.features.supports_slicing_ordering_in_compound:
+            branch = branch.order_by("due_at", "id")[:stop]
+        else:
+            branch = branch.order_by()
+        rows.append(branch)
+    return list(rows[0].union(rows[1], all=True).order_by("due_at", "id")[start:stop])
 
 
 def recruiter_note_for(*, feedback_request: FeedbackRequest) -> str:
@@ -162,21 +194,24 @@ def waiting_on_client_ordered(*, requisition_ids) -> QuerySet:
     return rows[0].union(rows[1], all=True).order_by("due_at", "id")
 
 
-def waiting_on_client_rows(rows) -> list:
-    """The requests named by (kind, id, due_at) rows, in the rows' order: one query per kind."""
+# What an item of a person's own inbox shows: the candidate, the role, who it is asked of.
+INBOX_ITEM_RELATED = ("requested_of", "submission__candidate", "submission__requisition")
+
+
+def requests_named_by(rows, related: tuple[str, ...] = _REQUEST_RELATED) -> list:
+    """The requests named by (kind, id, due_at) rows (``inbox_rows``,
+    ``waiting_on_client_ordered``), in the rows' order: one query per kind, joining ``related``."""
     ids = {"feedback": [], "availability": []}
     for kind, pk, _due_at in rows:
         ids[kind].append(pk)
     found = {
         ("feedback", request.pk): request
-        for request in FeedbackRequest.objects.select_related(*_REQUEST_RELATED).filter(id__in=ids["feedback"])
+        for request in FeedbackRequest.objects.select_related(*related).filter(id__in=ids["feedback"])
     }
     found.update(
         {
             ("availability", request.pk): request
-            for request in AvailabilityRequest.objects.select_related(*_REQUEST_RELATED).filter(
-                id__in=ids["availability"]
-            )
+            for request in AvailabilityRequest.objects.select_related(*related).filter(id__in=ids["availability"])
         }
     )
     return [found[(kind, pk)] for kind, pk, _due_at in rows if (kind, pk) in found]

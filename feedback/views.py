@@ -50,13 +50,15 @@ from .models import (
 )
 from .policies import can_book, can_respond
 from .selectors import (
+    INBOX_ITEM_RELATED,
     INBOX_LIMIT,
     availability_request_list,
     feedback_request_list,
-    inbox_for,
+    inbox_rows,
+    inbox_totals,
     recruiter_note_for,
+    requests_named_by,
     waiting_on_client_ordered,
-    waiting_on_client_rows,
     waiting_on_client_totals,
 )
 from .services import availability_book, availability_offer_slots, feedback_respond, request_closed_message
@@ -463,8 +465,19 @@ def _availability_item(availability_request: AvailabilityRequest, *, url_name: s
     )
 
 
-def _soonest_first(items: list[InboxItem]) -> list[InboxItem]:
-    return sorted(items, key=lambda item: item.due_at)
+class _Counted:
+    """Rows for the paginator whose number is already known (the inbox's totals): it asks no
+    COUNT of its own, and a page is read by ``fetch(start, stop)``."""
+
+    def __init__(self, fetch, count: int):
+        self.fetch = fetch
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: slice):
+        return self.fetch(index.start or 0, index.stop)
 
 
 def _staff_requisition_ids(user):
@@ -495,7 +508,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             _feedback_item(item)
             if isinstance(item, FeedbackRequest)
             else _availability_item(item, url_name="feedback:availability-respond")
-            for item in waiting_on_client_rows(list(page.object_list))
+            for item in requests_named_by(list(page.object_list))
         ]
         to_book = availability_request_list(user=user).filter(
             submission__requisition_id__in=requisition_ids,
@@ -518,10 +531,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         return render_page(request, "feedback/inbox_staff.html", context, viewer=user)
 
-    asked = inbox_for(user=user, limit=limit)
-    items = _soonest_first(
-        [_feedback_item(item) for item in asked["feedback"]]
-        + [_availability_item(item, url_name="feedback:availability-respond") for item in asked["availability"]]
-    )[:limit]
-    context = {"items": items, "total": asked["total"], "overdue_count": asked["overdue"]}
+    # A page at a time, the most urgent first; the totals count every open request.
+    totals = inbox_totals(user=user, now=timezone.now())
+    rows = _Counted(lambda start, stop: inbox_rows(user=user, start=start, stop=stop), totals["total"])
+    page = Paginator(rows, limit).get_page(request.GET.get("page"))
+    items = [
+        _feedback_item(item)
+        if isinstance(item, FeedbackRequest)
+        else _availability_item(item, url_name="feedback:availability-respond")
+        for item in requests_named_by(list(page.object_list), related=INBOX_ITEM_RELATED)
+    ]
+    context = {"items": items, "total": totals["total"], "overdue_count": totals["overdue"], "page": page}
     return render_page(request, "feedback/inbox.html", context, viewer=user)

@@ -1,10 +1,12 @@
 """API of the partnership: the mutual scorecard of one engagement
 (``GET /api/v1/engagements/{id}/scorecard/``), with its serializers."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +14,7 @@ from engagements.api.serializers import UserPersonSerializer
 from engagements.selectors import engagement_list
 
 from . import policies
-from .scorecard import engagement_scorecard
+from .scorecard import engagement_scorecard, engagement_scorecard_rendered
 
 # --- The scorecard (GET /api/v1/engagements/{id}/scorecard/) -------------------------------------
 
@@ -115,10 +117,21 @@ class EngagementScorecardView(APIView):
         with its one-line definition, the engagement's health and why, weekly trends, the hiring
         managers slowest first, and what is overdue on either side. For client admins and the
         provider's staff on the engagement."""
-        engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+        # Scoped as everywhere; the account managers the pages show are not read here.
+        engagement = get_object_or_404(engagement_list(user=request.user).prefetch_related(None), pk=pk)
         if not policies.can_read_scorecard(request.user):
             raise PermissionDenied("The scorecard is for client admins and the provider's staff.")
         query = ScorecardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        scorecard = engagement_scorecard(engagement=engagement, days=query.validated_data["days"])
-        return Response(ScorecardSerializer(scorecard).data)
+        days = query.validated_data["days"]
+        if request.accepted_renderer.format != "json":  # the browsable API: its own page around the data
+            return Response(ScorecardSerializer(engagement_scorecard(engagement=engagement, days=days)).data)
+        # The JSON as it was rendered when the scorecard was computed, kept beside it in the cache:
+        # the same bytes as rendering it now, without rebuilding and serializing it on every read.
+        text = engagement_scorecard_rendered(engagement=engagement, days=days, form="api-json", render=render_json)
+        return HttpResponse(text.encode(), content_type="application/json")
+
+
+def render_json(scorecard) -> str:
+    """The scorecard as this API's JSON, exactly as DRF's ``Response`` would send it."""
+    return JSONRenderer().render(ScorecardSerializer(scorecard).data).decode()

@@ -12,7 +12,8 @@ what a scorecard reads bump their engagement's version when they commit, so a ne
 move shows at once in that engagement and leaves every other engagement's cached scorecard in
 place. A scorecard is also kept only about ``CACHE_SECONDS`` (with a little jitter, so that
 processes do not all recompute at once), since some figures change with the clock alone ("overdue
-now"). A cached scorecard costs no query; computing one costs about 15.
+now"). A cached scorecard costs no query; computing one costs about 15. The API keeps its JSON of
+a live scorecard beside it (``engagement_scorecard_rendered``) and serves that text as stored.
 
 While one request computes a scorecard, others asking for it do not wait: they get the previous
 one if it is at most ``STALE_SECONDS`` old, and otherwise compute it themselves. A shared cache
@@ -26,6 +27,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,6 +89,7 @@ __all__ = [
     "WeekPoint",
     "engagement_health_map",
     "engagement_scorecard",
+    "engagement_scorecard_rendered",
     "format_value",
     "overdue_counts",
     "scorecard_csv",
@@ -121,28 +124,65 @@ def scorecard_keys(engagement_id: int, days: int, version: int) -> dict[str, str
     return {"scorecard": f"{base}:{version}", "latest": f"{base}:latest", "computing": f"{base}:computing"}
 
 
+def rendered_key(engagement_id: int, days: int, version: int, form: str) -> str:
+    """The cache key of one engagement's live scorecard of ``version`` rendered as ``form`` (the
+    API's JSON): beside the scorecard's own keys, with the same engagement, window and version."""
+    return f"scorecard-rendered:{CACHE_FORMAT}:{form}:{engagement_id}:{days}:{version}"
+
+
 def engagement_scorecard(*, engagement: Engagement, days: int = 30, now: datetime | None = None) -> Scorecard:
     days = window_days(days)
     if now is not None and abs((now - timezone.now()).total_seconds()) > LIVE_SECONDS:
         return _compute(engagement, days, now)  # a scorecard as of another moment: computed exactly
+    return _live(engagement, days)[0]
+
+
+def engagement_scorecard_rendered(
+    *, engagement: Engagement, days: int = 30, form: str, render: Callable[[Scorecard], str]
+) -> str:
+    """The live scorecard as ``render`` turns it into text (the API's JSON, ``form`` naming it),
+    kept in the cache as that text: a reader gets it as stored, with no scorecard rebuilt from the
+    cache and rendered again. It is kept for the scorecard of the engagement's current version only
+    (not for the previous one served while another request computes) and never longer than that
+    scorecard is served (``CACHE_SECONDS`` from its computation)."""
+    days = window_days(days)
     version = engagement_version(engagement.pk)
+    if version is None:  # the cache cannot be reached
+        return render(_compute(engagement, days, timezone.now()))
+    key = rendered_key(engagement.pk, days, version, form)
+    text = cache_get(key)
+    if isinstance(text, str):
+        return text
+    scorecard, current = _live(engagement, days, version=version)
+    text = render(scorecard)
+    remaining = CACHE_SECONDS - (timezone.now() - scorecard.ends_at).total_seconds()
+    if current and remaining >= 1:
+        cache_set(key, text, int(remaining))
+    return text
+
+
+def _live(engagement: Engagement, days: int, version: int | None = None) -> tuple[Scorecard, bool]:
+    """The live scorecard, and whether it is the one of the engagement's current version (not the
+    previous one, served while another request computes the next)."""
+    if version is None:
+        version = engagement_version(engagement.pk)
     if version is None:  # the cache cannot be reached: compute and serve, keep nothing
-        return _compute(engagement, days, timezone.now())
+        return _compute(engagement, days, timezone.now()), True
     keys = scorecard_keys(engagement.pk, days, version)
     scorecard = _cached(keys["scorecard"], engagement)
     if scorecard is not None:
-        return scorecard
+        return scorecard, True
     # One computation at a time per scorecard (per process with the local-memory cache, across
     # processes with a shared one); meanwhile the others serve the last one computed if it is
     # recent, and compute it themselves if not: nobody waits for another request.
     token = uuid.uuid4().hex
     computing = cache_add(keys["computing"], token, COMPUTE_LOCK_SECONDS)
     if computing is None:  # the cache stopped answering
-        return _compute(engagement, days, timezone.now())
+        return _compute(engagement, days, timezone.now()), True
     if not computing:
         latest = _cached(keys["latest"], engagement)
         if latest is not None and (timezone.now() - latest.ends_at).total_seconds() <= STALE_SECONDS:
-            return latest
+            return latest, False
     try:
         scorecard = _compute(engagement, days, timezone.now())
         stored = scorecard.to_dict()
@@ -151,7 +191,7 @@ def engagement_scorecard(*, engagement: Engagement, days: int = 30, now: datetim
     finally:
         if computing and cache_get(keys["computing"]) == token:  # not a lock that expired and was taken since
             cache_delete(keys["computing"])
-    return scorecard
+    return scorecard, True
 
 
 def _cached(key: str, engagement: Engagement) -> Scorecard | None:

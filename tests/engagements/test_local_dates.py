@@ -5,16 +5,18 @@ At 22:00 UTC on Tuesday 1 December 2026 it is already Wednesday 2 December in Sy
 and still Tuesday in New York.
 """
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db.models import Q
 
-from accounts.models import User
-from engagements.local_dates import engagement_today, on_engagement_today_q
+from accounts.models import TIME_ZONE_CHOICES, User
+from engagements.local_dates import engagement_today, local_date, on_engagement_today_q, world_today, zones_in_use
 from engagements.models import Assignment, Engagement, Requisition
-from engagements.selectors import requisition_covering_recruiter, requisition_list
+from engagements.selectors import active_assignment_q, requisition_covering_recruiter, requisition_list
 from engagements.services import assignment_create, assignment_end, requisition_create, requisition_update
 from tests import factories
 
@@ -131,3 +133,67 @@ def test_assignments_in_effect_follow_each_engagements_midnight_to_the_instant(w
         assert in_effect.exists(), (engagement.time_zone, moment)
         Engagement.objects.filter(pk=engagement.pk).update(started_on=today + timedelta(days=1))
         assert not in_effect.exists(), (engagement.time_zone, moment)
+
+
+def one_day_assignments(engagement, days):
+    """One assignment per day on ``engagement``, each in effect on that day only."""
+    requisition = factories.RequisitionFactory(engagement=engagement)
+    return {
+        day: factories.AssignmentFactory(
+            requisition=requisition, starts_on=day, ends_on=day, role=Assignment.Role.BACKUP
+        )
+        for day in days
+    }
+
+
+ZONES_AROUND_MIDNIGHT = ["Asia/Kathmandu", "Pacific/Kiritimati", "America/Adak", "Australia/Sydney", "UTC"]
+
+
+@pytest.mark.django_db
+def test_each_engagement_is_on_its_own_date_to_the_microsecond_around_midnight_in_several_zones():
+    """Around the midnights of zones +05:45, +14, -10, +11 and UTC, every engagement's assignments
+    in effect are those of its own date: a moment before its midnight still the old day, at its
+    midnight already the new one, while the other zones keep theirs."""
+    days = [date(2026, 11, 30) + timedelta(days=n) for n in range(4)]
+    by_zone = {
+        zone: one_day_assignments(factories.EngagementFactory(time_zone=zone), days) for zone in ZONES_AROUND_MIDNIGHT
+    }
+    ours = [assignment.pk for assignments in by_zone.values() for assignment in assignments.values()]
+    moments = []
+    for zone in ZONES_AROUND_MIDNIGHT:
+        midnight = datetime(2026, 12, 2, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        moments += [midnight - timedelta(microseconds=1), midnight, midnight + timedelta(seconds=59)]
+    for at in moments:
+        in_effect = set(Assignment.objects.filter(active_assignment_q(at), pk__in=ours).values_list("pk", flat=True))
+        expected = {by_zone[zone][local_date(zone, at)].pk for zone in ZONES_AROUND_MIDNIGHT}
+        assert in_effect == expected, at
+
+
+@pytest.mark.django_db
+def test_an_engagement_in_a_zone_no_one_used_counts_on_its_own_date_at_once():
+    zones_in_use()  # this process has read the zones in use already
+    at = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)  # already Wednesday on Kiritimati (UTC+14)
+    days = [date(2026, 12, 1), date(2026, 12, 2)]
+    assignments = one_day_assignments(factories.EngagementFactory(time_zone="Pacific/Kiritimati"), days)
+    in_effect = set(
+        Assignment.objects.filter(active_assignment_q(at), pk__in=[a.pk for a in assignments.values()]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert in_effect == {assignments[date(2026, 12, 2)].pk}
+
+
+def test_the_date_most_of_the_world_is_on_kept_for_a_minute_is_the_one_worked_out_each_time():
+    """The answer kept per UTC minute agrees with working it out afresh, second by second (and a
+    microsecond either side of each minute) across the hours when the majority moves to Wednesday."""
+    start = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
+    moments = []
+    for seconds in range(0, 3 * 3600, 11):
+        moment = start + timedelta(seconds=seconds)
+        moments += [moment, moment + timedelta(microseconds=999_999)]
+    answers = set()
+    for at in moments:
+        counts = Counter(local_date(name, at) for name, _label in TIME_ZONE_CHOICES)
+        assert world_today(at) == max(counts, key=lambda day: counts[day]), at
+        answers.add(world_today(at))
+    assert answers == {date(2026, 12, 1), date(2026, 12, 2)}

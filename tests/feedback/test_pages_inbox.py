@@ -203,3 +203,55 @@ def test_a_very_long_inbox_shows_the_most_urgent_and_counts_them_all(client, wor
     second = client.get(INBOX, {"page": 2}).content.decode()
     assert "4–5 of 5" in second
     assert len(re.findall(r'class="inbox-item', second)) == 2
+
+
+def _open_availability(world):
+    return availability_request_open(
+        submission=factories.SubmissionFactory(requisition=world.requisition, stage=Submission.Stage.INTERVIEW),
+        requested_of=world.hiring_manager,
+    )
+
+
+def test_a_hiring_managers_inbox_takes_the_same_queries_with_a_few_pages_or_many(
+    client, world, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("feedback.views.INBOX_LIMIT", 4)
+    for index in range(5):
+        _ask(world, name=f"Candidate {index}")
+    _open_availability(world)
+    client.force_login(world.hiring_manager)
+    two_pages = _count_inbox_queries(client)
+
+    for index in range(5, 25):
+        _ask(world, name=f"Candidate {index}")
+    for _ in range(4):
+        _open_availability(world)
+
+    with django_assert_max_num_queries(two_pages):
+        page = client.get(INBOX).content.decode()
+    assert page.count('class="inbox-item') == 4
+    assert "30 waiting on you" in page  # every open request counted, both kinds
+    assert "Page 1 of 8" in page
+
+
+def test_a_hiring_manager_pages_through_the_inbox_most_urgent_first(client, world, monkeypatch, time_machine):
+    monkeypatch.setattr("feedback.views.INBOX_LIMIT", 2)
+    asked = []
+    for index in range(4):
+        asked.append(_ask(world, name=f"Candidate {index}"))
+        time_machine.move_to(timezone.now() + timedelta(hours=1))
+    asked.append(_open_availability(world))
+    ordered = [request.submission.candidate.full_name for request in sorted(asked, key=lambda r: (r.due_at, r.pk))]
+    client.force_login(world.hiring_manager)
+
+    pages = [client.get(INBOX, {"page": number}).content.decode() for number in (1, 2, 3)]
+
+    shown = [re.findall(r'<strong class="name">([^<]+)</strong>', page) for page in pages]
+    assert [name for names in shown for name in names] == ordered  # each once, soonest due first
+    assert "the 2 most urgent are shown" in pages[0]
+    assert "3–4 of 5" in pages[1]
+    assert 'rel="next"' in pages[0]
+    assert 'rel="prev"' in pages[2]
+    assert "5 waiting on you" in pages[2]
+    for bad in ("0", "abc", "999", "-1"):  # a page that is not there: the nearest one, never an error
+        assert client.get(INBOX, {"page": bad}).status_code == 200
