@@ -64,9 +64,10 @@ def zone_now_in_use(name: str) -> None:
         _zones_in_use = (_zones_in_use[0], _zones_in_use[1] | {name})
 
 
-def forget_zones_in_use() -> None:
+def forget_zones_in_use(*, known: frozenset[str] | None = None) -> None:
+    """Read the zones in use again at the next call; or, with ``known``, take them as read now."""
     global _zones_in_use
-    _zones_in_use = None
+    _zones_in_use = None if known is None else (time.monotonic(), known)
 
 
 def engagement_saved(sender, instance, **kwargs) -> None:

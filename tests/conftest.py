@@ -148,6 +148,20 @@ def client_for(api_client):
 
 
 @pytest.fixture(autouse=True)
+def _every_zone_counts_as_in_use():
+    """engagements.local_dates reads the time zones engagements use once a minute per process. In
+    the tests every zone counts as in use, as if each had an engagement: whatever a test's data, the
+    dates are exact, and no test's query count depends on whether that minute's read came before it
+    (tests/engagements/test_local_dates.py reads the real ones)."""
+    from accounts.models import TIME_ZONE_CHOICES
+    from engagements.local_dates import forget_zones_in_use
+
+    forget_zones_in_use(known=frozenset(name for name, _label in TIME_ZONE_CHOICES))
+    yield
+    forget_zones_in_use()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (computed scorecards are cached)."""
     from django.core.cache import cache
