@@ -86,19 +86,24 @@ def inbox_for(*, user: User, limit: int | None = None) -> dict:
     return asked
 
 
-def inbox_totals(*, user: User, now: datetime) -> dict[str, int]:
-    """How many requests of both kinds are asked of ``user`` and open, and how many of them are
-    overdue: one aggregate per kind, each an index-only scan of its inbox index."""
+def _open_totals(requests_of, *, now: datetime) -> dict[str, int]:
+    """How many of the requests ``requests_of(model)`` selects, of both kinds, and how many of them
+    are overdue: one aggregate per kind. COUNT(*) and COUNT(due_at) (never null), not COUNT(id): an
+    index that holds no id can answer them alone (an index-only scan)."""
     totals = {"total": 0, "overdue": 0}
     for model in (FeedbackRequest, AvailabilityRequest):
-        # COUNT(*) and COUNT(due_at) (never null), not COUNT(id): the inbox index holds no id, and the
-        # counts need none (an index-only scan).
-        counts = asked_of(model, user=user).aggregate(
+        counts = requests_of(model).aggregate(
             total=Count("*"), overdue=Count("due_at", filter=model.objects.overdue_q(now))
         )
         totals["total"] += counts["total"]
         totals["overdue"] += counts["overdue"]
     return totals
+
+
+def inbox_totals(*, user: User, now: datetime) -> dict[str, int]:
+    """How many requests of both kinds are asked of ``user`` and open, and how many of them are
+    overdue, each kind from its inbox index."""
+    return _open_totals(lambda model: asked_of(model, user=user), now=now)
 
 
 def inbox_rows(*, user: User, start: int, stop: int) -> list[tuple[str, int, datetime]]:
@@ -170,16 +175,8 @@ def requests_waiting_on_client(model, *, requisition_ids) -> QuerySet:
 
 
 def waiting_on_client_totals(*, requisition_ids, now: datetime) -> dict[str, int]:
-    """How many requests wait on the client side, and how many of them are overdue: one
-    aggregate per kind."""
-    totals = {"total": 0, "overdue": 0}
-    for model in (FeedbackRequest, AvailabilityRequest):
-        counts = requests_waiting_on_client(model, requisition_ids=requisition_ids).aggregate(
-            total=Count("id"), overdue=Count("id", filter=model.objects.overdue_q(now))
-        )
-        totals["total"] += counts["total"]
-        totals["overdue"] += counts["overdue"]
-    return totals
+    """How many requests wait on the client side, and how many of them are overdue."""
+    return _open_totals(lambda model: requests_waiting_on_client(model, requisition_ids=requisition_ids), now=now)
 
 
 def waiting_on_client_ordered(*, requisition_ids) -> QuerySet:
