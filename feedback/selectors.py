@@ -214,27 +214,10 @@ def requests_named_by(rows, related: tuple[str, ...] = _REQUEST_RELATED) -> list
     return [found[(kind, pk)] for kind, pk, _due_at in rows if (kind, pk) in found]
 
 
-def oldest_wait_by_requisition(*, requisition_ids) -> dict[int, datetime]:
-    """Since when the oldest open request of each requisition waits on the client side, computed
-    from the set (``requests_waiting_on_client``); only the requisitions with something waiting.
-    Two grouped queries. What ``Requisition.waiting_on_client_since`` keeps
-    (``feedback.services.waiting_on_client_refresh``): the lists read the stored value."""
-    oldest: dict[int, datetime] = {}
-    for model in (FeedbackRequest, AvailabilityRequest):
-        rows = (
-            requests_waiting_on_client(model, requisition_ids=requisition_ids)
-            .values_list("submission__requisition_id")
-            .annotate(oldest=Min("created_at"))
-        )
-        for requisition_id, at in rows:
-            if requisition_id not in oldest or at < oldest[requisition_id]:
-                oldest[requisition_id] = at
-    return oldest
-
-
 def oldest_wait_of_requisition() -> Least:
-    """``oldest_wait_by_requisition`` as an expression on an outer Requisition row (``OuterRef("pk")``):
-    the earlier of the two kinds' oldest open request, null when neither waits. For a set-based
+    """Since when the oldest open request of ``requests_waiting_on_client`` waits, as an expression
+    on an outer Requisition row (``OuterRef("pk")``): the earlier of the two kinds' oldest open
+    request, null when neither waits. For a set-based
     UPDATE of ``Requisition.waiting_on_client_since``."""
     this_requisition = Requisition.objects.filter(pk=OuterRef(OuterRef("pk"))).values("pk")
     oldest = [

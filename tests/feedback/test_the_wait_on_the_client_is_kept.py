@@ -2,7 +2,7 @@
 (``Requisition.waiting_on_client_since``), so the requisition lists order by it without aggregating
 every open request (issue 14). The services keep it; here the real services open, answer, cancel,
 hand over and erase, and after each step the stored value is what the one set gives
-(``feedback.selectors.requests_waiting_on_client`` via ``oldest_wait_by_requisition``)."""
+(``feedback.selectors.requests_waiting_on_client``, computed by ``waiting_kit``)."""
 
 from datetime import timedelta
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 from engagements.models import Requisition, Submission
 from engagements.services import candidate_erase, submission_change_stage
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
-from feedback.selectors import oldest_wait_by_requisition
 from feedback.services import (
     availability_offer_slots,
     feedback_request_open,
@@ -24,6 +23,7 @@ from feedback.services import (
     waiting_on_client_refresh,
 )
 from tests import factories
+from tests.feedback.waiting_kit import oldest_wait_by_requisition
 
 
 def _stored(*requisitions) -> dict[int, object]:

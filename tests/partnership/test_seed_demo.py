@@ -36,10 +36,10 @@ from feedback.models import (
 )
 from feedback.reminders import record_due_steps
 from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS, SLOTS_OFFERED
-from feedback.selectors import oldest_wait_by_requisition
 from partnership.demo import DEMO_PASSWORD, FILLED, PEOPLE
 from partnership.demo.plan import OUTCOME_PENDING
 from rpo_portal.models import OutboundEmail
+from tests.feedback.waiting_kit import oldest_wait_by_requisition
 
 # A Wednesday afternoon: the seed is the same on every run of the suite.
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
