@@ -59,6 +59,14 @@ class Engagement(models.Model):
         help_text="ISO weekday digits, Monday = 1: 12345 is Monday to Friday.",
     )
 
+    class PulseCadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        OFF = "off", "Off"
+
+    # How often both sides are asked the two-way pulse survey (partnership.pulse).
+    pulse_cadence = models.CharField(max_length=16, choices=PulseCadence.choices, default=PulseCadence.MONTHLY)
+
     started_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -83,6 +91,10 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["implementation", "active", "paused", "ended"]),
                 name="engagement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pulse_cadence__in=["monthly", "quarterly", "off"]),
+                name="engagement_pulse_cadence_valid",
             ),
         ]
         indexes = [
