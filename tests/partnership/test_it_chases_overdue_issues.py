@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from feedback import reminders
-from feedback.models import Digest, Reminder
+from feedback.models import AvailabilityRequest, Digest, Reminder
 from partnership.chase import issue_chase_stop, issue_path
 from partnership.ladder import issue_ladder
 from partnership.models import PartnershipItem
@@ -299,3 +299,44 @@ def test_two_sweeps_at_once_record_and_send_each_issue_level_once(world):
     assert Reminder.objects.count() == 30
     assert len(mail.outbox) == 20
     assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == 20
+
+
+def test_the_admin_shows_the_reminders_that_chased_an_issue(world, client):
+    issue = _issue(world, owner=world.hiring_manager)
+    with time_machine.travel(issue.due_at, tick=False):
+        sweep()
+    client.force_login(User.objects.create_superuser("root@example.com", "x", full_name="Root"))
+
+    page = client.get(f"/admin/partnership/partnershipitem/{issue.pk}/change/")
+
+    assert page.status_code == 200
+    assert "Overdue reminder" in page.content.decode()
+
+
+def test_each_chased_kinds_sql_and_filter_pick_the_same_rows(world):
+    """The sweep's hand-written SQL and its ORM update read "still chased" the same way."""
+    from feedback.reminders.subjects import chased_kinds
+
+    for status in PartnershipItem.Status.values:
+        issue = _issue(world, owner=world.hiring_manager, title=f"An issue {status}")
+        PartnershipItem.objects.filter(pk=issue.pk).update(status=status, resolution="What was changed.")
+    for request, status in zip(
+        [chased_request(requisition=world.requisition, remind_at=at(2026, 1, 14, 9)) for _ in range(3)],
+        ["open", "answered", "cancelled"],
+        strict=True,
+    ):
+        type(request).objects.filter(pk=request.pk).update(status=status)
+    chased_request(requisition=world.requisition, remind_at=at(2026, 1, 14, 9), model=AvailabilityRequest)
+
+    assert [kind.reminder_field for kind in chased_kinds()] == [
+        "feedback_request",
+        "availability_request",
+        "partnership_item",
+    ]
+    for kind in chased_kinds():
+        table = connection.ops.quote_name(kind.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT request.id FROM {table} request WHERE {kind.open_sql} ORDER BY request.id")
+            by_sql = [row[0] for row in cursor.fetchall()]
+        assert by_sql == list(kind.model.objects.filter(kind.open_q).order_by("id").values_list("id", flat=True))
+        assert by_sql
