@@ -112,7 +112,7 @@ def issue_reminder_email(reminder: Reminder, *, now: datetime, escalation=None):
     if overdue:
         subject = f"Still open: {item.title} ({item.engagement.name}). Where does it stand?"
     else:
-        subject = f"A friendly reminder: {item.title} is due {context['due_local']}"
+        subject = f"A friendly reminder: \u201c{item.title}\u201d is due {context['due_local']}"
     return notifications.email_message(
         "partnership/email/issue_reminder",
         context,

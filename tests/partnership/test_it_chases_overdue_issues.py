@@ -64,7 +64,7 @@ def test_an_overdue_issues_ladder_sends_each_level_once_to_its_owner_then_the_cl
     assert _levels(issue) == {"due_soon": "sent"}
     [due_soon] = mail.outbox
     assert due_soon.to == [world.hiring_manager.email]
-    assert due_soon.subject.startswith("A friendly reminder: Interview slots keep moving is due")
+    assert due_soon.subject.startswith("A friendly reminder: \u201cInterview slots keep moving\u201d is due")
     assert "Agree two fixed interview windows a week." in due_soon.body
     assert f"/issues/{issue.pk}/" in due_soon.body
     assert issue_path(issue.pk) == f"/issues/{issue.pk}/"
