@@ -293,6 +293,13 @@ def slots_marked_outside_business_hours(slots, *, calendar: BusinessCalendar) ->
     return slots
 
 
+def _exactly_one_set(*fields: str) -> Q:
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
+    return condition
+
+
 class Reminder(models.Model):
     """The record of one reminder or escalation, written before anything is sent.
 
@@ -327,6 +334,20 @@ class Reminder(models.Model):
     availability_request = models.ForeignKey(
         AvailabilityRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
+    # The one schema reference from feedback up to partnership: an overdue issue is chased by the
+    # same ladder, and its reminders are these same rows, so the unique (issue, level) constraint
+    # below is what makes each of its levels once, as for the requests. It is a string reference
+    # (no Python import: feedback's code knows nothing of partnership); what the engine needs to
+    # know about issues (which are open, who is chased, who an escalation goes to, the email) is
+    # registered by partnership itself (``feedback.reminders.subjects``, filled by partnership.chase).
+    partnership_item = models.ForeignKey(
+        "partnership.PartnershipItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
+    )
     level = models.CharField(max_length=16, choices=Level.choices)
     recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -345,8 +366,7 @@ class Reminder(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(feedback_request__isnull=False, availability_request__isnull=True)
-                | Q(feedback_request__isnull=True, availability_request__isnull=False),
+                condition=_exactly_one_set("feedback_request", "availability_request", "partnership_item"),
                 name="reminder_for_exactly_one_request",
             ),
             models.UniqueConstraint(
@@ -359,6 +379,11 @@ class Reminder(models.Model):
                 condition=Q(availability_request__isnull=False),
                 name="reminder_level_once_per_availability_request",
             ),
+            models.UniqueConstraint(
+                fields=["partnership_item", "level"],
+                condition=Q(partnership_item__isnull=False),
+                name="reminder_level_once_per_partnership_item",
+            ),
         ]
         indexes = [
             # The dispatcher: WHERE status = 'pending' AND send_after <= now ORDER BY send_after, id
@@ -369,11 +394,12 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} for {self.feedback_request or self.availability_request}"
+        return f"{self.get_level_display()} for {self.request}"
 
     @property
     def request(self):
-        return self.feedback_request or self.availability_request
+        """What this reminder chases: a feedback or availability request, or an issue."""
+        return self.feedback_request or self.availability_request or self.partnership_item
 
 
 # --- The reminder ladder -------------------------------------------------------------------------

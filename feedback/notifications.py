@@ -40,7 +40,7 @@ def _site_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -51,13 +51,13 @@ def local_time(moment: datetime | None, zone: zoneinfo.ZoneInfo) -> str:
     return dateformat.format(moment.astimezone(zone), TIME_FORMAT)
 
 
-def _name(user: User | None) -> str:
+def display_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.display_name
 
 
-def _addresses(users) -> list[str]:
+def addresses(users) -> list[str]:
     seen: list[str] = []
     for user in users:
         if user is not None and user.email and user.email not in seen:
@@ -75,11 +75,29 @@ def _message(
     message_id: str,
     cc: list[str] | None = None,
 ) -> EmailMultiAlternatives:
+    return email_message(
+        f"feedback/email/{template}", context, subject=subject, to=to, zone=zone, message_id=message_id, cc=cc
+    )
+
+
+def email_message(
+    template: str,
+    context: dict,
+    *,
+    subject: str,
+    to: list[str],
+    zone: zoneinfo.ZoneInfo,
+    message_id: str,
+    cc: list[str] | None = None,
+) -> EmailMultiAlternatives:
+    """One email of the reminder engine's kind, from ``template``.txt and .html (a path under
+    templates/, e.g. "partnership/email/issue_reminder"): the same sender, reply-to, Message-ID
+    domain and time zone rendering for every app's reminders."""
     context = {**context, "site_url": settings.SITE_URL.rstrip("/"), "zone_name": str(zone)}
     # Datetimes rendered in the templates come out in the recipient's zone.
     with timezone.override(zone):
-        text = render_to_string(f"feedback/email/{template}.txt", context)
-        html = render_to_string(f"feedback/email/{template}.html", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
@@ -113,7 +131,7 @@ class RequestFacts:
     def portal_url(self) -> str:
         """The request's page in the portal (needs a login): for people other than the one asked."""
         name = "feedback:feedback-respond" if self.link_kind == "feedback" else "feedback:availability-respond"
-        return _absolute(reverse(name, kwargs={"pk": self.request.pk}))
+        return absolute_url(reverse(name, kwargs={"pk": self.request.pk}))
 
     def one_click_url(self) -> str:
         """The signed link for the person the request was asked of, and only for them."""
@@ -166,7 +184,7 @@ def reminder_email(
     overdue = reminder.level == Reminder.Level.OVERDUE or request.is_overdue_at(now)
     context = {
         "recipient": recipient,
-        "recipient_name": _name(recipient),
+        "recipient_name": display_name(recipient),
         "facts": facts,
         "level": reminder.level,
         "overdue": overdue,
@@ -203,24 +221,25 @@ def _escalation_email(
 ) -> EmailMultiAlternatives:
     request = facts.request
     people = people or EscalationPeople(to=[reminder.recipient] if reminder.recipient else [], cc=[])
-    to = _addresses(people.to) or _addresses(people.cc)
+    to = addresses(people.to) or addresses(people.cc)
     lead = (people.to or people.cc)[0]
     zone = lead.zone
     asked = request.requested_of
     context = {
         "recipient": lead,
-        "recipient_name": _name(lead) if people.to else "",
+        "recipient_name": display_name(lead) if people.to else "",
         "facts": facts,
-        "asked_name": _name(asked),
+        "asked_name": display_name(asked),
         "asked_local": local_time(request.created_at, zone),
         "due_local": local_time(request.due_at, zone),
         "has_client_contact": bool(people.to),
-        "copied_names": [_name(person) for person in people.cc] if people.to else [],
+        "copied_names": [display_name(person) for person in people.cc] if people.to else [],
         "portal_url": facts.portal_url,
         "waiting_days": max((now - request.due_at).days, 0),
     }
     subject = (
-        f"Could you help? A request to {_name(asked)} has been waiting since {local_time(request.created_at, zone)} "
+        f"Could you help? A request to {display_name(asked)} has been waiting since "
+        f"{local_time(request.created_at, zone)} "
         f"({facts.requisition.code})"
     )
     return _message(
@@ -228,7 +247,7 @@ def _escalation_email(
         context,
         subject=subject,
         to=to,
-        cc=_addresses(people.cc),
+        cc=addresses(people.cc),
         zone=zone,
         message_id=f"reminder-{reminder.pk}-{reminder.level}",
     )
@@ -237,7 +256,12 @@ def _escalation_email(
 # --- The daily digest ------------------------------------------------------------------------------
 
 
-def digest_email(*, digest, user: User, requests: list, now: datetime) -> EmailMultiAlternatives:
+def digest_email(
+    *, digest, user: User, requests: list, now: datetime, sections: list[dict] = ()
+) -> EmailMultiAlternatives:
+    """The day's digest: the requests asked of ``user``, then ``sections`` from the other chased
+    kinds (``reminders.subjects``), each {"heading", "summary" (for the subject line), "items":
+    [{"title", "detail", "due_local", "overdue", "due_soon", "link", "link_label"}]}."""
     zone = user.zone
     items = []
     for request in requests:
@@ -253,18 +277,21 @@ def digest_email(*, digest, user: User, requests: list, now: datetime) -> EmailM
         )
     overdue = sum(1 for item in items if item["overdue"])
     context = {
-        "recipient_name": _name(user),
+        "recipient_name": display_name(user),
         "items": items,
         "overdue_count": overdue,
         "local_date": digest.local_date,
         "link_days": settings.RESPONSE_LINK_MAX_AGE_DAYS,
         "digest_hour": f"{user.digest_hour:02d}:00",
-        "settings_url": _absolute(reverse("accounts:settings")),
+        "settings_url": absolute_url(reverse("accounts:settings")),
+        "sections": sections,
     }
+    overdue += sum(1 for section in sections for item in section["items"] if item["overdue"])
+    context["overdue_count"] = overdue
     count = len(items)
-    subject = f"Your portal summary for {dateformat.format(digest.local_date, 'D j M')}: " + (
-        f"{count} request{'s' if count != 1 else ''} waiting on you"
-    )
+    parts = [f"{count} request{'s' if count != 1 else ''} waiting on you"] if count else []
+    parts += [section["summary"] for section in sections]
+    subject = f"Your portal summary for {dateformat.format(digest.local_date, 'D j M')}: " + " and ".join(parts)
     return _message("digest", context, subject=subject, to=[user.email], zone=zone, message_id=f"digest-{digest.pk}")
 
 
@@ -278,17 +305,17 @@ def feedback_received_email(feedback: Feedback, *, coverage: Coverage) -> EmailM
     zone = recruiter.zone
     reasons = dict(Feedback.Reason.choices)
     context = {
-        "recipient_name": _name(recruiter),
+        "recipient_name": display_name(recruiter),
         "feedback": feedback,
         "facts": facts,
-        "given_by": _name(feedback.given_by or request.requested_of),
+        "given_by": display_name(feedback.given_by or request.requested_of),
         "given_local": local_time(feedback.created_at, zone),
         "reasons": [reasons.get(code, code) for code in feedback.reasons],
-        "covering_for": _name(coverage.primary) if coverage.primary_is_away else "",
+        "covering_for": display_name(coverage.primary) if coverage.primary_is_away else "",
         "portal_url": facts.portal_url,
     }
     subject = (
-        f"{_name(feedback.given_by or request.requested_of)} answered on {facts.candidate.full_name}: "
+        f"{display_name(feedback.given_by or request.requested_of)} answered on {facts.candidate.full_name}: "
         f"{feedback.get_decision_display()} ({facts.requisition.code})"
     )
     return _message(
@@ -309,9 +336,9 @@ def slots_offered_email(
     recruiter = coverage.recruiter
     facts = request_facts(availability_request)
     zone = recruiter.zone
-    offered_by = _name(availability_request.requested_of)
+    offered_by = display_name(availability_request.requested_of)
     context = {
-        "recipient_name": _name(recruiter),
+        "recipient_name": display_name(recruiter),
         "facts": facts,
         "offered_by": offered_by,
         "offered_local": local_time(availability_request.answered_at, zone),
@@ -326,8 +353,8 @@ def slots_offered_email(
         ],
         "any_outside": any(slot.outside_business_hours for slot in slots),
         "business_hours": describe_business_hours(facts.engagement.business_calendar),
-        "covering_for": _name(coverage.primary) if coverage.primary_is_away else "",
-        "booking_url": _absolute(reverse("feedback:availability-book", kwargs={"pk": availability_request.pk})),
+        "covering_for": display_name(coverage.primary) if coverage.primary_is_away else "",
+        "booking_url": absolute_url(reverse("feedback:availability-book", kwargs={"pk": availability_request.pk})),
     }
     subject = f"{offered_by} offered interview slots for {facts.candidate.full_name} ({facts.requisition.code})"
     return _message(
@@ -371,7 +398,7 @@ def interview_calendar(interview: Interview, *, attendees: list[User], now: date
     event["organizer"] = organizer
     for person in attendees:
         attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(_name(person))
+        attendee.params["cn"] = vText(display_name(person))
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = vText("NEEDS-ACTION")
         attendee.params["rsvp"] = vText("TRUE")
@@ -391,15 +418,15 @@ def interview_invitation_emails(
     for person in attendees:
         zone = person.zone
         context = {
-            "recipient_name": _name(person),
+            "recipient_name": display_name(person),
             "interview": interview,
             "candidate": submission.candidate,
             "requisition": requisition,
             "engagement": requisition.engagement,
             "starts_local": local_time(interview.starts_at, zone),
             "ends_local": dateformat.format(interview.ends_at.astimezone(zone), "H:i T"),
-            "others": [_name(other) for other in attendees if other.pk != person.pk],
-            "recruiter_name": _name(recruiter),
+            "others": [display_name(other) for other in attendees if other.pk != person.pk],
+            "recruiter_name": display_name(recruiter),
             "is_recruiter": recruiter is not None and person.pk == recruiter.pk,
         }
         subject = (

@@ -9,7 +9,7 @@ gave them: the admin is held to the same anonymity as the pages, the API and the
 
 from django.contrib import admin
 
-from feedback.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from feedback.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReminderInline
 
 from .models import (
     ItemComment,
@@ -37,6 +37,12 @@ class ItemStatusChangeInline(ReadOnlyInline):
     show_change_link = False
 
 
+class IssueReminderInline(ReminderInline):
+    """The reminders and escalation that chased an overdue issue (``partnership.chase``)."""
+
+    fk_name = "partnership_item"
+
+
 @admin.register(PartnershipItem)
 class PartnershipItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "status", "engagement", "owner", "due_on", "created_at")
@@ -44,7 +50,7 @@ class PartnershipItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "status", "engagement")
     search_fields = ("title", "what_happened", "resolution")
     date_hierarchy = "created_at"
-    inlines = [ItemCommentInline, ItemStatusChangeInline]
+    inlines = [ItemCommentInline, ItemStatusChangeInline, IssueReminderInline]
 
 
 @admin.register(ItemComment)

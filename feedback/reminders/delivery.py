@@ -21,13 +21,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from engagements.activity import engagement_changed
-from engagements.selectors import escalation_recipients, requisition_covering_recruiters
 from rpo_portal.delivery import HeldForRetry, Outcome, after_failure
 
 from .. import notifications
-from ..models import Reminder, RequestStatus
+from ..models import Reminder
 from .quiet_hours import is_quiet, quiet_hours_end
+from .subjects import chased_kinds, kind_of_reminder
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +62,10 @@ def _claim(reminder_id: int, *, now: datetime, claim: str | None) -> bool:
 
 
 def _load(reminder_id: int) -> Reminder:
-    related = (
-        "requested_of",
-        "submission__candidate",
-        "submission__requisition__engagement",
-        "submission__requisition__hiring_manager",
-    )
+    """The reminder with what sending it reads, whatever kind it chases (one query)."""
     return Reminder.objects.select_related(
         "recipient",
-        *(f"feedback_request__{path}" for path in related),
-        *(f"availability_request__{path}" for path in related),
+        *(f"{kind.reminder_field}__{path}" for kind in chased_kinds() for path in kind.select_related),
     ).get(pk=reminder_id)
 
 
@@ -81,40 +74,24 @@ def _finish(reminder: Reminder, **fields) -> None:
     Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(**fields)
 
 
-def escalation_people(reminder: Reminder, *, now: datetime) -> notifications.EscalationPeople:
-    """Who hears about an escalation.
-
-    To: ``engagements.selectors.escalation_recipients`` as they are now (the escalation contact
-    while active, else every active client admin; the sweep recorded the first of them). Cc: the
-    engagement's account managers and the requisition's covering recruiter (the backup while the
-    primary is out of office). The hiring manager is not copied: they had their own reminders, and
-    the escalation is a quiet request for help to their champion, not a call-out.
-    """
-    requisition = reminder.request.submission.requisition
-    engagement = requisition.engagement
-    to = escalation_recipients(engagement=engagement)
-    coverage = requisition_covering_recruiters(requisition_ids=[requisition.pk], at=now)[requisition.pk]
-    cc = [*engagement.account_managers.filter(is_active=True).order_by("id"), coverage.recruiter]
-    return notifications.EscalationPeople(
-        to=to, cc=[person for person in cc if person is not None and person not in to]
-    )
-
-
 def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: float | None = None) -> Outcome:
     """Send one reminder if this call wins the claim. ``retry_in``: seconds until the caller's
-    retry, or None when the caller has no retries left."""
+    retry, or None when the caller has no retries left. What the reminder chases (a request, an
+    issue) decides, through its registered kind (``subjects``), whether it is still open, who an
+    escalation goes to and the email; the rest (claim, digest, quiet hours, retries) is one path."""
     now = timezone.now()
     if not _claim(reminder_id, now=now, claim=claim):
         return Outcome("not_claimed", "another worker got there first, or it is not due")
     reminder = _load(reminder_id)
+    kind = kind_of_reminder(reminder)
     request = reminder.request
-    if request.status != RequestStatus.OPEN:
+    if not kind.is_open(request):
         _finish(reminder, status=Reminder.Status.SKIPPED, claimed_at=None, last_error="")
-        return Outcome("skipped", f"the request is {request.status}")
+        return Outcome("skipped", f"the request is {kind.status_of(request)}")
 
     escalation = None
     if reminder.level == Reminder.Level.ESCALATION:
-        escalation = escalation_people(reminder, now=now)
+        escalation = kind.escalation_people(request, now=now)
         lead = (escalation.to or escalation.cc or [None])[0]
         if lead is None:
             _finish(reminder, status=Reminder.Status.FAILED, claimed_at=None, last_error="Nobody to escalate to.")
@@ -135,7 +112,7 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
         return Outcome("deferred", f"quiet hours for {lead}; waits until {morning.isoformat()}")
 
     try:
-        message = notifications.reminder_email(reminder, now=now, escalation=escalation)
+        message = kind.reminder_email(reminder, now=now, escalation=escalation)
         notifications.send([message])
     except Exception as error:
         return _failed(reminder, error, now=now, retry_in=retry_in)
@@ -147,8 +124,8 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
         attempts=F("attempts") + 1,
         last_error="",
     )
-    if escalation is not None:  # the scorecard counts escalations sent
-        engagement_changed(request.submission.requisition.engagement_id)
+    if escalation is not None:
+        kind.after_escalation(request)
     return Outcome("sent")
 
 

@@ -1,6 +1,7 @@
 """The daily digest: one email a day, at the reader's own ``digest_hour`` in their own time zone
 (chosen on their settings page), to each user on digest mode who has something open, listing all
-of it, instead of single reminders.
+of it, instead of single reminders: the requests asked of them, then a section per other chased
+kind that has one (the issues they own that are due or overdue).
 
 ``digests_prepare`` runs every few minutes: it finds the local hour in each digest reader's time
 zone (one query over the distinct zones), the readers whose digest hour that is now and who have
@@ -17,15 +18,16 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
 from rpo_portal.delivery import SENDING_LEASE, is_transient
 
 from .. import notifications
-from ..models import AvailabilityRequest, Digest, FeedbackRequest, Reminder, RequestStatus
+from ..models import Digest, Reminder
 from ..selectors import inbox_for
+from .subjects import any_open_for, chased_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +67,6 @@ def digest_hour_now(*, now: datetime) -> DigestHourNow | None:
     return DigestHourNow(readers=readers, local_dates=local_dates)
 
 
-def _open_for(user_ref):
-    return Exists(FeedbackRequest.objects.filter(requested_of_id=user_ref, status=RequestStatus.OPEN)) | Exists(
-        AvailabilityRequest.objects.filter(requested_of_id=user_ref, status=RequestStatus.OPEN)
-    )
-
-
 def digests_prepare(*, now: datetime) -> list[int]:
     """Record today's digest for every digest reader at their own digest hour with something open,
     and return the ids of those not sent and not being sent (a few queries, whatever the number)."""
@@ -81,7 +77,7 @@ def digests_prepare(*, now: datetime) -> list[int]:
     users = list(
         User.objects.filter(
             due.readers,
-            _open_for(OuterRef("pk")),
+            any_open_for(OuterRef("pk"), now=now),
             is_active=True,
             notification_preference=User.NotificationPreference.DIGEST,
         ).values_list("id", "time_zone")
@@ -129,9 +125,20 @@ def digest_deliver(*, digest_id: int) -> str:
         Reminder.objects.filter(recipient=user, status=Reminder.Status.IN_DIGEST).values_list("id", flat=True)
     )
     requests = _open_requests(user)
-    if requests:
+    # What the other chased kinds list (the issues the user owns that are due or overdue, ...).
+    sections = [
+        section
+        for kind in chased_kinds()
+        if kind.digest_section is not None
+        and (section := kind.digest_section(user, now=now)) is not None
+        and section["items"]
+    ]
+    item_count = len(requests) + sum(len(section["items"]) for section in sections)
+    if item_count:
         try:
-            notifications.send([notifications.digest_email(digest=digest, user=user, requests=requests, now=now)])
+            notifications.send(
+                [notifications.digest_email(digest=digest, user=user, requests=requests, now=now, sections=sections)]
+            )
         except Exception as error:
             Digest.objects.filter(pk=digest_id, claimed_at=now).update(claimed_at=None)
             if is_transient(error):
@@ -139,8 +146,8 @@ def digest_deliver(*, digest_id: int) -> str:
             logger.exception("Digest %s could not be sent", digest_id)
             return "failed"
     sent_at = timezone.now()
-    Digest.objects.filter(pk=digest_id).update(sent_at=sent_at, item_count=len(requests))
+    Digest.objects.filter(pk=digest_id).update(sent_at=sent_at, item_count=item_count)
     Reminder.objects.filter(id__in=covered, status=Reminder.Status.IN_DIGEST).update(
         status=Reminder.Status.SENT, sent_at=sent_at, attempts=1
     )
-    return "sent" if requests else "nothing_open"
+    return "sent" if item_count else "nothing_open"

@@ -3,7 +3,7 @@ reclaim sends that a dead worker left half-done, and publish the send tasks. (Th
 "feedback received" and interview invitations among them, go through ``rpo_portal.outbox`` and its
 own sweep.)
 
-Recording is set-based: per request model and range of ``RECORD_CHUNK`` request ids, one
+Recording is set-based: per chased kind (``subjects``) and range of ``RECORD_CHUNK`` request ids, one
 ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` writes every due level of every due request, and
 one ``UPDATE`` with ``CASE`` moves the ladders on, committed together. The query count does not
 depend on how many requests are due (up to ``RECORD_CHUNK`` of them, then one pair per range).
@@ -34,11 +34,13 @@ from django.db.models import Case, F, Max, Min, Q, When
 from django.db.models import Value as V
 from django.db.models.expressions import RawSQL
 
-from engagements.models import Engagement, Requisition, Submission
+from accounts.models import User
+from engagements.models import Engagement
 from engagements.selectors import escalation_recipient_list
 from rpo_portal.delivery import REDISPATCH_AFTER, SENDING_LEASE, publish_all
 
-from ..models import LADDER, AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus, moment_has_come_q
+from ..models import LADDER, Reminder, RequestStatus, moment_has_come_q
+from .subjects import ChasedKind, chased_kinds, kind_of_model
 
 logger = logging.getLogger(__name__)
 
@@ -87,75 +89,86 @@ def _moment_sql(step_column: str, *, offset: int = 0) -> str:
     return f"CASE {step_column} {whens} END"
 
 
-def _escalation_recipients_sql(model, at) -> tuple[str, list]:
-    """The engagements with an escalation of ``model`` due now, each with the first of
-    ``engagements.selectors.escalation_recipient_list``, as a derived table (engagement_id,
-    recipient_id) compiled from the ORM: the rule is written once.
+def _escalation_leads_sql(kind: ChasedKind, at) -> tuple[str, list]:
+    """The engagements with an escalation of ``kind`` due now, each with its two leads, as a
+    derived table ``leads`` (engagement_id, client_id, client_lead_id, provider_lead_id) compiled
+    from the ORM, so each rule is written once: the client's lead is the first of
+    ``engagements.selectors.escalation_recipient_list``, the provider's the first active account
+    manager. Each kind's ``escalation_to_sql`` picks from them (a request escalates to the client's
+    lead; an issue to the lead of its owner's side). A column a kind does not read is dropped by
+    PostgreSQL's planner, so it costs nothing.
 
     ``GROUP BY`` keeps the planner from folding the table into the statement below, so the rule is
     evaluated once per engagement, not once per escalation recorded (at 100,000 due requests that
     was half a second, and its estimated cost switched PostgreSQL's JIT compiler on, which took
     0.9 s more)."""
-    first = escalation_recipient_list(
+    client_lead = escalation_recipient_list(
         contact_id=RawSQL("engagement.escalation_contact_id", []),
         client_id=RawSQL("engagement.client_id", []),
     ).values("id")[:1]
-    sql, params = first.query.sql_with_params()
+    client_sql, client_params = client_lead.query.sql_with_params()
+    provider_lead = (
+        User.objects.filter(is_active=True, managed_engagements=RawSQL("engagement.id", []))
+        .order_by("id")
+        .values("id")[:1]
+    )
+    provider_sql, provider_params = provider_lead.query.sql_with_params()
     table = connection.ops.quote_name
     escalation = LADDER[-1]
     return (
-        f"""(SELECT engagement.id AS engagement_id, ({sql}) AS recipient_id
+        f"""(SELECT engagement.id AS engagement_id, engagement.client_id AS client_id,
+                    ({client_sql}) AS client_lead_id, ({provider_sql}) AS provider_lead_id
              FROM {table(Engagement._meta.db_table)} engagement
              WHERE engagement.id IN (
-                 SELECT requisition.engagement_id
-                 FROM {table(model._meta.db_table)} request
-                 JOIN {table(Submission._meta.db_table)} submission ON submission.id = request.submission_id
-                 JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id
-                 WHERE request.status = '{RequestStatus.OPEN}' AND request.next_step_at <= %s
+                 SELECT {kind.engagement_id_sql}
+                 FROM {table(kind.model._meta.db_table)} request
+                 {kind.joins_sql}
+                 WHERE {kind.open_sql} AND request.next_step_at <= %s
                    AND request.ladder_step < {escalation.step:d} AND request.{escalation.moment} <= %s)
-             GROUP BY engagement.id)""",
-        [*params, at, at],
+             GROUP BY engagement.id, engagement.client_id)""",
+        [*client_params, *provider_params, at, at],
     )
 
 
-def _record_statement(model, now: datetime, ids: tuple[int, int]) -> tuple[str, list]:
-    """Every due, not yet recorded level of every due open request of ``model``, in one statement.
+def _record_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> tuple[str, list]:
+    """Every due, not yet recorded level of every due open row of ``kind``, in one statement.
 
     - The rungs, their levels and moments come from ``LADDER``; a rung is due once its moment has
       come (``moment <= now``, as ``moment_has_come``).
-    - The person asked receives every level but the escalation, which goes to the first of
-      ``escalation_recipient_list`` (the email adds the others and copies, see ``delivery``).
+    - The person chased (``kind.recipient_column``) receives every level but the escalation, which
+      is recorded for ``kind.escalation_to_sql`` (the email adds the others and copies, see
+      ``delivery``).
     - A rung that goes stale once the next has come ("due soon" when already overdue) is recorded
       as skipped, never sent.
     - Rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
       locks in the same order and wait for each other instead of deadlocking.
     """
-    fk_column = Reminder._meta.get_field(model.reminder_field).column
+    fk_column = Reminder._meta.get_field(kind.reminder_field).column
     table = connection.ops.quote_name
     at = connection.ops.adapt_datetimefield_value(now)
-    recipients_sql, recipients_params = _escalation_recipients_sql(model, at)
+    leads_sql, leads_params = _escalation_leads_sql(kind, at)
     escalation = LADDER[-1].step
     sql = f"""
         INSERT INTO {table(Reminder._meta.db_table)}
             ({fk_column}, level, recipient_id, status, created_at, send_after, attempts, last_error)
         SELECT request.id, levels.level,
-               CASE WHEN levels.step = {escalation:d} THEN escalation.recipient_id ELSE request.requested_of_id END,
+               CASE WHEN levels.step = {escalation:d} THEN {kind.escalation_to_sql}
+                    ELSE request.{kind.recipient_column} END,
                CASE WHEN levels.stale = 1 AND {_moment_sql("levels.step", offset=1)} <= %s
                     THEN '{Reminder.Status.SKIPPED}' ELSE '{Reminder.Status.PENDING}' END,
                %s, %s, 0, ''
-        FROM {table(model._meta.db_table)} request
+        FROM {table(kind.model._meta.db_table)} request
         JOIN ({_levels_sql()}) levels
           ON levels.step > request.ladder_step
          AND {_moment_sql("levels.step")} <= %s
-        JOIN {table(Submission._meta.db_table)} submission ON submission.id = request.submission_id
-        JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id
-        LEFT JOIN {recipients_sql} escalation ON escalation.engagement_id = requisition.engagement_id
-        WHERE request.status = '{RequestStatus.OPEN}' AND request.next_step_at <= %s
+        {kind.joins_sql}
+        LEFT JOIN {leads_sql} leads ON leads.engagement_id = {kind.engagement_id_sql}
+        WHERE {kind.open_sql} AND request.next_step_at <= %s
           AND request.id BETWEEN %s AND %s
         ORDER BY request.id, levels.step
         ON CONFLICT DO NOTHING
     """
-    return sql, [at, at, at, at, *recipients_params, at, *ids]
+    return sql, [at, at, at, at, *leads_params, at, *ids]
 
 
 def due_set_sql(model) -> str:
@@ -168,7 +181,7 @@ def due_set_sql(model) -> str:
 
 
 def _record_due_levels(model, now: datetime, ids: tuple[int, int]) -> int:
-    sql, params = _record_statement(model, now, ids)
+    sql, params = _record_statement(kind_of_model(model), now, ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
@@ -180,7 +193,8 @@ def _advance_ladders(model, now: datetime, ids: tuple[int, int]) -> int:
     reached = [
         (rung, LADDER[index + 1].moment if index + 1 < len(LADDER) else None) for index, rung in enumerate(LADDER)
     ][::-1]
-    return model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now, id__range=ids).update(
+    open_q = kind_of_model(model).open_q
+    return model.objects.filter(open_q, next_step_at__lte=now, id__range=ids).update(
         ladder_step=Case(
             *(When(moment_has_come_q(rung.moment, now), then=V(rung.step)) for rung, _ in reached[:-1]),
             default=V(LADDER[0].step),
@@ -197,7 +211,7 @@ def _advance_ladders(model, now: datetime, ids: tuple[int, int]) -> int:
 
 def _due_id_ranges(model, now: datetime):
     """The ids of ``model``'s due requests, as consecutive ranges of ``RECORD_CHUNK`` ids."""
-    bounds = model.objects.filter(status=RequestStatus.OPEN, next_step_at__lte=now).aggregate(
+    bounds = model.objects.filter(kind_of_model(model).open_q, next_step_at__lte=now).aggregate(
         low=Min("id"), high=Max("id")
     )
     if bounds["low"] is None:
@@ -207,11 +221,12 @@ def _due_id_ranges(model, now: datetime):
 
 
 def record_due_steps(*, now: datetime) -> SweepResult:
-    """Record the due levels and advance the ladders: per request model, one query for the range of
-    due ids, then per ``RECORD_CHUNK`` ids the INSERT and the UPDATE in one transaction (so 6
-    statements up to that many requests, whatever the number due)."""
+    """Record the due levels and advance the ladders: per chased kind (``subjects``: feedback
+    requests, availability requests, then what other apps registered, such as issues), one query
+    for the range of due ids, then per ``RECORD_CHUNK`` ids the INSERT and the UPDATE in one
+    transaction (so 3 statements per kind up to that many rows, whatever the number due)."""
     result = SweepResult()
-    for model in (FeedbackRequest, AvailabilityRequest):
+    for model in (kind.model for kind in chased_kinds()):
         for ids in _due_id_ranges(model, now):
             with transaction.atomic():
                 result.recorded += _record_due_levels(model, now, ids)
