@@ -108,6 +108,7 @@ def engagement_item_log(*, user: User, engagement: Engagement, filters: ItemFilt
     ).order_by(
         "waiting",
         Case(When(is_open, then=F("created_at"))).asc(nulls_last=True),
+        Case(When(is_open, then=F("id"))).asc(nulls_last=True),
         F("created_at").desc(),
         "-id",
     )

@@ -83,13 +83,15 @@ def issue_list(request: HttpRequest, pk: int) -> HttpResponse:
     people = engagement_people(engagement=engagement)
     filter_form = ItemFilterForm(request.GET or None, people=people)
     filters = ItemFilters()
-    if filter_form.is_bound and filter_form.is_valid():
+    if filter_form.is_bound:
+        filter_form.is_valid()  # a bad value drops that filter alone; the others still apply
         data = filter_form.cleaned_data
+        owner = data.get("owner")
         filters = ItemFilters(
-            kind=data["kind"],
-            status=data["status"],
-            owner=data["owner"].pk if data["owner"] else None,
-            side=data["side"],
+            kind=data.get("kind", ""),
+            status=data.get("status", ""),
+            owner=owner.pk if owner else None,
+            side=data.get("side", ""),
         )
     items = engagement_item_log(user=user, engagement=engagement, filters=filters)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
