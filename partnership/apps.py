@@ -6,4 +6,7 @@ class PartnershipConfig(AppConfig):
     name = "partnership"
 
     def ready(self) -> None:
-        from . import chase  # noqa: F401  (registers overdue issues with feedback's reminder engine)
+        from . import (
+            chase,  # noqa: F401  (registers overdue issues with feedback's reminder engine)
+            item_emails,  # noqa: F401  (registers the issue followers' outbox builders)
+        )

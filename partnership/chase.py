@@ -24,7 +24,7 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Exists, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import User
 from engagements.activity import engagement_changed
@@ -45,12 +45,8 @@ _CHASED_SQL = "request.kind = '{issue}' AND request.status IN ({statuses})".form
 
 
 def issue_path(item_id: int) -> str:
-    """The issue's page. The one place its address is written out: ``partnership:issue-detail``
-    when that route exists, else the path it will have."""
-    try:
-        return reverse("partnership:issue-detail", args=[item_id])
-    except NoReverseMatch:
-        return f"/issues/{item_id}/"
+    """The issue's page, for the reminder emails."""
+    return reverse("partnership:issue-detail", args=[item_id])
 
 
 def is_client_owned(item: PartnershipItem) -> bool:

@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions, staff
+from .views import assignments, candidates, engagements, items, pipeline, requisition_detail, requisitions, staff
 
 app_name = "partnership"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
     path("engagements/<int:pk>/assignments/", assignments.engagement_assignments, name="engagement-assignments"),
+    path("engagements/<int:pk>/issues/", items.issue_list, name="issue-list"),
+    path("engagements/<int:pk>/issues/new/", items.issue_new, name="issue-new"),
+    path("issues/<int:pk>/", items.issue_detail, name="issue-detail"),
+    path("issues/<int:pk>/edit/", items.issue_edit, name="issue-edit"),
+    path("issues/<int:pk>/comments/", items.issue_comment_view, name="issue-comment"),
+    path("issues/<int:pk>/status/", items.issue_status_view, name="issue-status"),
+    path("issues/<int:pk>/follow/", items.issue_follow_view, name="issue-follow"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),

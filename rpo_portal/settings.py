@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "InterviewStatusEnum": "engagements.models.Interview.Status",
         "InterviewOutcomeEnum": "engagements.api.INTERVIEW_OUTCOME_CHOICES",
         "RequestStatusEnum": "feedback.models.RequestStatus",
+        "PartnershipItemStatusEnum": "partnership.models.PartnershipItem.Status",
     },
 }
 

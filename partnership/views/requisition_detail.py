@@ -34,7 +34,7 @@ from feedback.policies import can_book
 from feedback.selectors import requisition_request_lists
 from rpo_portal.pages import not_found, render_page
 
-from ..policies import can_open_assignment_pages
+from ..policies import can_open_assignment_pages, can_raise_issue
 from .requisitions import MY_LIST_ROLES, Stage, coverage_line, days_open_of, waited_for
 
 
@@ -180,6 +180,8 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_work": may_work,
         "may_erase": may_erase,
         "may_open_assignments": can_open_assignment_pages(user),
+        # Its hiring manager and the recruiters on it raise issues about it (and those who run the engagement).
+        "may_raise_issue": can_raise_issue(user, engagement, requisition),
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
         "days_open": days_open_of(requisition, now),
         "now": now,

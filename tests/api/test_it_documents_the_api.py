@@ -20,6 +20,10 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/feedback-requests/{id}/respond/",
         "/api/v1/availability-requests/{id}/slots/",
         "/api/v1/availability-requests/{id}/book/",
+        "/api/v1/partnership-items/",
+        "/api/v1/partnership-items/{id}/comments/",
+        "/api/v1/partnership-items/{id}/resolve/",
+        "/api/v1/partnership-items/{id}/follow/",
     ):
         assert f"{path}:" in schema
 
