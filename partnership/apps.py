@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "partnership"
+
+    def ready(self) -> None:
+        from .pulse import emails, links  # noqa: F401  (registers the pulse emails' outbox builders)
+
+        links.register()  # the signed link of kind "pulse" (feedback.links)
