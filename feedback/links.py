@@ -26,14 +26,17 @@ class LinkKind:
     code: str  # what the token carries: short, and never reused for another kind
     page_url_name: str  # the token-free page the link sends the browser to; takes ``pk``
     kind_in_url: bool = False  # the page also takes ``kind`` (one page for several kinds)
+    max_age_days: int | None = None  # how long its links work; RESPONSE_LINK_MAX_AGE_DAYS if None
 
 
 _LINK_KINDS: dict[str, LinkKind] = {}
 
 
-def link_kind_register(kind: str, *, code: str, page_url_name: str, kind_in_url: bool = False) -> None:
+def link_kind_register(
+    kind: str, *, code: str, page_url_name: str, kind_in_url: bool = False, max_age_days: int | None = None
+) -> None:
     """Let links of ``kind`` be made and read (from the owning app's AppConfig.ready)."""
-    entry = LinkKind(code=code, page_url_name=page_url_name, kind_in_url=kind_in_url)
+    entry = LinkKind(code=code, page_url_name=page_url_name, kind_in_url=kind_in_url, max_age_days=max_age_days)
     taken = {other.code: name for name, other in _LINK_KINDS.items()}
     if _LINK_KINDS.get(kind, entry) != entry or taken.get(code, kind) != kind:
         raise ValueError(f"The link kind {kind!r} or its code {code!r} is registered already.")
@@ -59,7 +62,11 @@ class LinkTarget:
     user_id: int
 
 
-def link_max_age_seconds() -> int:
+def link_max_age_seconds(kind: str | None = None) -> int:
+    """How long a link of ``kind`` works (the setting's days, unless its kind says otherwise)."""
+    entry = _LINK_KINDS.get(kind) if kind is not None else None
+    if entry is not None and entry.max_age_days is not None:
+        return entry.max_age_days * 24 * 3600
     return int(getattr(settings, "RESPONSE_LINK_MAX_AGE_DAYS", 14)) * 24 * 3600
 
 
@@ -68,8 +75,10 @@ def make_token(*, kind: str, request_id: int, user_id: int) -> str:
 
 
 def read_token(token: str) -> LinkTarget:
+    # Checked against the longest-lived kind first, then against the token's own kind.
+    longest = max(link_max_age_seconds(kind) for kind in _LINK_KINDS)
     try:
-        code, request_id, user_id = signing.loads(token, salt=SALT, max_age=link_max_age_seconds())
+        code, request_id, user_id = signing.loads(token, salt=SALT, max_age=longest)
     except signing.SignatureExpired as error:
         raise LinkError("expired") from error
     except (signing.BadSignature, ValueError, TypeError) as error:
@@ -77,6 +86,11 @@ def read_token(token: str) -> LinkTarget:
     kinds = {entry.code: kind for kind, entry in _LINK_KINDS.items()}
     if code not in kinds or not isinstance(request_id, int) or not isinstance(user_id, int):
         raise LinkError("invalid")
+    if link_max_age_seconds(kinds[code]) < longest:
+        try:
+            signing.loads(token, salt=SALT, max_age=link_max_age_seconds(kinds[code]))
+        except signing.SignatureExpired as error:
+            raise LinkError("expired") from error
     return LinkTarget(kind=kinds[code], request_id=request_id, user_id=user_id)
 
 

@@ -4,11 +4,16 @@ A pulse link names one survey and one person; its page is ``partnership:pulse-li
 
 from feedback.links import link_kind_register, response_url
 
+from .questions import PULSE_OPEN_FOR
+
 PULSE_LINK = "pulse"
+# A link keeps working a month after its survey closes, to say "This survey has closed" rather
+# than that the link has expired.
+PULSE_LINK_DAYS = PULSE_OPEN_FOR.days + 30
 
 
 def register() -> None:
-    link_kind_register(PULSE_LINK, code="p", page_url_name="partnership:pulse-link-page")
+    link_kind_register(PULSE_LINK, code="p", page_url_name="partnership:pulse-link-page", max_age_days=PULSE_LINK_DAYS)
 
 
 def pulse_link_url(*, invitation) -> str:

@@ -96,7 +96,7 @@ def pulse_link_page(request: HttpRequest, pk: int) -> HttpResponse:
     except LinkError as error:
         link_grant_drop(request.session, kind=PULSE_LINK, request_id=pk)
         if error.reason == "expired":
-            days = link_max_age_seconds() // (24 * 3600)
+            days = link_max_age_seconds(PULSE_LINK) // (24 * 3600)
             return render_page(request, "feedback/link_expired.html", {"link_max_age_days": days}, status=410)
         return render_page(request, "feedback/link_invalid.html", {}, status=400)
     invitation = None
