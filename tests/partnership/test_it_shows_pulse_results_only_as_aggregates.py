@@ -72,7 +72,9 @@ def test_the_answer_page_fits_a_phone_and_has_nothing_inline(client, world):
     survey = open_surveys()[world.acme_engagement.pk]
     html = client.get(_open_link(client, survey, world.recruiter)).content.decode()
     assert 'name="viewport"' in html
-    assert "<style" not in html and " style=" not in html and "<script>" not in html
+    assert "<style" not in html
+    assert " style=" not in html
+    assert "<script>" not in html
     assert "Speed of the hiring managers" in html  # the provider's questions
     assert "Quality of the candidates" not in html
     css = factories.__file__.rsplit("/tests/", 1)[0] + "/static/css/portal.css"
@@ -173,13 +175,15 @@ def test_aggregates_are_hidden_under_three_answers_everywhere(client, client_for
     answer(survey, world.other_hiring_manager, comment="Very responsive team", overall=5)
 
     page, csv, api = _results(client, client_for, world, world.account_manager)
-    assert NOT_ENOUGH in page and NOT_ENOUGH in csv
+    assert NOT_ENOUGH in page
+    assert NOT_ENOUGH in csv
     assert "Shortlists came late" not in page + csv + str(api)
     assert "67%" in page  # 2 of 3 answered: the response rate is shown at any size
     (row,) = api
     assert row["client"]["enough"] is False
     assert row["client"]["message"] == NOT_ENOUGH
-    assert row["client"]["answered"] == 2 and row["client"]["invited"] == 3
+    assert row["client"]["answered"] == 2
+    assert row["client"]["invited"] == 3
     assert {question["average"] for question in row["client"]["questions"]} == {None}
     assert row["client"]["comments"] == []
 
@@ -259,7 +263,9 @@ def test_the_engagement_page_shows_pulse_trends_in_constant_queries(client, worl
     six = count()
     assert six == one
     page = client.get(url).content.decode()
-    assert "Pulse results" in page and "November 2026" in page and "June 2026" in page
+    assert "Pulse results" in page
+    assert "November 2026" in page
+    assert "June 2026" in page
     assert "Kind words" not in page  # comments are on the pulse page, not beside the trends
     assert NOT_ENOUGH in page  # the provider's side has no answers
 
