@@ -13,7 +13,7 @@ the results are shown only as aggregates.
   ``PartnershipConfig.ready``, like the link kind ``"pulse"`` in ``links``).
 """
 
-from .answering import pulse_answer, pulse_invitation_for_link
+from .answering import pulse_answer, pulse_invitation_for_link, pulse_surveys_waiting_on
 from .questions import PULSE_MIN_ANSWERS, questions_for
 from .results import SideResult, SurveyResult, pulse_csv, pulse_survey_results, pulse_trends
 from .sending import pulse_reminders_send, pulse_survey_open, pulse_surveys_open
@@ -29,6 +29,7 @@ __all__ = [
     "pulse_survey_open",
     "pulse_survey_results",
     "pulse_surveys_open",
+    "pulse_surveys_waiting_on",
     "pulse_trends",
     "questions_for",
 ]

@@ -34,6 +34,16 @@ def pulse_invitation_for_link(*, survey_id: int, user_id: int) -> PulseInvitatio
     )
 
 
+def pulse_surveys_waiting_on(*, user, now: datetime) -> list:
+    """The open surveys waiting on ``user``'s answer, newest first: one query, for the "Pulse
+    survey" link of their pages (the engagement page reads it from ``pulse_trends``)."""
+    if not user.is_authenticated:
+        return []
+    invitations = PulseInvitation.objects.filter(person_id=user.pk, answered_at__isnull=True, survey__closes_at__gt=now)
+    invitations = invitations.select_related("survey__engagement").order_by("-survey__sent_at", "-pk")[:5]
+    return [invitation.survey for invitation in invitations]
+
+
 def pulse_is_closed(survey, *, now: datetime) -> bool:
     return now >= survey.closes_at
 

@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from ..models import PulseInvitation, PulseResponse, PulseSurvey, Side
 from .questions import NOT_ENOUGH, PULSE_MIN_ANSWERS, SIDE_TITLES, Question, questions_for
@@ -82,6 +82,7 @@ class SurveyResult:
     survey: PulseSurvey
     client: SideResult
     provider: SideResult
+    waiting_on_viewer: bool = False  # pulse_trends: the viewer was asked and has not answered
 
     @property
     def sides(self) -> tuple[SideResult, SideResult]:
@@ -117,6 +118,13 @@ def pulse_survey_results(*, surveys: list[PulseSurvey]) -> dict[int, SurveyResul
         .annotate(invited=Count("id"))
         .order_by()
     }
+    return _results(surveys, invited=invited, with_comments=True)
+
+
+def _results(
+    surveys: list[PulseSurvey], *, invited: dict, with_comments: bool, waiting: frozenset = frozenset()
+) -> dict[int, SurveyResult]:
+    ids = [survey.pk for survey in surveys]
     groups = {
         (row["survey_id"], row["side"]): row
         for row in PulseResponse.objects.filter(survey_id__in=ids)
@@ -126,7 +134,7 @@ def pulse_survey_results(*, surveys: list[PulseSurvey]) -> dict[int, SurveyResul
     }
     shown = [key for key, group in groups.items() if group["answered"] >= PULSE_MIN_ANSWERS]
     comments: dict[tuple[int, str], list[str]] = {}
-    if shown:
+    if shown and with_comments:
         rows = (
             PulseResponse.objects.filter(survey_id__in={survey_id for survey_id, _side in shown})
             .exclude(comment="")
@@ -138,6 +146,7 @@ def pulse_survey_results(*, surveys: list[PulseSurvey]) -> dict[int, SurveyResul
     return {
         survey.pk: SurveyResult(
             survey=survey,
+            waiting_on_viewer=survey.pk in waiting,
             **{
                 side: _side_result(
                     side,
@@ -152,12 +161,45 @@ def pulse_survey_results(*, surveys: list[PulseSurvey]) -> dict[int, SurveyResul
     }
 
 
-def pulse_trends(*, engagement, last: int = 6) -> list[SurveyResult]:
+def pulse_trends(*, engagement, last: int = 6, viewer=None) -> list[SurveyResult]:
     """The engagement's last ``last`` surveys, oldest first, with both sides' averages per question
-    and response rates: four queries, whatever the number of surveys and answers."""
-    surveys = list(PulseSurvey.objects.filter(engagement_id=engagement.pk).order_by("-period_start")[:last])
-    results = pulse_survey_results(surveys=surveys)
-    return [results[survey.pk] for survey in reversed(surveys)]
+    and response rates (no comments: they are on the pulse page), and whether each waits on
+    ``viewer``'s answer: one query when there is no survey, two otherwise, whatever the number of
+    surveys and answers. The surveys are read with their invitations, so a survey that asked nobody
+    is not among them."""
+    latest = PulseSurvey.objects.filter(engagement_id=engagement.pk).order_by("-period_start").values("pk")[:last]
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    rows = (
+        PulseInvitation.objects.filter(survey_id__in=latest)
+        .values(
+            "survey_id", "survey__period_start", "survey__period_label", "survey__sent_at", "survey__closes_at", "side"
+        )
+        .annotate(invited=Count("id"), waiting=Count("id", filter=Q(person_id=viewer_id, answered_at__isnull=True)))
+        .order_by()
+    )
+    surveys: dict[int, PulseSurvey] = {}
+    invited: dict[tuple[int, str], int] = {}
+    waiting = set()
+    for row in rows:
+        surveys.setdefault(
+            row["survey_id"],
+            PulseSurvey(
+                pk=row["survey_id"],
+                engagement=engagement,
+                period_start=row["survey__period_start"],
+                period_label=row["survey__period_label"],
+                sent_at=row["survey__sent_at"],
+                closes_at=row["survey__closes_at"],
+            ),
+        )
+        invited[(row["survey_id"], row["side"])] = row["invited"]
+        if row["waiting"]:
+            waiting.add(row["survey_id"])
+    if not surveys:
+        return []
+    ordered = sorted(surveys.values(), key=lambda survey: survey.period_start)
+    results = _results(ordered, invited=invited, with_comments=False, waiting=frozenset(waiting))
+    return [results[survey.pk] for survey in ordered]
 
 
 CSV_HEADER = ["period_start", "period", "side", "invited", "answered", "response_rate", "question", "average"]

@@ -164,14 +164,15 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_requisitions_context(request, engagement, now=now))
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
-    context.update(_pulse_context(engagement))
+    context.update(_pulse_context(engagement, viewer=user, now=now))
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 
-def _pulse_context(engagement: Engagement) -> dict:
+def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
     """The pulse section: each side's average per question over the last surveys (None under the
-    threshold) and its response rate; four queries, whatever the number of surveys."""
-    trends = pulse_trends(engagement=engagement)
+    threshold) and its response rate, and the survey waiting on the viewer's answer; one or two
+    queries, whatever the number of surveys."""
+    trends = pulse_trends(engagement=engagement, viewer=viewer)
     sides = []
     for side in (Side.CLIENT, Side.PROVIDER):
         results = [getattr(result, side) for result in trends]
@@ -183,7 +184,13 @@ def _pulse_context(engagement: Engagement) -> dict:
             for index, question in enumerate(questions_for(side))
         ]
         sides.append((side, SIDE_TITLES[side], rows, [row.response_rate_display for row in results]))
-    return {"pulse_trends": trends, "pulse_sides": sides, "pulse_min_answers": PULSE_MIN_ANSWERS}
+    waiting = [result.survey for result in trends if result.waiting_on_viewer and result.survey.closes_at > now]
+    return {
+        "pulse_trends": trends,
+        "pulse_sides": sides,
+        "pulse_min_answers": PULSE_MIN_ANSWERS,
+        "pulse_waiting": waiting[::-1],
+    }
 
 
 # --- The scorecard part, rendered once per scorecard, side and time zone ------------------------

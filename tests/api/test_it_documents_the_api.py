@@ -20,6 +20,9 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/feedback-requests/{id}/respond/",
         "/api/v1/availability-requests/{id}/slots/",
         "/api/v1/availability-requests/{id}/book/",
+        "/api/v1/pulse-surveys/",
+        "/api/v1/pulse-surveys/{id}/",
+        "/api/v1/pulse-answers/",
     ):
         assert f"{path}:" in schema
 

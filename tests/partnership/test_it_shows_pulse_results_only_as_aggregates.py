@@ -286,3 +286,17 @@ def test_the_account_manager_sets_the_cadence_on_the_sla_page(client, world):
     world.acme_engagement.refresh_from_db()
     assert world.acme_engagement.pulse_cadence == "quarterly"
     assert client.post(url, {**data, "pulse_cadence": "weekly"}).status_code == 400
+
+
+def test_a_signed_in_person_finds_the_open_survey_on_their_page(client, world):
+    survey = open_surveys()[world.acme_engagement.pk]
+    answer_url = reverse("partnership:pulse-answer", kwargs={"pk": survey.pk})
+    for person, url in (
+        (world.hiring_manager, reverse("partnership:requisition-list")),
+        (world.recruiter, reverse("partnership:requisition-list")),
+        (world.client_admin, reverse("partnership:engagement-detail", kwargs={"pk": world.acme_engagement.pk})),
+    ):
+        client.force_login(person)
+        assert answer_url in client.get(url).content.decode(), person
+        answer(survey, person)
+        assert answer_url not in client.get(url).content.decode(), person
