@@ -52,3 +52,13 @@ def test_a_hiring_manager_answers_the_pulse_from_the_emailed_link_on_a_phone(bro
     page.goto(f"/pulse/{survey.pk}/answer/")  # the link's page again, later
     expect(page.get_by_role("heading", name="You have already answered")).to_be_visible()
     assert PulseResponse.objects.filter(survey=survey).count() == 1
+
+    # The account manager's engagement page: one answer is not enough to show anything but the rate.
+    manager = browsing.as_user(world.account_manager)
+    manager.goto(f"/engagements/{engagement.pk}/")
+    section = manager.locator("#pulse")
+    expect(section.get_by_role("heading", name="Pulse results")).to_be_visible()
+    expect(section.get_by_text("Not enough answers yet").first).to_be_visible()
+    expect(section.get_by_role("row", name=re.compile("Response rate"))).to_have_count(2)
+    if os.environ.get("PULSE_SCREENSHOT"):
+        section.screenshot(path=os.environ["PULSE_SCREENSHOT"].replace(".png", "-engagement.png"))
