@@ -1,8 +1,13 @@
-"""Signed one-click links for client users who have no password at hand.
+"""Signed one-click links for people who have no password at hand.
 
 A link names one request (feedback or availability) and the one user it was sent to, is signed
 with the project's SECRET_KEY, and expires. Whether the request is still open is checked by the
 page that receives it: once the request is answered the link shows the answer, and nothing more.
+
+The kinds of link are a registry: this app registers its own two below; a higher app registers
+its kind (its one-letter code and the page a link of that kind opens) from its AppConfig.ready
+with ``link_kind_register`` (partnership's pulse surveys), so this module never imports it. Every
+kind shares the signing, the ``/r/<token>/`` address of the emails and the session grant.
 """
 
 from dataclasses import dataclass
@@ -12,7 +17,34 @@ from django.core import signing
 from django.urls import reverse
 
 SALT = "feedback.response-link.v1"
+# This app's own kinds, answered by ``feedback.views.respond_link_page``.
 KINDS = {"feedback": "f", "availability": "a"}
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    code: str  # what the token carries: short, and never reused for another kind
+    page_url_name: str  # the token-free page the link sends the browser to; takes ``pk``
+    kind_in_url: bool = False  # the page also takes ``kind`` (one page for several kinds)
+    max_age_days: int | None = None  # how long its links work; RESPONSE_LINK_MAX_AGE_DAYS if None
+
+
+_LINK_KINDS: dict[str, LinkKind] = {}
+
+
+def link_kind_register(
+    kind: str, *, code: str, page_url_name: str, kind_in_url: bool = False, max_age_days: int | None = None
+) -> None:
+    """Let links of ``kind`` be made and read (from the owning app's AppConfig.ready)."""
+    entry = LinkKind(code=code, page_url_name=page_url_name, kind_in_url=kind_in_url, max_age_days=max_age_days)
+    taken = {other.code: name for name, other in _LINK_KINDS.items()}
+    if _LINK_KINDS.get(kind, entry) != entry or taken.get(code, kind) != kind:
+        raise ValueError(f"The link kind {kind!r} or its code {code!r} is registered already.")
+    _LINK_KINDS[kind] = entry
+
+
+for _kind, _code in KINDS.items():
+    link_kind_register(_kind, code=_code, page_url_name="feedback:link-page", kind_in_url=True)
 
 
 class LinkError(Exception):
@@ -25,29 +57,40 @@ class LinkError(Exception):
 
 @dataclass(frozen=True)
 class LinkTarget:
-    kind: str  # "feedback" or "availability"
+    kind: str  # "feedback", "availability", or a kind registered by a higher app
     request_id: int
     user_id: int
 
 
-def link_max_age_seconds() -> int:
+def link_max_age_seconds(kind: str | None = None) -> int:
+    """How long a link of ``kind`` works (the setting's days, unless its kind says otherwise)."""
+    entry = _LINK_KINDS.get(kind) if kind is not None else None
+    if entry is not None and entry.max_age_days is not None:
+        return entry.max_age_days * 24 * 3600
     return int(getattr(settings, "RESPONSE_LINK_MAX_AGE_DAYS", 14)) * 24 * 3600
 
 
 def make_token(*, kind: str, request_id: int, user_id: int) -> str:
-    return signing.dumps([KINDS[kind], request_id, user_id], salt=SALT, compress=False)
+    return signing.dumps([_LINK_KINDS[kind].code, request_id, user_id], salt=SALT, compress=False)
 
 
 def read_token(token: str) -> LinkTarget:
+    # Checked against the longest-lived kind first, then against the token's own kind.
+    longest = max(link_max_age_seconds(kind) for kind in _LINK_KINDS)
     try:
-        code, request_id, user_id = signing.loads(token, salt=SALT, max_age=link_max_age_seconds())
+        code, request_id, user_id = signing.loads(token, salt=SALT, max_age=longest)
     except signing.SignatureExpired as error:
         raise LinkError("expired") from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise LinkError("invalid") from error
-    kinds = {value: key for key, value in KINDS.items()}
+    kinds = {entry.code: kind for kind, entry in _LINK_KINDS.items()}
     if code not in kinds or not isinstance(request_id, int) or not isinstance(user_id, int):
         raise LinkError("invalid")
+    if link_max_age_seconds(kinds[code]) < longest:
+        try:
+            signing.loads(token, salt=SALT, max_age=link_max_age_seconds(kinds[code]))
+        except signing.SignatureExpired as error:
+            raise LinkError("expired") from error
     return LinkTarget(kind=kinds[code], request_id=request_id, user_id=user_id)
 
 
@@ -95,4 +138,6 @@ def link_grant_drop(session, *, kind: str, request_id: int) -> None:
 
 def link_page_url(*, kind: str, request_id: int) -> str:
     """Where the link sends the browser: names the request, never the token."""
-    return reverse("feedback:link-page", kwargs={"kind": kind, "pk": request_id})
+    entry = _LINK_KINDS[kind]
+    kwargs = {"kind": kind, "pk": request_id} if entry.kind_in_url else {"pk": request_id}
+    return reverse(entry.page_url_name, kwargs=kwargs)

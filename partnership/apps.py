@@ -10,3 +10,6 @@ class PartnershipConfig(AppConfig):
             chase,  # noqa: F401  (registers overdue issues with feedback's reminder engine)
             item_emails,  # noqa: F401  (registers the issue followers' outbox builders)
         )
+        from .pulse import emails, links  # noqa: F401  (registers the pulse emails' outbox builders)
+
+        links.register()  # the signed link of kind "pulse" (feedback.links)

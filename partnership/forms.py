@@ -19,6 +19,8 @@ from engagements.services import ENGAGEMENT_FIELDS, INTERVIEW_OUTCOMES, INTERVIE
 from feedback.forms import DURATION_CHOICES, SlotForm
 from rpo_portal.pages import add_service_errors
 
+from .pulse.questions import SCALE
+
 WEEKDAY_CHOICES = [
     ("1", "Mon"),
     ("2", "Tue"),
@@ -218,6 +220,16 @@ class EngagementSlaForm(forms.Form):
         empty_label="The client admins (default)",
         help_text="The client's champion who hears about requests that stay overdue.",
     )
+    pulse_cadence = forms.ChoiceField(
+        label="Pulse survey",
+        choices=Engagement.PulseCadence.choices,
+        required=False,  # a form sent without it (an older page) keeps the engagement's cadence
+        help_text=(
+            "How often both sides rate the partnership: sent at 09:00 on the first business day of the "
+            "month or quarter, in the engagement's time zone."
+        ),
+        error_messages={"invalid_choice": "Choose monthly, quarterly or off."},
+    )
 
     # The fields engagement_update takes, but for the engagement's name, status and start.
     SLA_FIELDS = tuple(name for name in ENGAGEMENT_FIELDS if name not in ("name", "status", "started_on"))
@@ -231,10 +243,14 @@ class EngagementSlaForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        self.engagement = engagement
         self.fields["escalation_contact"].queryset = contacts
         self.fields["escalation_contact"].label_from_instance = lambda user: (
             f"{user.display_name} ({user.get_role_display().lower()})"
         )
+
+    def clean_pulse_cadence(self) -> str:
+        return self.cleaned_data["pulse_cadence"] or self.engagement.pulse_cadence
 
     def clean_business_weekdays(self) -> str:
         return "".join(sorted(set(self.cleaned_data["business_weekdays"])))
@@ -299,3 +315,59 @@ class AssignmentSwapForm(forms.Form):
     primary = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE, "invalid": STALE})
     backup = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE, "invalid": STALE})
     next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+# --- Pulse surveys (issue 10) --------------------------------------------------------------------
+
+
+class PulseAnswerForm(forms.Form):
+    """One person's pulse answer: a 1-5 score for each question of their side (``questions_for``),
+    and an optional comment. The rules (range, once per person, open survey) are ``pulse_answer``'s."""
+
+    comment = forms.CharField(
+        label="Anything to add?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown without your name, and only once at least three people have answered.",
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[question.field] = forms.TypedChoiceField(
+                label=question.label,
+                choices=[(value, f"{value} – {label}") for value, label in SCALE],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose a score from 1 to 5.",
+                    "invalid_choice": "Choose a score from 1 to 5.",
+                },
+            )
+        self.order_fields([question.field for question in questions] + ["comment"])
+
+    def scales(self) -> list:
+        """Each question's bound field with its options, for the template's fieldsets."""
+        rows = []
+        for question in self.questions:
+            field = self[question.field]
+            current = str(field.value() or "")
+            rows.append(
+                {
+                    "field": field,
+                    "question": question,
+                    "options": [
+                        {"value": value, "label": label, "checked": current == str(value)} for value, label in SCALE
+                    ],
+                }
+            )
+        return rows
+
+    def answer(self) -> dict:
+        """Keyword arguments for ``pulse_answer``."""
+        return {
+            "scores": {question.field: self.cleaned_data[question.field] for question in self.questions},
+            "comment": self.cleaned_data["comment"],
+        }

@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import assignments, candidates, engagements, items, pipeline, requisition_detail, requisitions, staff
+from .views import assignments, candidates, engagements, items, pipeline, pulse, requisition_detail, requisitions, staff
 
 app_name = "partnership"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("engagements/", engagements.engagement_list, name="engagement-list"),
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
+    path("engagements/<int:pk>/pulse/", pulse.engagement_pulse, name="engagement-pulse"),
+    path("engagements/<int:pk>/pulse.csv", pulse.engagement_pulse_csv, name="engagement-pulse-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
     path("engagements/<int:pk>/assignments/", assignments.engagement_assignments, name="engagement-assignments"),
     path("engagements/<int:pk>/issues/", items.issue_list, name="issue-list"),
@@ -29,6 +31,11 @@ urlpatterns = [
     path("submissions/<int:pk>/stage/", pipeline.submission_move, name="submission-move"),
     path("interviews/<int:pk>/outcome/", pipeline.interview_outcome, name="interview-outcome"),
     path("candidates/<int:pk>/erase/", candidates.candidate_erase_confirm, name="candidate-erase"),
+    # Pulse surveys: answered signed in, or from the emailed link (``/r/<token>/`` sends the browser
+    # to ``pulse-link-page``, the token kept in its session: feedback.links).
+    path("pulse/<int:pk>/", pulse.pulse_answer_page, name="pulse-answer"),
+    path("pulse/<int:pk>/answer/", pulse.pulse_link_page, name="pulse-link-page"),
+    path("pulse/thanks/", pulse.pulse_thanks, name="pulse-thanks"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/invite/", staff.staff_invite, name="staff-invite"),
 ]

@@ -237,6 +237,9 @@ CELERY_BEAT_SCHEDULE = {
     "erase-inactive-candidates": {"task": "engagements.tasks.erase_inactive_candidates", "schedule": 24 * 3600.0},
     # Every other email (invitations, password resets, notices): re-sends what SMTP or a worker dropped.
     "sweep-outbox": {"task": "rpo_portal.tasks.sweep_outbox", "schedule": 60.0},
+    # Two-way pulse surveys: opened at 09:00 on the period's first business day in each engagement's
+    # zone, and reminded once (partnership.pulse).
+    "run-pulse": {"task": "partnership.tasks.run_pulse", "schedule": 15 * 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

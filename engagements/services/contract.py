@@ -36,6 +36,7 @@ ENGAGEMENT_FIELDS = (
     "business_day_end",
     "business_weekdays",
     "started_on",
+    "pulse_cadence",
 )
 
 

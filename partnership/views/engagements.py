@@ -39,7 +39,10 @@ from rpo_portal.cache import cache_get, cache_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
+from ..models import Side
 from ..policies import can_open_assignment_pages, can_read_scorecard
+from ..pulse import PULSE_MIN_ANSWERS, pulse_trends, questions_for
+from ..pulse.questions import SIDE_TITLES
 from ..scorecard.figures import escalations_sent
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
@@ -161,7 +164,33 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_requisitions_context(request, engagement, now=now))
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
+    context.update(_pulse_context(engagement, viewer=user, now=now))
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
+
+
+def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
+    """The pulse section: each side's average per question over the last surveys (None under the
+    threshold) and its response rate, and the survey waiting on the viewer's answer; one or two
+    queries, whatever the number of surveys."""
+    trends = pulse_trends(engagement=engagement, viewer=viewer)
+    sides = []
+    for side in (Side.CLIENT, Side.PROVIDER):
+        results = [getattr(result, side) for result in trends]
+        rows = [
+            (
+                question.label,
+                [None if row.questions[index].average is None else row.questions[index].display for row in results],
+            )
+            for index, question in enumerate(questions_for(side))
+        ]
+        sides.append((side, SIDE_TITLES[side], rows, [row.response_rate_display for row in results]))
+    waiting = [result.survey for result in trends if result.waiting_on_viewer and result.survey.closes_at > now]
+    return {
+        "pulse_trends": trends,
+        "pulse_sides": sides,
+        "pulse_min_answers": PULSE_MIN_ANSWERS,
+        "pulse_waiting": waiting[::-1],
+    }
 
 
 # --- The scorecard part, rendered once per scorecard, side and time zone ------------------------

@@ -52,6 +52,8 @@ from feedback.selectors import (
 )
 from rpo_portal.pages import render_page
 
+from ..pulse import pulse_surveys_waiting_on
+
 PAGE_SIZE = 25
 HIRING_MANAGER_PAGE_SIZE = 10
 ACTIVE_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
@@ -265,6 +267,7 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
         "waiting_total": ids.waiting_total,
         "mine": True,
         "query_prefix": "",
+        "pulse_waiting": pulse_surveys_waiting_on(user=user, now=now),
     }
     return render_page(request, "partnership/requisitions/list.html", context)
 
@@ -429,5 +432,6 @@ def _hiring_manager_list(request: HttpRequest) -> HttpResponse:
         "total": len(ids),
         "asked_total": sum(len(card.asks) for card in cards),
         "query_prefix": "",
+        "pulse_waiting": pulse_surveys_waiting_on(user=request.user, now=now),
     }
     return render_page(request, "partnership/requisitions/hiring_manager_list.html", context)

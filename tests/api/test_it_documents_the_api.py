@@ -24,6 +24,9 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/partnership-items/{id}/comments/",
         "/api/v1/partnership-items/{id}/resolve/",
         "/api/v1/partnership-items/{id}/follow/",
+        "/api/v1/pulse-surveys/",
+        "/api/v1/pulse-surveys/{id}/",
+        "/api/v1/pulse-answers/",
     ):
         assert f"{path}:" in schema
 
