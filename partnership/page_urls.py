@@ -3,7 +3,7 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions, staff
+from .views import assignments, candidates, engagements, pipeline, requisition_detail, requisitions, staff, wins
 
 app_name = "partnership"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
     path("engagements/<int:pk>/assignments/", assignments.engagement_assignments, name="engagement-assignments"),
+    path("engagements/<int:pk>/wins/new/", wins.win_new, name="win-new"),
+    path("suggested-wins/<int:pk>/accept/", wins.suggested_win_accept, name="suggested-win-accept"),
+    path("suggested-wins/<int:pk>/dismiss/", wins.suggested_win_dismiss, name="suggested-win-dismiss"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),

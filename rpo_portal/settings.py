@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     "erase-inactive-candidates": {"task": "engagements.tasks.erase_inactive_candidates", "schedule": 24 * 3600.0},
     # Every other email (invitations, password resets, notices): re-sends what SMTP or a worker dropped.
     "sweep-outbox": {"task": "rpo_portal.tasks.sweep_outbox", "schedule": 60.0},
+    # Wins the portal suggests from its own data, each offered once (partnership.suggested_wins).
+    "detect-suggested-wins": {"task": "partnership.tasks.detect_suggested_wins", "schedule": 3600.0},
+    # Monday 09:00 in each engagement's zone: its weekly summary, once (partnership.weekly_summary).
+    "send-weekly-summaries": {"task": "partnership.tasks.send_weekly_summaries", "schedule": 900.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

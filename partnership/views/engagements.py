@@ -39,8 +39,9 @@ from rpo_portal.cache import cache_get, cache_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
-from ..policies import can_open_assignment_pages, can_read_scorecard
+from ..policies import can_decide_suggested_wins, can_open_assignment_pages, can_read_scorecard, can_record_win
 from ..scorecard.figures import escalations_sent
+from ..wins import offered_suggestions, recent_wins
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
 ESCALATIONS_SHOWN = 20  # the latest ones in the window
@@ -161,6 +162,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_requisitions_context(request, engagement, now=now))
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
+    # Wins: the latest with the people thanked, and the suggestions for those who decide on them
+    # (two queries each, however many).
+    context["recent_wins"] = recent_wins(engagement=engagement)
+    context["may_record_win"] = can_record_win(user)
+    context["may_decide_suggestions"] = can_decide_suggested_wins(user)
+    if context["may_decide_suggestions"]:
+        context["suggested_wins"] = offered_suggestions(engagement=engagement)
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 
