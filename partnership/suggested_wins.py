@@ -74,9 +74,12 @@ def _names(names: list[str]) -> str:
 
 
 def hours_phrase(hours: float) -> str:
-    if hours < 1:
-        return f"{max(1, round(hours * 60))} minutes"
-    return f"{hours:.1f} hours"
+    """ "40 minutes", "1 hour", "3.5 hours": a turnaround as a person says it."""
+    minutes = max(1, round(hours * 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    rounded = round(minutes / 60, 1)
+    return "1 hour" if rounded == 1 else f"{rounded:g} hours"
 
 
 def local_span(engagement: Engagement, first: date, after: date) -> tuple[datetime, datetime]:
