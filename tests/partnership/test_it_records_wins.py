@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnership.models import PartnershipItem
+from partnership.models import PartnershipItem, SuggestedWin
 from partnership.wins import WIN_EMAIL, win_record
 from rpo_portal.models import OutboundEmail
 from tests import factories
@@ -183,7 +183,17 @@ def test_another_clients_engagement_has_no_win_page(client, world):
 
 
 def _wins(world, count):
-    for number in range(count):
+    """Wins with the people thanked, and as many suggestions still offered."""
+    start = PartnershipItem.objects.count()
+    for number in range(start, start + count):
+        suggestion = SuggestedWin.objects.create(
+            engagement=world.acme_engagement,
+            source=SuggestedWin.Source.ISSUE_RESOLVED,
+            key=f"issue-resolved:{number}",
+            title=f"Suggestion number {number}",
+            what_happened="Resolved together.",
+        )
+        suggestion.people.set([world.hiring_manager])
         win = PartnershipItem.objects.create(
             kind="win",
             engagement=world.acme_engagement,
@@ -205,7 +215,7 @@ def _count(client, url) -> int:
     return len(queries.captured_queries)
 
 
-def test_the_engagement_page_shows_recent_wins_in_as_many_queries_for_50_as_for_5(client, world):
+def test_the_engagement_page_shows_wins_and_suggestions_in_as_many_queries_for_50_as_for_5(client, world):
     url = reverse("partnership:engagement-detail", kwargs={"pk": world.acme_engagement.pk})
     client.force_login(world.account_manager)
     _wins(world, 5)
@@ -219,5 +229,6 @@ def test_the_engagement_page_shows_recent_wins_in_as_many_queries_for_50_as_for_
     page = client.get(url).content.decode()
     assert "Recent wins" in page
     assert page.count("Win number") == 5
+    assert "Suggestion number 49" in page
     assert "Thank you, " in page
     assert "Rita" in page
