@@ -200,6 +200,8 @@ def win_record(
             raise ValidationError("This suggestion is about another engagement.")
         if suggestion.status == SuggestedWin.Status.ACCEPTED and suggestion.win_id is not None:
             return PartnershipItem.objects.get(pk=suggestion.win_id), False
+        if suggestion.status == SuggestedWin.Status.ACCEPTED:
+            raise ValidationError("This suggestion was made a win already (since removed); nothing more was made.")
         if suggestion.status != SuggestedWin.Status.OFFERED:
             raise ValidationError("This suggestion was dismissed, so it was not made a win. You can record a win.")
     title, what_happened = _clean(
