@@ -9,6 +9,7 @@ class PartnershipConfig(AppConfig):
         from . import (
             chase,  # noqa: F401  (registers overdue issues with feedback's reminder engine)
             item_emails,  # noqa: F401  (registers the issue followers' outbox builders)
+            win_emails,  # noqa: F401  (registers the wins' and weekly summary's outbox builders)
         )
         from .pulse import emails, links  # noqa: F401  (registers the pulse emails' outbox builders)
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engagements.models import Engagement, Requisition
+from feedback.models import moment_has_come
 
 User = settings.AUTH_USER_MODEL
 
@@ -115,6 +116,15 @@ class PartnershipItem(models.Model):
     @property
     def is_chased(self) -> bool:
         return self.is_issue and self.status in self.CHASED_STATUSES
+
+    def is_overdue_at(self, now) -> bool:
+        """Overdue as the reminder ladder counts it (its overdue rung): still chased, and its due
+        moment, the close of business on its due date, has come."""
+        return self.is_chased and self.due_at is not None and moment_has_come(self.due_at, now)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at(timezone.now())
 
 
 class ItemComment(models.Model):

@@ -3,7 +3,18 @@ mutual scorecard and the service levels, and the requisition pages with their pi
 
 from django.urls import path
 
-from .views import assignments, candidates, engagements, items, pipeline, pulse, requisition_detail, requisitions, staff
+from .views import (
+    assignments,
+    candidates,
+    engagements,
+    items,
+    pipeline,
+    pulse,
+    requisition_detail,
+    requisitions,
+    staff,
+    wins,
+)
 
 app_name = "partnership"
 
@@ -22,6 +33,9 @@ urlpatterns = [
     path("issues/<int:pk>/comments/", items.issue_comment_view, name="issue-comment"),
     path("issues/<int:pk>/status/", items.issue_status_view, name="issue-status"),
     path("issues/<int:pk>/follow/", items.issue_follow_view, name="issue-follow"),
+    path("engagements/<int:pk>/wins/new/", wins.win_new, name="win-new"),
+    path("suggested-wins/<int:pk>/accept/", wins.suggested_win_accept, name="suggested-win-accept"),
+    path("suggested-wins/<int:pk>/dismiss/", wins.suggested_win_dismiss, name="suggested-win-dismiss"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
     path("requisitions/<int:pk>/", requisition_detail.requisition_detail, name="requisition-detail"),
     path("requisitions/<int:requisition_pk>/candidates/new/", pipeline.candidate_submit, name="candidate-submit"),

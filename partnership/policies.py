@@ -79,3 +79,31 @@ def can_change_issue(user: User, item) -> bool:
 def can_reopen_issue(user: User, item) -> bool:
     """Reopen a resolved or declined issue: those who run the engagement, on either side."""
     return item.is_issue and runs_engagement(user, item.engagement)
+
+
+# --- Wins ---------------------------------------------------------------------------------------
+
+MAY_NOT_RECORD_WIN = "Only the people working on this engagement can record its wins."
+MAY_NOT_DECIDE_SUGGESTED_WIN = (
+    "The engagement's account managers and the client's admins decide which suggested wins to celebrate."
+)
+
+
+def can_record_win(user: User) -> bool:
+    """Among those who see an engagement, who records a win: everyone on it, on either side (account
+    managers, the provider's staff on it, the client's admins and its hiring managers). Celebrate
+    widely."""
+    return bool(user.is_authenticated and user.is_active and (user.is_unscoped_admin or user.role))
+
+
+def can_decide_suggested_wins(user: User) -> bool:
+    """Among those who see an engagement, who turns a suggested win into a win or dismisses it: the
+    people who run the relationship (account managers, provider admins, client admins)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (
+            user.is_unscoped_admin
+            or user.role in (User.Role.ACCOUNT_MANAGER, User.Role.PROVIDER_ADMIN, User.Role.CLIENT_ADMIN)
+        )
+    )

@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
     # Two-way pulse surveys: opened at 09:00 on the period's first business day in each engagement's
     # zone, and reminded once (partnership.pulse).
     "run-pulse": {"task": "partnership.tasks.run_pulse", "schedule": 15 * 60.0},
+    # Wins the portal suggests from its own data, each offered once (partnership.suggested_wins).
+    "detect-suggested-wins": {"task": "partnership.tasks.detect_suggested_wins", "schedule": 3600.0},
+    # Monday 09:00 in each engagement's zone: its weekly summary, once (partnership.weekly_summary).
+    "send-weekly-summaries": {"task": "partnership.tasks.send_weekly_summaries", "schedule": 900.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

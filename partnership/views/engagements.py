@@ -39,15 +39,24 @@ from rpo_portal.cache import cache_get, cache_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
+from ..items import open_issues_for_engagement
 from ..models import Side
-from ..policies import can_open_assignment_pages, can_read_scorecard
+from ..policies import (
+    can_decide_suggested_wins,
+    can_open_assignment_pages,
+    can_raise_issue,
+    can_read_scorecard,
+    can_record_win,
+)
 from ..pulse import PULSE_MIN_ANSWERS, pulse_trends, questions_for
 from ..pulse.questions import SIDE_TITLES
 from ..scorecard.figures import escalations_sent
+from ..wins import offered_suggestions, recent_wins
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
 ESCALATIONS_SHOWN = 20  # the latest ones in the window
 HIRING_MANAGERS_SHOWN = 50  # slowest first: the ones worth a conversation
+OPEN_ISSUES_SHOWN = 5  # the oldest open issues; the rest on the issues and wins page
 OVERDUE_SHOWN_OPEN = 10  # the longest overdue; the rest of the scorecard's list behind "Show"
 
 logger = logging.getLogger(__name__)
@@ -164,7 +173,19 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_requisitions_context(request, engagement, now=now))
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
+    # Open issues, oldest first with their owner (one query; one more than shown says "and more").
+    open_issues = open_issues_for_engagement(engagement, limit=OPEN_ISSUES_SHOWN + 1, user=user)
+    context["open_issues"] = open_issues[:OPEN_ISSUES_SHOWN]
+    context["more_open_issues"] = len(open_issues) > OPEN_ISSUES_SHOWN
+    context["may_raise_issue"] = can_raise_issue(user, engagement)
     context.update(_pulse_context(engagement, viewer=user, now=now))
+    # Wins: the latest with the people thanked, and the suggestions for those who decide on them
+    # (two queries each, however many).
+    context["recent_wins"] = recent_wins(engagement=engagement)
+    context["may_record_win"] = can_record_win(user)
+    context["may_decide_suggestions"] = can_decide_suggested_wins(user)
+    if context["may_decide_suggestions"]:
+        context["suggested_wins"] = offered_suggestions(engagement=engagement)
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 

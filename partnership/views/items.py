@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,10 +66,6 @@ def _visible_item(request: HttpRequest, pk: int) -> PartnershipItem | None:
     )
 
 
-def _is_overdue(item: PartnershipItem, today) -> bool:
-    return item.is_chased and item.due_on is not None and item.due_on < today
-
-
 # --- The engagement's issues and wins ----------------------------------------------------------------
 
 
@@ -96,7 +93,8 @@ def issue_list(request: HttpRequest, pk: int) -> HttpResponse:
     items = engagement_item_log(user=user, engagement=engagement, filters=filters)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     today = engagement_today(engagement)
-    rows = [{"item": item, "overdue": _is_overdue(item, today)} for item in page.object_list]
+    now = timezone.now()
+    rows = [{"item": item, "overdue": item.is_overdue_at(now)} for item in page.object_list]
     kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {
         "engagement": engagement,
@@ -209,7 +207,7 @@ def _item_page(
         "comment_form": comment_form or CommentForm(),
         "status_forms": _status_forms(user, item, status_form),
         "may_edit": item.is_issue and item.is_chased and policies.can_change_issue(user, item),
-        "overdue": _is_overdue(item, today),
+        "overdue": item.is_overdue,
         "today": today,
         "thanked": list(item.thanked.all()) if not item.is_issue else [],
     }

@@ -132,8 +132,10 @@ def test_engagement_list_asks_as_many_queries_for_6_engagements_as_for_2(client,
 
 def test_engagement_page_read_from_the_cache_asks_as_many_queries_for_50_requisitions_as_for_5(client, world):
     """With the scorecard and its rendered part cached (a busy page): the session's user, the
-    engagement, one page of requisitions with its count and coverage, the pulse section's surveys
-    (one query; one more for their answers once there are surveys); nothing that grows."""
+    engagement, one page of requisitions with its count and coverage, the open issues, the recent
+    wins and the suggested wins waiting (one query each here: none has people to fetch), the pulse
+    section's surveys (one query; one more for their answers once there are surveys); nothing that
+    grows."""
     recruiter = factories.UserFactory(organization=world.provider, role="recruiter", full_name="Roy")
     backup = factories.UserFactory(organization=world.provider, role="recruiter", full_name="Bea")
     factories.OutOfOfficeFactory(user=recruiter, backup=world.sourcer)
@@ -158,4 +160,4 @@ def test_engagement_page_read_from_the_cache_asks_as_many_queries_for_50_requisi
     many = warm_count()
 
     assert many == few
-    assert many <= 11
+    assert many <= 14
