@@ -547,7 +547,11 @@ ISSUES = {
                     "David, the digest lists them under overdue. Shall we take 20 minutes together "
                     "tomorrow and go through them?",
                 ),
-                ("hm2@acme.example", 3, "Sorry, quarter-end week. I'll do two today and ask Helen about the others."),
+                (
+                    "hm2@acme.example",
+                    3,
+                    "Sorry, a busy week with the budget round. I'll do two today and ask Helen about the others.",
+                ),
             ),
             followers=(_RITA, _AM, "admin@acme.example"),
         ),
