@@ -23,6 +23,17 @@ from engagements.models import (
     SubmissionStageChange,
 )
 from feedback.models import AvailabilityRequest, AvailabilitySlot, Digest, Feedback, FeedbackRequest, Reminder
+from partnership.models import (
+    ItemComment,
+    ItemFollower,
+    ItemStatusChange,
+    PartnershipItem,
+    PulseInvitation,
+    PulseResponse,
+    PulseSurvey,
+    Side,
+    SuggestedWin,
+)
 
 from . import factories
 
@@ -45,11 +56,31 @@ MODELS = [
     AvailabilitySlot,
     Reminder,
     Digest,
+    PartnershipItem,
+    ItemComment,
+    ItemStatusChange,
+    ItemFollower,
+    SuggestedWin,
+    PulseSurvey,
+    PulseInvitation,
+    PulseResponse,
 ]
 # The history is append-only: nobody adds to it by hand. Feedback rows are written by the
 # services and the reminder engine only (requests, answers, slots, reminders, digests).
 FEEDBACK_MODELS = {FeedbackRequest, Feedback, AvailabilityRequest, AvailabilitySlot, Reminder, Digest}
-READ_ONLY_MODELS = {SubmissionStageChange, *FEEDBACK_MODELS}
+# Issues, wins, suggestions and the pulse go through the partnership's services, which keep their
+# rules (a resolution to resolve, followers told once, one answer per person): read-only here.
+PARTNERSHIP_MODELS = {
+    PartnershipItem,
+    ItemComment,
+    ItemStatusChange,
+    ItemFollower,
+    SuggestedWin,
+    PulseSurvey,
+    PulseInvitation,
+    PulseResponse,
+}
+READ_ONLY_MODELS = {SubmissionStageChange, *FEEDBACK_MODELS, *PARTNERSHIP_MODELS}
 
 
 def _url(model, view, *args):
@@ -79,6 +110,53 @@ def make_rows(count: int) -> None:
         )
         factories.InterviewFeedbackRequestFactory(interview=interview)
         Digest.objects.create(user=feedback.request.requested_of, local_date=date(2026, 1, 5), item_count=index)
+        _partnership_rows(index, requisition, recruiter)
+
+
+def _partnership_rows(index: int, requisition, recruiter) -> None:
+    engagement, hiring_manager = requisition.engagement, requisition.hiring_manager
+    issue = PartnershipItem.objects.create(
+        kind=PartnershipItem.Kind.ISSUE,
+        engagement=engagement,
+        requisition=requisition,
+        title=f"Slots took a week {index}",
+        what_happened="Three candidates waited for slots.",
+        owner=hiring_manager,
+        due_on=date(2026, 1, 9),
+        status=PartnershipItem.Status.OPEN,
+        raised_by=recruiter,
+    )
+    ItemComment.objects.create(item=issue, author=hiring_manager, body="Two fixed windows a week from now on.")
+    ItemStatusChange.objects.create(
+        item=issue, actor=hiring_manager, from_status="open", to_status=PartnershipItem.Status.IN_PROGRESS
+    )
+    ItemFollower.objects.create(item=issue, user=recruiter)
+    win = PartnershipItem.objects.create(
+        kind=PartnershipItem.Kind.WIN,
+        engagement=engagement,
+        title=f"Filled early {index}",
+        what_happened="Nine days before the target.",
+        status="",
+        raised_by=recruiter,
+    )
+    win.thanked.add(recruiter, hiring_manager)
+    suggestion = SuggestedWin.objects.create(
+        engagement=engagement,
+        source=SuggestedWin.Source.ISSUE_RESOLVED,
+        key=f"issue-resolved:{issue.pk}",
+        title=f"Resolved {index}",
+        what_happened="…",
+    )
+    suggestion.people.add(hiring_manager)
+    survey = PulseSurvey.objects.create(
+        engagement=engagement, period_start=date(2026, 1, 1), period_label="January 2026", closes_at=timezone.now()
+    )
+    invitation = PulseInvitation.objects.create(
+        survey=survey, person=hiring_manager, side=Side.CLIENT, answered_at=timezone.now()
+    )
+    PulseResponse.objects.create(
+        invitation=invitation, survey=survey, side=Side.CLIENT, candidate_quality=4, overall=4, comment="Sharp."
+    )
 
 
 @pytest.fixture
@@ -338,3 +416,34 @@ def test_the_overdue_filter_uses_the_same_rule_as_the_api(admin_browser):
     assert [request.pk for request in overdue] == [late.pk]
     not_overdue = admin_browser.get(_url(FeedbackRequest, "changelist"), {"overdue": "0"}).context["cl"].result_list
     assert [request.pk for request in not_overdue] == [on_time.pk]
+
+
+def test_pulse_answers_in_the_admin_never_show_who_gave_them(admin_browser):
+    """The admin is held to the same anonymity as the pages, the API and the CSV: an answer shows
+    its scores and comment, not the person (nor a way to the invitation that names them)."""
+    respondent = factories.UserFactory(full_name="Quentin Respondent", email="quentin.respondent@client.example")
+    engagement = factories.EngagementFactory(client=respondent.organization)
+    survey = PulseSurvey.objects.create(
+        engagement=engagement, period_start=date(2026, 1, 1), period_label="January 2026", closes_at=timezone.now()
+    )
+    invitation = PulseInvitation.objects.create(
+        survey=survey, person=respondent, side=Side.CLIENT, answered_at=timezone.now()
+    )
+    response = PulseResponse.objects.create(
+        invitation=invitation, survey=survey, side=Side.CLIENT, overall=2, comment="Slots are hard to get."
+    )
+    pages = [
+        admin_browser.get(_url(PulseResponse, "changelist")),
+        admin_browser.get(_url(PulseResponse, "change", response.pk)),
+        admin_browser.get(_url(PulseSurvey, "change", survey.pk)),
+    ]
+    assert [row.pk for row in pages[0].context["cl"].result_list] == [response.pk]
+    assert "Slots are hard to get." in pages[1].content.decode()
+    # Nor can the answers be searched by who gave them.
+    searched = admin_browser.get(_url(PulseResponse, "changelist"), {"q": "quentin.respondent"})
+    assert searched.context["cl"].result_count == 0
+    for page in pages:
+        assert page.status_code == 200
+        content = page.content.decode()
+        for trace in ("Quentin", "quentin.respondent", f"/pulseinvitation/{invitation.pk}/"):
+            assert trace not in content, (page.request["PATH_INFO"], trace)

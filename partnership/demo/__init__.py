@@ -48,11 +48,22 @@ from engagements.models import (
     SubmissionStageChange,
 )
 from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+from partnership.models import (
+    ItemComment,
+    ItemFollower,
+    ItemStatusChange,
+    PartnershipItem,
+    PulseInvitation,
+    PulseResponse,
+    PulseSurvey,
+    SuggestedWin,
+)
 from rpo_portal.models import OutboundEmail
 from rpo_portal.statistics import analyze
 
 from . import data
 from .data import DEMO_PASSWORD, PEOPLE
+from .history import ensure_partnership_history
 from .plan import Staffing, plan_requisition, weighted
 from .write import write_in_bulk, write_with_services
 
@@ -61,6 +72,8 @@ __all__ = ["DEMO_PASSWORD", "FILLED", "PEOPLE", "seed_demo"]
 PROVIDER_NAME = "Talentbridge RPO"
 SCALE_REQUISITIONS_PER_CLIENT = 10
 SCALE_SUBMISSIONS_PER_REQUISITION = 50  # x 10 requisitions x 2 clients = 1,000 submissions per unit
+# How long ago the engagements started: before the first of the six monthly pulse surveys.
+ENGAGEMENT_AGE_DAYS = 190
 
 Progress = Callable[[str], None]
 
@@ -86,6 +99,16 @@ FILLED = (
     AvailabilitySlot,
     Reminder,
     OutboundEmail,
+    PartnershipItem,
+    PartnershipItem.thanked.through,
+    ItemComment,
+    ItemStatusChange,
+    ItemFollower,
+    SuggestedWin,
+    SuggestedWin.people.through,
+    PulseSurvey,
+    PulseInvitation,
+    PulseResponse,
 )
 
 
@@ -177,7 +200,7 @@ def _ensure_world(*, today: date, password_hash: str, created: Counter) -> DemoW
                 status=Engagement.Status.ACTIVE,
                 escalation_contact=people[client.admin],
                 time_zone=client.time_zone,
-                started_on=today - timedelta(days=150),
+                started_on=today - timedelta(days=ENGAGEMENT_AGE_DAYS),
             )
             created["engagements"] += 1
         engagements[client.key] = engagement
@@ -387,6 +410,10 @@ def seed_demo(*, scale: int = 1, now: datetime | None = None, progress: Progress
         )
     if already_there:
         progress(f"{already_there} of {scale} scale units were already there.")
+    before = sum(created[kind] for kind in ("partnership_issues", "pulse_surveys"))
+    ensure_partnership_history(world, now, created)
+    if sum(created[kind] for kind in ("partnership_issues", "pulse_surveys")) > before:
+        progress("Issues and wins, suggested wins and six months of pulse surveys ready.")
     if created:
         analyze(FILLED)
         progress("Planner statistics gathered (ANALYZE) on the tables filled.")

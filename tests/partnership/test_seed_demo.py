@@ -33,11 +33,23 @@ from feedback.models import (
     LadderStep,
     Reminder,
     RequestStatus,
+    ladder_at,
 )
 from feedback.reminders import record_due_steps
 from feedback.reminders.notices import FEEDBACK_RECEIVED, INTERVIEW_INVITATIONS, SLOTS_OFFERED
 from partnership.demo import DEMO_PASSWORD, FILLED, PEOPLE
 from partnership.demo.plan import OUTCOME_PENDING
+from partnership.models import (
+    ItemComment,
+    ItemFollower,
+    ItemStatusChange,
+    PartnershipItem,
+    PulseInvitation,
+    PulseResponse,
+    PulseSurvey,
+    Side,
+    SuggestedWin,
+)
 from rpo_portal.models import OutboundEmail
 from tests.feedback.waiting_kit import oldest_wait_by_requisition
 
@@ -62,6 +74,14 @@ COUNTED = [
     AvailabilityRequest,
     AvailabilitySlot,
     Reminder,
+    PartnershipItem,
+    ItemComment,
+    ItemStatusChange,
+    ItemFollower,
+    SuggestedWin,
+    PulseSurvey,
+    PulseInvitation,
+    PulseResponse,
 ]
 
 
@@ -412,3 +432,177 @@ def test_the_seeded_requisitions_keep_their_wait_on_the_client_through_services_
     )
     assert stored
     assert stored == oldest_wait_by_requisition(requisition_ids=ids)
+
+
+# --- The partnership itself: issues, wins, suggested wins, the pulse (issue 10) ------------------
+
+ISSUES = PartnershipItem.objects.filter(kind=PartnershipItem.Kind.ISSUE)
+WINS = PartnershipItem.objects.filter(kind=PartnershipItem.Kind.WIN)
+CHASED = ISSUES.filter(status__in=PartnershipItem.CHASED_STATUSES)
+CLOSED = ISSUES.filter(status__in=[PartnershipItem.Status.RESOLVED, PartnershipItem.Status.DECLINED])
+
+
+def test_each_partnership_has_open_resolved_and_declined_issues_owned_on_both_sides(seeded):
+    for engagement in Engagement.objects.all():
+        issues = ISSUES.filter(engagement=engagement)
+        assert set(issues.values_list("status", flat=True)) == set(PartnershipItem.Status.values), engagement
+        owners = User.objects.filter(owned_partnership_items__in=issues)
+        assert owners.filter(organization=engagement.provider).exists()
+        assert owners.filter(organization=engagement.client).exists()
+        assert issues.filter(requisition__isnull=False).exists()
+        assert not issues.exclude(requisition__isnull=True).exclude(requisition__engagement=engagement).exists()
+    assert not ISSUES.filter(created_at__gt=NOW).exists()
+    assert not ItemComment.objects.filter(created_at__lt=F("item__created_at")).exists()
+    assert not ItemComment.objects.filter(created_at__gt=NOW).exists()
+
+
+def test_closed_issues_have_their_resolution_or_reason_and_are_no_longer_chased(seeded):
+    resolved = ISSUES.filter(status=PartnershipItem.Status.RESOLVED)
+    declined = ISSUES.filter(status=PartnershipItem.Status.DECLINED)
+    assert not resolved.filter(resolution="").exists()
+    assert not declined.filter(decline_reason="").exists()
+    assert not CLOSED.filter(Q(closed_at__isnull=True) | Q(next_step_at__isnull=False)).exists()
+    assert not CHASED.filter(closed_at__isnull=False).exists()
+    # Each closed issue's last status change is its closing, with what was said, at closed_at.
+    for issue in CLOSED.prefetch_related("status_changes"):
+        changes = list(issue.status_changes.all())
+        assert changes[-1].to_status == issue.status
+        assert changes[-1].created_at == issue.closed_at
+        assert changes[-1].note in (issue.resolution, issue.decline_reason)
+        for before, after in pairwise(changes):
+            assert after.from_status == before.to_status
+            assert after.created_at > before.created_at
+        assert changes[0].from_status == PartnershipItem.Status.OPEN
+
+
+def test_open_issues_stand_where_the_ladder_has_taken_them_and_some_are_overdue(seeded):
+    """As the reminder engine leaves them: the steps whose moment has come are behind them, the
+    next one is ahead, so a sweep at NOW chases nothing from the past and escalates when due."""
+    assert CHASED.exists()
+    for issue in CHASED:
+        _, step, next_step_at = ladder_at(issue, until=NOW)
+        assert (issue.ladder_step, issue.next_step_at) == (step, next_step_at), issue
+    assert not CHASED.filter(next_step_at__lte=NOW).exists()
+    for engagement in Engagement.objects.all():
+        overdue = CHASED.filter(engagement=engagement, due_at__lte=NOW)
+        # Overdue, told so, and waiting for its escalation: the first thing the ladder will do.
+        assert overdue.filter(ladder_step=LadderStep.OVERDUE, next_step_at=F("escalate_at")).exists(), engagement
+        assert CHASED.filter(engagement=engagement, due_at__gt=NOW).exists(), engagement
+    assert CHASED.filter(ladder_step=LadderStep.ESCALATED, next_step_at__isnull=True).exists()
+
+
+def test_issues_have_comments_status_changes_and_followers_on_both_sides(seeded):
+    for engagement in Engagement.objects.all():
+        issues = ISSUES.filter(engagement=engagement)
+        assert ItemComment.objects.filter(item__in=issues).count() >= issues.count()
+        assert ItemStatusChange.objects.filter(item__in=issues).exists()
+        followers = ItemFollower.objects.filter(item__in=issues)
+        assert followers.filter(user__organization=engagement.provider).exists()
+        assert followers.filter(user__organization=engagement.client).exists()
+        # The one who raised an issue and its owner follow it.
+        for issue in issues:
+            following = set(issue.followers.values_list("user_id", flat=True))
+            assert {issue.raised_by_id, issue.owner_id} <= following
+
+
+def test_wins_thank_demo_people_of_both_sides(seeded):
+    demo_emails = {person.email for person in PEOPLE}
+    for engagement in Engagement.objects.all():
+        wins = WINS.filter(engagement=engagement)
+        assert wins.count() >= 2
+        thanked = User.objects.filter(thanked_in_wins__in=wins)
+        assert thanked.filter(organization=engagement.provider).exists()
+        assert thanked.filter(organization=engagement.client).exists()
+        assert set(thanked.values_list("email", flat=True)) <= demo_emails
+    assert not WINS.exclude(status="").exists()
+    assert not WINS.filter(Q(thanked__isnull=True) | Q(created_at__gt=NOW)).exists()
+
+
+def test_suggested_wins_are_offered_from_the_portals_own_data_and_one_is_dismissed(seeded):
+    suggestions = SuggestedWin.objects.all()
+    for engagement in Engagement.objects.all():
+        assert suggestions.filter(engagement=engagement, status=SuggestedWin.Status.OFFERED).exists()
+    assert suggestions.filter(status=SuggestedWin.Status.DISMISSED).exists()
+    assert not suggestions.filter(status=SuggestedWin.Status.OFFERED, decided_at__isnull=False).exists()
+    assert not suggestions.exclude(status=SuggestedWin.Status.OFFERED).filter(decided_at__isnull=True).exists()
+    assert not suggestions.filter(people__isnull=True).exists()
+    # Each key names a fact of the seed, as the detector would: it then offers none of them again.
+    for suggestion in suggestions:
+        kind, _, rest = suggestion.key.partition(":")
+        if kind == "issue-resolved":
+            item = PartnershipItem.objects.get(pk=rest)
+            assert (item.engagement_id, item.status) == (suggestion.engagement_id, PartnershipItem.Status.RESOLVED)
+            assert suggestion.source == SuggestedWin.Source.ISSUE_RESOLVED
+        elif kind == "filled-early":
+            requisition = Requisition.objects.get(pk=rest)
+            assert requisition.engagement_id == suggestion.engagement_id
+            assert requisition.status == Requisition.Status.FILLED
+            assert requisition.filled_on < requisition.target_on
+            assert suggestion.status == SuggestedWin.Status.ACCEPTED
+            assert suggestion.win.kind == PartnershipItem.Kind.WIN
+        elif kind == "fastest-feedback":
+            assert suggestion.source == SuggestedWin.Source.FASTEST_FEEDBACK
+            assert Feedback.objects.filter(
+                request__submission__requisition__engagement=suggestion.engagement,
+                given_by__in=suggestion.people.all(),
+                created_at__year=int(rest[:4]),
+                created_at__month=int(rest[5:]),
+            ).exists()
+        else:
+            assert kind == "on-time-month", suggestion.key
+    assert {"issue-resolved", "fastest-feedback"} <= {
+        key.split(":")[0] for key in suggestions.values_list("key", flat=True)
+    }
+
+
+def test_six_monthly_pulse_surveys_per_engagement_some_under_the_threshold(seeded):
+    for engagement in Engagement.objects.all():
+        surveys = list(PulseSurvey.objects.filter(engagement=engagement).order_by("period_start"))
+        assert len(surveys) == 6, engagement
+        assert [survey.period_start.day for survey in surveys] == [1] * 6
+        assert len({(survey.period_start.year, survey.period_start.month) for survey in surveys}) == 6
+        assert surveys[0].period_start >= engagement.started_on
+        assert not [
+            survey for survey in surveys if not survey.period_start <= survey.sent_at.date() < survey.closes_at.date()
+        ]
+        assert surveys[-1].sent_at <= NOW
+        under = 0
+        for survey in surveys:
+            for side in Side.values:
+                answers = survey.responses.filter(side=side).count()
+                invited = survey.invitations.filter(side=side).count()
+                assert 0 < answers <= invited
+                under += answers < 3
+        assert under >= 2, engagement
+
+
+def test_pulse_answers_are_one_per_answered_invitation_and_trend_as_told(seeded):
+    answered = PulseInvitation.objects.filter(answered_at__isnull=False)
+    assert PulseResponse.objects.count() == answered.count() > 0
+    assert not PulseResponse.objects.filter(invitation__answered_at__isnull=True).exists()
+    assert not PulseResponse.objects.exclude(side=F("invitation__side")).exists()
+    assert not PulseResponse.objects.exclude(survey=F("invitation__survey")).exists()
+    assert not answered.filter(
+        Q(answered_at__lt=F("survey__sent_at")) | Q(answered_at__gt=F("survey__closes_at"))
+    ).exists()
+    assert not answered.filter(answered_at__gt=NOW).exists()
+    assert PulseInvitation.objects.filter(answered_at__isnull=True).exists()
+    # The client answers about the provider, the provider about the client.
+    client, provider = PulseResponse.objects.filter(side=Side.CLIENT), PulseResponse.objects.filter(side=Side.PROVIDER)
+    assert not client.filter(Q(candidate_quality__isnull=True) | Q(feedback_speed__isnull=False)).exists()
+    assert not provider.filter(Q(feedback_speed__isnull=True) | Q(candidate_quality__isnull=False)).exists()
+    assert client.exclude(comment="").exists()
+    assert provider.exclude(comment="").exists()
+    # People answer for their own side.
+    assert not PulseInvitation.objects.filter(side=Side.CLIENT, person__organization__kind="provider").exists()
+    assert not PulseInvitation.objects.filter(side=Side.PROVIDER, person__organization__kind="client").exists()
+    # Acme's feedback speed, as its recruiters see it, is better in the last three surveys than the first.
+    acme = Engagement.objects.get(client__name="Acme Corp")
+    surveys = list(acme.pulse_surveys.order_by("period_start"))
+
+    def mean(field, side, chosen):
+        values = list(PulseResponse.objects.filter(survey__in=chosen, side=side).values_list(field, flat=True))
+        return sum(values) / len(values)
+
+    assert mean("feedback_speed", Side.PROVIDER, surveys[3:]) > mean("feedback_speed", Side.PROVIDER, surveys[:3])
+    assert mean("overall", Side.CLIENT, surveys[3:]) > mean("overall", Side.CLIENT, surveys[:3])

@@ -33,3 +33,8 @@ class Command(BaseCommand):
         for person in PEOPLE:
             role = User.Role(person.role).label
             self.stdout.write(f"  {person.email:<{width}}  {role:<16}  {person.full_name}: {person.shows}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Both partnerships come with their history: open and resolved issues, wins and suggested wins, "
+            "and six months of two-way pulse surveys."
+        )
