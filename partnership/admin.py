@@ -12,6 +12,7 @@ from django.contrib import admin
 from feedback.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReminderInline
 
 from .models import (
+    PULSE_SCORE_FIELDS,
     ItemComment,
     ItemFollower,
     ItemStatusChange,
@@ -110,15 +111,4 @@ class PulseResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("survey__engagement",)
     list_filter = ("side", "survey__engagement")
     search_fields = ("survey__period_label",)
-    fields = (
-        "survey",
-        "side",
-        "candidate_quality",
-        "communication",
-        "responsiveness",
-        "feedback_speed",
-        "interview_availability",
-        "requirements_clarity",
-        "overall",
-        "comment",
-    )
+    fields = ("survey", "side", *PULSE_SCORE_FIELDS, "comment")

@@ -21,12 +21,11 @@ from engagements.selectors import engagement_list
 from feedback.links import LinkError, read_token
 from rpo_portal.api import IdFilter
 
-from .models import PulseSurvey
+from .models import PULSE_SCORE_FIELDS, PulseSurvey
 from .policies import can_read_scorecard
 from .pulse import PULSE_MIN_ANSWERS, pulse_answer, pulse_invitation_for_link, pulse_survey_results
 from .pulse.links import PULSE_LINK
-from .pulse.questions import NOT_ENOUGH
-from .pulse.results import SCORE_FIELDS
+from .pulse.questions import HELD_UNTIL_CLOSED, NOT_ENOUGH
 
 # --- Reading (GET /api/v1/pulse-surveys/) ---------------------------------------------------------
 
@@ -43,15 +42,17 @@ class PulseSideSerializer(serializers.Serializer):
     invited = serializers.IntegerField()
     answered = serializers.IntegerField()
     response_rate = serializers.FloatField(allow_null=True, help_text="answered / invited, 0 to 1.")
-    enough = serializers.BooleanField(help_text=f"At least {PULSE_MIN_ANSWERS} answers: averages and comments shown.")
-    message = serializers.SerializerMethodField(help_text=f"“{NOT_ENOUGH}” under the threshold, else empty.")
+    enough = serializers.BooleanField(help_text=f"At least {PULSE_MIN_ANSWERS} answers.")
+    shown = serializers.BooleanField(
+        help_text="Averages and comments are given: enough answers, and the survey has closed."
+    )
+    message = serializers.CharField(
+        help_text=f"“{NOT_ENOUGH}” under the threshold, “{HELD_UNTIL_CLOSED}” while the survey is open, else empty."
+    )
     questions = PulseQuestionSerializer(many=True)
     comments = serializers.ListField(
         child=serializers.CharField(), help_text="Without names, sorted by text; empty under the threshold."
     )
-
-    def get_message(self, side) -> str:
-        return "" if side.enough else NOT_ENOUGH
 
 
 class PulseSurveySerializer(serializers.Serializer):
@@ -164,7 +165,7 @@ class PulseAnswerView(APIView):
         if invitation is None:
             raise NotFound("This link does not open a survey.")
         comment = fields.pop("comment", "")
-        scores = {field: fields.get(field) for field in SCORE_FIELDS}
+        scores = {field: fields.get(field) for field in PULSE_SCORE_FIELDS}
         pulse_answer(invitation=invitation, scores=scores, comment=comment, now=timezone.now())
         body = {"survey": invitation.survey_id, "period_label": invitation.survey.period_label, "side": invitation.side}
         return Response(PulseAnsweredSerializer(body).data, status=201)

@@ -260,6 +260,18 @@ class PulseInvitation(models.Model):
         return f"{self.person_id} asked for {self.survey}"
 
 
+# Every score a pulse answer may hold, each 1-5: the constraints, the admin and the aggregates read it.
+PULSE_SCORE_FIELDS = (
+    "candidate_quality",
+    "communication",
+    "responsiveness",
+    "feedback_speed",
+    "interview_availability",
+    "requirements_clarity",
+    "overall",
+)
+
+
 def _score(help_text: str):
     return models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=help_text
@@ -294,15 +306,7 @@ class PulseResponse(models.Model):
                     condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
                     name=f"pulse_response_{field}_1_to_5",
                 )
-                for field in (
-                    "candidate_quality",
-                    "communication",
-                    "responsiveness",
-                    "feedback_speed",
-                    "interview_availability",
-                    "requirements_clarity",
-                    "overall",
-                )
+                for field in PULSE_SCORE_FIELDS
             ),
         ]
         indexes = [models.Index(fields=["survey", "side"], name="pulse_response_survey_idx")]

@@ -1,6 +1,7 @@
 """Who may read what of the partnership, given they can already see the engagement."""
 
 from accounts.models import User
+from engagements.policies import can_manage_engagement
 
 
 def can_read_scorecard(user: User) -> bool:
@@ -37,18 +38,10 @@ def runs_engagement(user: User, engagement) -> bool:
     engagement's account managers, the client's admins (and the bootstrap admin)."""
     if not user.is_authenticated:
         return False
-    if user.is_unscoped_admin:
-        return True
     if user.role == User.Role.CLIENT_ADMIN:
         return user.organization_id == engagement.client_id
-    if user.organization_id != engagement.provider_id:
-        return False
-    if user.role == User.Role.PROVIDER_ADMIN:
-        return True
-    # engagement_list prefetches the account managers.
-    return user.role == User.Role.ACCOUNT_MANAGER and any(
-        manager.pk == user.pk for manager in engagement.account_managers.all()
-    )
+    # The provider's side: those who manage the engagement (its account managers, provider admins).
+    return can_manage_engagement(user, engagement)
 
 
 def can_raise_issue(user: User, engagement, requisition=None) -> bool:

@@ -11,6 +11,10 @@ from ..models import Side
 # everywhere: pages, API and CSV. Under it, an average or a comment could point at a person.
 PULSE_MIN_ANSWERS = 3
 NOT_ENOUGH = "Not enough answers yet"
+# While a survey is open its averages are held back, whatever the number of answers: watching an
+# average move as the answered count goes from 3 to 4 would tell the watcher the fourth person's
+# score. The response rate is shown throughout.
+HELD_UNTIL_CLOSED = "Shown when the survey closes"
 
 # A survey is open this long after it is sent; its links then say "This survey has closed".
 PULSE_OPEN_FOR = timedelta(days=14)

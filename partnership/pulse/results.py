@@ -3,8 +3,10 @@
 A group is one survey and one side. Under ``PULSE_MIN_ANSWERS`` answers it has no averages and no
 comments (pages, API and CSV say "Not enough answers yet"); at or over it, the averages per
 question and the comments, without names, sorted by their text (never in the order given, which
-could match who answered when). No person's score leaves this module: only counts and averages.
-How many were asked and answered per side (the response rate) is shown at any size.
+could match who answered when). While a survey is open nothing but its response rate is shown
+(``HELD_UNTIL_CLOSED``): an average that moved with each new answer would give that answer away.
+No person's score leaves this module: only counts and averages. How many were asked and answered
+per side (the response rate) is shown at any size.
 """
 
 from __future__ import annotations
@@ -14,25 +16,17 @@ import io
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 
-from ..models import PulseInvitation, PulseResponse, PulseSurvey, Side
-from .questions import NOT_ENOUGH, PULSE_MIN_ANSWERS, SIDE_TITLES, Question, questions_for
-
-SCORE_FIELDS = (
-    "candidate_quality",
-    "communication",
-    "responsiveness",
-    "feedback_speed",
-    "interview_availability",
-    "requirements_clarity",
-    "overall",
-)
+from ..models import PULSE_SCORE_FIELDS, PulseInvitation, PulseResponse, PulseSurvey, Side
+from .questions import HELD_UNTIL_CLOSED, NOT_ENOUGH, PULSE_MIN_ANSWERS, SIDE_TITLES, Question, questions_for
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     question: Question
-    average: float | None  # None under the threshold
+    average: float | None  # None under the threshold, and while the survey is open
+    withheld: str = NOT_ENOUGH  # what is said instead of the average
 
     @property
     def field(self) -> str:
@@ -44,7 +38,7 @@ class QuestionResult:
 
     @property
     def display(self) -> str:
-        return NOT_ENOUGH if self.average is None else f"{self.average:.1f}"
+        return self.withheld if self.average is None else f"{self.average:.1f}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +48,7 @@ class SideResult:
     answered: int
     questions: tuple[QuestionResult, ...]
     comments: tuple[str, ...]
+    held: bool = False  # the survey is still open: averages and comments wait for it to close
 
     @property
     def title(self) -> str:
@@ -62,6 +57,18 @@ class SideResult:
     @property
     def enough(self) -> bool:
         return self.answered >= PULSE_MIN_ANSWERS
+
+    @property
+    def shown(self) -> bool:
+        """Averages and comments are shown: enough answers, and the survey has closed."""
+        return self.enough and not self.held
+
+    @property
+    def message(self) -> str:
+        """What is said instead of the averages ("" when they are shown)."""
+        if not self.enough:
+            return NOT_ENOUGH
+        return HELD_UNTIL_CLOSED if self.held else ""
 
     @property
     def response_rate(self) -> float | None:
@@ -89,11 +96,13 @@ class SurveyResult:
         return (self.client, self.provider)
 
 
-def _side_result(side: str, *, invited: int, group: dict | None, comments: list[str]) -> SideResult:
+def _side_result(side: str, *, invited: int, group: dict | None, comments: list[str], held: bool) -> SideResult:
     answered = group["answered"] if group else 0
     enough = answered >= PULSE_MIN_ANSWERS
+    shown = enough and not held
+    withheld = HELD_UNTIL_CLOSED if enough else NOT_ENOUGH
     questions = tuple(
-        QuestionResult(question=question, average=float(group[question.field]) if enough else None)
+        QuestionResult(question=question, average=float(group[question.field]) if shown else None, withheld=withheld)
         for question in questions_for(side)
     )
     return SideResult(
@@ -101,7 +110,8 @@ def _side_result(side: str, *, invited: int, group: dict | None, comments: list[
         invited=invited,
         answered=answered,
         questions=questions,
-        comments=tuple(sorted(comments, key=str.casefold)) if enough else (),
+        comments=tuple(sorted(comments, key=str.casefold)) if shown else (),
+        held=held,
     )
 
 
@@ -125,14 +135,16 @@ def _results(
     surveys: list[PulseSurvey], *, invited: dict, with_comments: bool, waiting: frozenset = frozenset()
 ) -> dict[int, SurveyResult]:
     ids = [survey.pk for survey in surveys]
+    now = timezone.now()
     groups = {
         (row["survey_id"], row["side"]): row
         for row in PulseResponse.objects.filter(survey_id__in=ids)
         .values("survey_id", "side")
-        .annotate(answered=Count("id"), **{field: Avg(field) for field in SCORE_FIELDS})
+        .annotate(answered=Count("id"), **{field: Avg(field) for field in PULSE_SCORE_FIELDS})
         .order_by()
     }
-    shown = [key for key, group in groups.items() if group["answered"] >= PULSE_MIN_ANSWERS]
+    closed = {survey.pk for survey in surveys if survey.closes_at <= now}
+    shown = [key for key, group in groups.items() if group["answered"] >= PULSE_MIN_ANSWERS and key[0] in closed]
     comments: dict[tuple[int, str], list[str]] = {}
     if shown and with_comments:
         rows = (
@@ -153,6 +165,7 @@ def _results(
                     invited=invited.get((survey.pk, side), 0),
                     group=groups.get((survey.pk, side)),
                     comments=comments.get((survey.pk, side), []),
+                    held=survey.pk not in closed,
                 )
                 for side in (Side.CLIENT, Side.PROVIDER)
             },
@@ -207,7 +220,8 @@ CSV_HEADER = ["period_start", "period", "side", "invited", "answered", "response
 
 def pulse_csv(*, results: list[SurveyResult]) -> str:
     """One row per survey, side and question: the same aggregates as the page, the same threshold
-    ("Not enough answers yet" in place of the average), no comments and no names."""
+    ("Not enough answers yet", or "Shown when the survey closes", in place of the average), no
+    comments and no names."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)

@@ -200,7 +200,7 @@ def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
         rows = [
             (
                 question.label,
-                [None if row.questions[index].average is None else row.questions[index].display for row in results],
+                [row.questions[index].display for row in results],
             )
             for index, question in enumerate(questions_for(side))
         ]

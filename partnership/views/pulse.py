@@ -36,7 +36,7 @@ from ..models import PulseInvitation, PulseSurvey
 from ..pulse import PULSE_MIN_ANSWERS, pulse_answer, pulse_csv, pulse_invitation_for_link, pulse_survey_results
 from ..pulse.answering import ALREADY_ANSWERED, CLOSED, pulse_is_closed
 from ..pulse.links import PULSE_LINK
-from ..pulse.questions import NOT_ENOUGH, questions_for
+from ..pulse.questions import questions_for
 from .engagements import _visible_engagement
 
 SURVEYS_SHOWN = 24  # two years of monthly surveys on the results page and in the CSV
@@ -156,7 +156,6 @@ def engagement_pulse(request: HttpRequest, pk: int) -> HttpResponse:
         "engagement": engagement,
         "results": _results(engagement),
         "min_answers": PULSE_MIN_ANSWERS,
-        "not_enough": NOT_ENOUGH,
         "now": timezone.now(),
     }
     return render_page(request, "partnership/pulse/results.html", context)

@@ -6,12 +6,14 @@ the recruiter, and the feedback side of each submission: a résumé review asked
 requisition's hiring manager, an open availability request, and on ``acme1`` a second
 availability request already answered with two slots (to book from); the hiring manager of
 ``acme1`` is also asked to assess ``acme2``'s interview, on whose panel they sit
-(``acme2_panel``). ``VISIBLE_REQUISITIONS`` says, per persona, which requisitions they see; every
-other expectation is derived from it by the product's rules (see ``expected``).
+(``acme2_panel``); an issue about each requisition and one about each engagement as a whole, a
+win, and a closed pulse survey per engagement. ``VISIBLE_REQUISITIONS`` says, per persona, which
+requisitions they see; every other expectation is derived from it by the product's rules (see
+``expected``).
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -19,8 +21,10 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.models import Assignment, Submission
 from feedback.models import RequestStatus
+from partnership.models import PulseSurvey
 
 from .. import factories
+from ..partnership.issue_kit import make_issue, make_win
 
 PERSONAS = [
     "provider_admin",
@@ -67,6 +71,8 @@ class Pipeline:
     feedback_requests: dict = field(default_factory=dict)
     availability_requests: dict = field(default_factory=dict)
     slots: dict = field(default_factory=dict)
+    partnership_items: dict = field(default_factory=dict)
+    pulse_surveys: dict = field(default_factory=dict)
 
     def persona(self, name: str) -> User:
         return getattr(self.world, name)
@@ -121,6 +127,27 @@ def pipeline(world) -> Pipeline:
     )
     pipeline.availability_requests["acme1_offered"] = offered
     pipeline.slots["acme1_offered"] = factories.AvailabilitySlotFactory.create_batch(2, request=offered)
+
+    # Issues about each requisition and about each engagement as a whole, and a win.
+    for key, requisition in pipeline.requisitions.items():
+        owner = world.account_manager if requisition.engagement_id == world.acme_engagement.pk else world.globex_admin
+        pipeline.partnership_items[key] = make_issue(
+            requisition.engagement, owner=owner, raised_by=owner, requisition=requisition, title=f"About {key}"
+        )
+    pipeline.partnership_items["acme"] = make_issue(
+        world.acme_engagement, owner=world.client_admin, raised_by=world.account_manager, title="About Acme"
+    )
+    pipeline.partnership_items["globex"] = make_issue(
+        world.globex_engagement, owner=world.globex_admin, raised_by=world.globex_admin, title="About Globex"
+    )
+    pipeline.partnership_items["acme_win"] = make_win(world.acme_engagement, raised_by=world.client_admin)
+    for key, engagement in pipeline.engagements.items():
+        pipeline.pulse_surveys[key] = PulseSurvey.objects.create(
+            engagement=engagement,
+            period_start=date(2026, 10, 1),
+            period_label="October 2026",
+            closes_at=timezone.now() - timedelta(days=1),
+        )
     return pipeline
 
 
@@ -157,6 +184,16 @@ def expected(route: str, persona: str, pipeline: Pipeline) -> set[str]:
             for key, request in objects.items()
             if _requisition_key(pipeline, request.submission) in requisitions or request.requested_of_id == user.pk
         }
+    if route == "partnership-items":
+        # Issues and wins of the engagements one sees; a hiring manager: those about their own
+        # requisitions and those about the engagement as a whole (no requisition).
+        in_view = {key for key in pipeline.partnership_items if _candidate_engagement(key) in engagements}
+        if user.role != User.Role.HIRING_MANAGER:
+            return in_view
+        return {key for key in in_view if key in requisitions or pipeline.partnership_items[key].requisition_id is None}
+    if route == "pulse-surveys":
+        # Results are read by those who read the scorecard: provider staff and client admins.
+        return set() if user.role == User.Role.HIRING_MANAGER else engagements
     if route == "out-of-office":
         return set(pipeline.absences) if user.is_provider_staff else set()
     if route == "users":

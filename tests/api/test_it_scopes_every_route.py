@@ -21,6 +21,8 @@ ROUTES = [
     ("users", "user", "users"),
     ("feedback-requests", "feedback-request", "feedback_requests"),
     ("availability-requests", "availability-request", "availability_requests"),
+    ("partnership-items", "partnership-item", "partnership_items"),
+    ("pulse-surveys", "pulse-survey", "pulse_surveys"),
 ]
 # Routes whose objects belong to one client (people and absences do not).
 TENANT_ROUTES = [route for route in ROUTES if route[0] not in ("out-of-office", "users")]

@@ -17,6 +17,7 @@ from tests import factories
 from .pulse_kit import OPENING, answer, open_surveys
 
 NOT_ENOUGH = "Not enough answers yet"
+HELD = "Shown when the survey closes"
 
 
 @pytest.fixture(autouse=True)
@@ -169,7 +170,9 @@ def _results(client, client_for, world, viewer):
     return page.content.decode(), csv.content.decode(), api.json()["results"]
 
 
-def test_aggregates_are_hidden_under_three_answers_everywhere(client, client_for, world):
+def test_aggregates_are_hidden_under_three_answers_and_until_the_survey_closes_everywhere(
+    client, client_for, world, time_machine
+):
     survey = open_surveys()[world.acme_engagement.pk]
     answer(survey, world.hiring_manager, comment="Shortlists came late", overall=2)
     answer(survey, world.other_hiring_manager, comment="Very responsive team", overall=5)
@@ -188,9 +191,24 @@ def test_aggregates_are_hidden_under_three_answers_everywhere(client, client_for
     assert row["client"]["comments"] == []
 
     answer(survey, world.client_admin, comment="All good", overall=5)
+    # Three answers, but the survey is open: an average that moved with each answer would give the
+    # newest answer away, so nothing but the response rate shows until it closes.
     page, csv, api = _results(client, client_for, world, world.client_admin)
     (row,) = api
     assert row["client"]["enough"] is True
+    assert row["client"]["shown"] is False
+    assert row["client"]["message"] == HELD
+    assert {question["average"] for question in row["client"]["questions"]} == {None}
+    assert row["client"]["comments"] == []
+    assert HELD in page
+    assert HELD in csv
+    assert "Shortlists came late" not in page + csv
+
+    time_machine.move_to(survey.closes_at, tick=False)
+    page, csv, api = _results(client, client_for, world, world.client_admin)
+    (row,) = api
+    assert row["client"]["shown"] is True
+    assert row["client"]["message"] == ""
     overall = next(question for question in row["client"]["questions"] if question["field"] == "overall")
     assert overall["average"] == pytest.approx(4.0)
     # Without names, in an order that is not the order they were given.
@@ -202,13 +220,16 @@ def test_aggregates_are_hidden_under_three_answers_everywhere(client, client_for
     assert NOT_ENOUGH in page
 
 
-def test_no_respondents_name_is_shown_next_to_a_score(client, client_for, world):
+def test_no_respondents_name_is_shown_next_to_a_score(client, client_for, world, time_machine):
     survey = open_surveys()[world.acme_engagement.pk]
     for person in (world.hiring_manager, world.other_hiring_manager, world.client_admin):
         answer(survey, person, comment="Fine")
     for person in (world.recruiter, world.sourcer, world.account_manager):
         answer(survey, person, comment="Fine too")
+    time_machine.move_to(survey.closes_at, tick=False)  # the scores and comments are shown
     page, csv, api = _results(client, client_for, world, world.provider_admin)
+    assert "Fine too" in page  # the comments and averages are there, without names
+    assert api[0]["provider"]["shown"] is True
     respondents = [world.hiring_manager, world.other_hiring_manager, world.client_admin, world.recruiter, world.sourcer]
     for person in respondents:
         for text in (page, csv, str(api)):
