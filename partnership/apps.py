@@ -8,6 +8,7 @@ class PartnershipConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             chase,  # noqa: F401  (registers overdue issues with feedback's reminder engine)
+            handover,  # noqa: F401  (registers the open issues a person owns with accounts.handover)
             item_emails,  # noqa: F401  (registers the issue followers' outbox builders)
             win_emails,  # noqa: F401  (registers the wins' and weekly summary's outbox builders)
         )

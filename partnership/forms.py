@@ -329,7 +329,7 @@ class PulseAnswerForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown without your name, and only once at least three people have answered.",
+        help_text="Shown without your name, after the survey closes, and only if at least three people answered.",
     )
 
     def __init__(self, *args, questions, **kwargs):

@@ -22,6 +22,7 @@ from .services import (
     issue_resolve,
     issue_set_status,
     issue_update,
+    issues_hand_over,
     item_follow,
     item_unfollow,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "issue_resolve",
     "issue_set_status",
     "issue_update",
+    "issues_hand_over",
     "item_follow",
     "item_followers",
     "item_owner_choices",

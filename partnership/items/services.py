@@ -390,3 +390,32 @@ def item_unfollow(*, user: User, item: PartnershipItem) -> bool:
     """Stop following; True if they were following."""
     deleted, _ = ItemFollower.objects.filter(item_id=item.pk, user_id=user.pk).delete()
     return bool(deleted)
+
+
+def issues_hand_over(*, user: User, to: User, at=None) -> int:
+    """The open issues ``user`` owns are owned by ``to`` from now on (``user`` is being
+    deactivated: ``accounts.services.user_deactivate``, which checked who ``to`` may be), as
+    ``feedback.services.requests_hand_over`` does for requests: each keeps its due date and ladder,
+    the next level the sweep records goes to ``to``, and the levels recorded but not sent yet (the
+    escalation aside, which goes to the side's lead) are re-addressed to ``to``. ``to`` follows
+    them. Returns how many issues ``user`` owned."""
+    from feedback.models import Reminder
+
+    at = at or timezone.now()
+    issues = list(
+        PartnershipItem.objects.select_for_update()
+        .filter(kind=PartnershipItem.Kind.ISSUE, owner=user, status__in=PartnershipItem.CHASED_STATUSES)
+        .order_by("pk")
+    )
+    if not issues:
+        return 0
+    ids = [issue.pk for issue in issues]
+    PartnershipItem.objects.filter(pk__in=ids).update(owner=to, updated_at=at)
+    Reminder.objects.filter(
+        partnership_item_id__in=ids, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]
+    ).exclude(level=Reminder.Level.ESCALATION).update(recipient=to, status=Reminder.Status.PENDING, dispatched_at=None)
+    ItemFollower.objects.bulk_create(
+        [ItemFollower(item_id=item_id, user=to, created_at=at) for item_id in ids], ignore_conflicts=True
+    )
+    engagement_changed(*{issue.engagement_id for issue in issues})
+    return len(issues)
