@@ -59,6 +59,12 @@ class PartnershipItemSerializer(serializers.ModelSerializer):
     owner_name = serializers.SerializerMethodField()
     raised_by = serializers.IntegerField(source="raised_by_id", read_only=True, allow_null=True)
     thanked = PersonSerializer(many=True, read_only=True, help_text="Wins: the people thanked, on either side.")
+    status = serializers.ChoiceField(
+        choices=PartnershipItem.Status.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="An issue's status; empty for a win.",
+    )
 
     class Meta:
         model = PartnershipItem
