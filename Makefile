@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser install install-dev browser-deps bench-deps lint format check migrate seed bench bench-reminders bench-web clean
+.PHONY: run test test-browser install install-dev browser-deps pdf-deps bench-deps lint format check migrate seed bench bench-reminders bench-web clean
 
 # One virtual environment; two stamp files inside it say what has been installed into it, each
 # remade when its requirements file changes. requirements.txt is the runtime (what production
@@ -48,6 +48,21 @@ browser-deps:
 		echo "The browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' (Debian/Ubuntu)."; \
 	fi
 
+# The quarterly review pack's PDF (WeasyPrint) needs Pango and a font; its tests read the PDF back
+# with poppler's pdftotext / pdftoppm. Debian's packages, installed with apt-get when missing and
+# running as root; otherwise this says how (the PDF download then answers with a clear message).
+pdf-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libpango-1.0 && command -v pdftotext >/dev/null 2>&1 \
+		&& fc-list 2>/dev/null | grep -q . ; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Pango, fonts and poppler-utils for the review pack's PDF: apt-get install"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; } \
+			|| echo "Could not install the PDF libraries; the review pack's PDF will not be available."; \
+	else \
+		echo "The review pack's PDF needs Pango, a font and poppler-utils: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils'."; \
+	fi
+
 # The closed-loop web benchmark drives the server with wrk (C, event loop: not the bottleneck),
 # Debian's package, installed here like Chromium above, never at run time.
 WRK_PATH ?= /usr/bin/wrk
@@ -61,7 +76,7 @@ bench-deps:
 		echo "The closed-loop web benchmark needs wrk at $(WRK_PATH): run 'sudo apt-get install wrk' (Debian/Ubuntu)."; \
 	fi
 
-run: install
+run: install pdf-deps
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo
@@ -76,7 +91,7 @@ run: install
 # Coverage (configured in pyproject.toml) measures the pytest process and, through
 # `patch = ["subprocess"]`, the Python processes it starts (pytest-xdist's workers with
 # PYTEST_ARGS="-n 2"): each writes its own .coverage.* file, combined before the report.
-test: install-dev browser-deps lint check
+test: install-dev browser-deps pdf-deps lint check
 	@$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	@$(BIN)/coverage combine --quiet

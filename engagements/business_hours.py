@@ -1,16 +1,20 @@
 """Business-hours arithmetic: the one place that knows what "due in N business hours" means.
 
 A ``BusinessCalendar`` is a time zone, the opening and closing time of a working day, and the
-ISO weekdays that are working days. Moments go in and come out as aware UTC datetimes; all
+ISO weekdays that are working days, less the public holidays of a country (and optionally one
+of its regions), as the ``holidays`` library knows them. Moments go in and come out as aware UTC datetimes; all
 counting happens on the local wall clock of the calendar's zone, so a day with a daylight-saving
 change still has exactly its business hours (09:00–17:00 is eight hours on either side of it).
 """
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+
+import holidays as holiday_calendars
 
 MAX_DAYS_SCANNED = 3660  # ten years: a guard against a calendar with no working time at all
 
@@ -22,6 +26,9 @@ class BusinessCalendar:
     day_end: time = time(17, 0)
     # ISO weekdays: Monday is 1, Sunday is 7.
     weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    # Public holidays of this country (ISO 3166 code) and region (subdivision) are not working days.
+    country: str = ""
+    region: str = ""
 
     def __post_init__(self) -> None:
         if self.day_end <= self.day_start:
@@ -41,12 +48,36 @@ class BusinessCalendar:
             datetime.combine(day, self.day_end, tzinfo=zone),
         )
 
+    def is_holiday(self, day: date) -> bool:
+        return bool(self.country) and day in holidays_of(self.country, self.region, day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.isoweekday() in self.weekdays and not self.is_holiday(day)
+
     def _working_windows(self, start_day: date):
         for offset in range(MAX_DAYS_SCANNED):
             day = start_day + timedelta(days=offset)
-            if day.isoweekday() in self.weekdays:
+            if self.is_working_day(day):
                 yield self._window(day)
         raise ValueError("No business hours found in ten years: check the calendar.")
+
+
+@functools.lru_cache(maxsize=512)
+def holidays_of(country: str, region: str, year: int) -> dict[date, str]:
+    """The public holidays of ``country`` (and ``region``) in ``year``: date → name. Unknown codes
+    raise ``NotImplementedError`` (the SLA rules refuse them before they are stored)."""
+    return dict(holiday_calendars.country_holidays(country, subdiv=region or None, years=year, language="en_US"))
+
+
+def holidays_between(calendar: BusinessCalendar, start: date, end: date) -> list[tuple[date, str]]:
+    """The holidays of the calendar from ``start`` to ``end`` inclusive, in order, with their names."""
+    if not calendar.country:
+        return []
+    found: list[tuple[date, str]] = []
+    for year in range(start.year, end.year + 1):
+        of_year = holidays_of(calendar.country, calendar.region, year)
+        found.extend((day, name) for day, name in of_year.items() if start <= day <= end)
+    return sorted(found)
 
 
 def _require_aware(moment: datetime) -> None:
@@ -114,7 +145,7 @@ def is_outside_business_hours(start: datetime, end: datetime, calendar: Business
     _require_aware(end)
     local_start = start.astimezone(calendar.zone)
     local_end = end.astimezone(calendar.zone)
-    if local_start.isoweekday() not in calendar.weekdays:
+    if not calendar.is_working_day(local_start.date()):
         return True
     opening, closing = calendar._window(local_start.date())
     return not (opening <= local_start and local_end <= closing)

@@ -67,6 +67,53 @@ class Engagement(models.Model):
     # How often both sides are asked the two-way pulse survey (partnership.pulse).
     pulse_cadence = models.CharField(max_length=16, choices=PulseCadence.choices, default=PulseCadence.MONTHLY)
 
+    # A fair clock: the public holidays of this country (ISO 3166 code, as the ``holidays`` library
+    # names it) and, optionally, of one of its regions (subdivision code) are not business hours for
+    # any due time, reminder or figure counted in business hours (``business_calendar``). Empty: no
+    # holidays. Checked against the library's list by ``engagements.sla.sla_errors``.
+    country = models.CharField(
+        max_length=2, blank=True, default="", help_text="Whose public holidays are not business hours (e.g. DE, US)."
+    )
+    region = models.CharField(
+        max_length=10, blank=True, default="", help_text="Optional: a state or region of the country (e.g. BY, CA)."
+    )
+
+    # The provider's targets, so that the scorecard holds both sides to account (empty: no target).
+    target_days_to_first_submission = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Business days from a requisition opening to its first submission.",
+    )
+    target_submissions_per_requisition = models.DecimalField(
+        null=True,
+        blank=True,
+        default=3,
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Submissions per requisition open in the period, at least.",
+    )
+    target_submission_to_interview_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Share of submissions that reach an interview, at least (percent).",
+    )
+    target_days_to_fill = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=45,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Days from a requisition opening to its filling, at most.",
+    )
+
+    # Bumped by every change of an orientation note (engagements.services.orientation): a recruiter
+    # has read the orientation when their OrientationRead holds this version.
+    orientation_version = models.PositiveIntegerField(default=0, editable=False)
+
     started_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -112,6 +159,8 @@ class Engagement(models.Model):
             day_start=self.business_day_start,
             day_end=self.business_day_end,
             weekdays=frozenset(int(day) for day in self.business_weekdays),
+            country=self.country,
+            region=self.region,
         )
 
 
@@ -302,10 +351,29 @@ class Submission(models.Model):
     # ``candidate_add_and_submit``'s WHERE form_token = ?. NULL for the API, imports and the admin.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    class WithdrawalReason(models.TextChoices):
+        OTHER_OFFER = "other_offer", "Took another offer"
+        PROCESS_TOO_SLOW = "too_slow", "The process took too long"
+        LOST_INTEREST = "lost_interest", "Lost interest in the role"
+        COMPENSATION = "compensation", "Pay or conditions"
+        PERSONAL = "personal", "Personal reasons"
+        OTHER = "other", "Another reason"
+        # Withdrawals recorded before the reason was asked for (migration 0009 only).
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    # Why a withdrawn candidate left: required when the stage moves to withdrawn (the services and
+    # the check constraint below), empty otherwise. The cost of waiting counts withdrawals by wait.
+    withdrawal_reason = models.CharField(max_length=16, choices=WithdrawalReason.choices, blank=True)
+
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["requisition", "candidate"], name="submission_once_per_requisition"),
+            models.CheckConstraint(
+                condition=(models.Q(stage="withdrawn") & ~models.Q(withdrawal_reason=""))
+                | (~models.Q(stage="withdrawn") & models.Q(withdrawal_reason="")),
+                name="submission_withdrawn_has_reason",
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     stage__in=["submitted", "hm_review", "interview", "offer", "hired", "rejected", "withdrawn"]
@@ -408,33 +476,139 @@ class Interview(models.Model):
 
 
 class ImplementationTask(models.Model):
+    """One step of an engagement's implementation checklist, owned by one side (and one person).
+
+    A new engagement gets the default checklist (``engagements.implementation.DEFAULT_TASKS``), which
+    can be edited. An open task with a due date is chased by feedback's reminder engine, as issues
+    are: the ladder fields below are set from ``due_on`` (``partnership.ladder``), and its reminders
+    are ``Reminder`` rows (``Reminder.implementation_task``).
+    """
+
+    class Side(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        CLIENT = "client", "Client"
+
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="implementation_tasks")
+    # Which default step this is ("kickoff", ...), so that the default checklist is made once;
+    # empty for tasks people add.
+    key = models.CharField(max_length=40, blank=True, editable=False)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    owner_side = models.CharField(max_length=8, choices=Side.choices, default=Side.PROVIDER)
     owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
     due_on = models.DateField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # The chase of an open task with a due date, as ``PartnershipItem``'s (NULL when done or undated).
+    remind_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    ladder_step = models.PositiveSmallIntegerField(default=0)
+    next_step_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["engagement", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "key"], condition=~models.Q(key=""), name="implementation_task_default_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(owner_side__in=["provider", "client"]), name="implementation_task_side_valid"
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: open tasks whose next ladder step has come.
+            models.Index(
+                fields=["next_step_at"],
+                condition=models.Q(completed_at__isnull=True),
+                name="implementation_task_sweep_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
 
 class OrientationNote(models.Model):
-    """'What it is like to work here', written for recruiters new to the client."""
+    """'What it is like to work here', written for recruiters new to the client.
+
+    Changed only through ``engagements.services.orientation``: every change is a new
+    ``OrientationNoteVersion`` (who, when, what) and bumps ``Engagement.orientation_version``, which
+    asks every recruiter and sourcer on the engagement to read the orientation again.
+    """
+
+    class Topic(models.TextChoices):
+        CULTURE = "culture", "Culture"
+        INTERVIEW_PROCESS = "interview_process", "Interview process"
+        SELLING_POINTS = "selling_points", "Selling points"
+        NO_GOS = "no_gos", "No-go's"
+        OTHER = "other", "Other"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="orientation_notes")
+    topic = models.CharField(max_length=24, choices=Topic.choices, default=Topic.OTHER)
     title = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=20000)
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["engagement", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(topic__in=["culture", "interview_process", "selling_points", "no_gos", "other"]),
+                name="orientation_note_topic_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class OrientationNoteVersion(models.Model):
+    """One version of a note as saved: append-only, so its history shows who changed what, when."""
+
+    note = models.ForeignKey(OrientationNote, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    topic = models.CharField(max_length=24, choices=OrientationNote.Topic.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["note", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="orientation_note_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class OrientationRead(models.Model):
+    """That a person read an engagement's orientation, as of its ``orientation_version`` then."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="orientation_reads")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="orientation_reads")
+    version = models.PositiveIntegerField()
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "user"], name="orientation_read_once_per_person"),
+        ]
+        indexes = [models.Index(fields=["user"], name="orientation_read_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.engagement} v{self.version}"

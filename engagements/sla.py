@@ -60,8 +60,29 @@ def _hours(value: float) -> str:
     return f"{amount} business hour{'' if value == 1 else 's'}"
 
 
+def holiday_errors(engagement) -> dict[str, str]:
+    """What is wrong with an engagement's country and region (the ``holidays`` library's codes)."""
+    import holidays as holiday_calendars
+
+    country = (engagement.country or "").strip()
+    region = (engagement.region or "").strip()
+    if not country:
+        return {"region": "Pick the country first: a region belongs to a country."} if region else {}
+    supported = holiday_calendars.list_supported_countries()
+    if country not in supported:
+        return {"country": f"“{country}” is not a country code we know holidays of (ISO 3166, e.g. DE, US, GB)."}
+    if region and region not in supported[country]:
+        known = ", ".join(sorted(supported[country])[:40]) or "none"
+        return {"region": f"“{region}” is not a region of {country}. Known regions: {known}."}
+    return {}
+
+
 def sla_errors(engagement) -> dict[str, str]:
     """What is wrong with an engagement's service levels, by field, in words (empty if nothing)."""
+    return {**holiday_errors(engagement), **_hours_errors(engagement)}
+
+
+def _hours_errors(engagement) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not business_weekdays_of(engagement.business_weekdays):
         errors["business_weekdays"] = NO_BUSINESS_DAY

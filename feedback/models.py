@@ -348,6 +348,15 @@ class Reminder(models.Model):
         related_name="reminders",
         db_index=False,
     )
+    # An overdue implementation task is chased the same way (registered by partnership.chase).
+    implementation_task = models.ForeignKey(
+        "engagements.ImplementationTask",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
+    )
     level = models.CharField(max_length=16, choices=Level.choices)
     recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -366,7 +375,9 @@ class Reminder(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one_set("feedback_request", "availability_request", "partnership_item"),
+                condition=_exactly_one_set(
+                    "feedback_request", "availability_request", "partnership_item", "implementation_task"
+                ),
                 name="reminder_for_exactly_one_request",
             ),
             models.UniqueConstraint(
@@ -383,6 +394,11 @@ class Reminder(models.Model):
                 fields=["partnership_item", "level"],
                 condition=Q(partnership_item__isnull=False),
                 name="reminder_level_once_per_partnership_item",
+            ),
+            models.UniqueConstraint(
+                fields=["implementation_task", "level"],
+                condition=Q(implementation_task__isnull=False),
+                name="reminder_level_once_per_implementation_task",
             ),
         ]
         indexes = [

@@ -57,8 +57,10 @@ def request_ladder(*, engagement: Engagement, opened_at: datetime, due_hours: in
         due_at = add_business_hours(opened_at, due_hours, calendar)
         remind_at = add_business_hours(opened_at, max(due_hours - engagement.reminder_lead_hours, 0), calendar)
         escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
-        # A day of slack over the bound: a clock change can stretch the wall-clock weeks by an hour.
-        if due_at - opened_at > span + timedelta(days=1) or escalate_at - due_at > span + timedelta(days=1):
+        # Slack over the bound: a clock change stretches the wall-clock weeks by an hour, and public
+        # holidays (``Engagement.country``) by their days.
+        slack = timedelta(days=15)
+        if due_at - opened_at > span + slack or escalate_at - due_at > span + slack:
             raise ValueError(f"the due time would be {due_at:%Y-%m-%d}, beyond {span.days} days")
     except (ValueError, OverflowError, LookupError) as error:  # LookupError: an unknown time zone
         logger.warning(

@@ -232,7 +232,11 @@ class EngagementSlaForm(forms.Form):
     )
 
     # The fields engagement_update takes, but for the engagement's name, status and start.
-    SLA_FIELDS = tuple(name for name in ENGAGEMENT_FIELDS if name not in ("name", "status", "started_on"))
+    SLA_FIELDS = tuple(
+        name
+        for name in ENGAGEMENT_FIELDS
+        if name not in ("name", "status", "started_on", "country", "region") and not name.startswith("target_")
+    )
 
     def __init__(self, *args, engagement: Engagement, contacts, **kwargs):
         kwargs.setdefault(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",  # the audit trail (who changed what, old → new): see partnership.audit
     "rpo_portal",  # below every app: the email outbox (rpo_portal.outbox) they all send through
     "accounts",
     "engagements",
@@ -59,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in person as the actor of the audit trail's entries (API calls set it in
+    # rpo_portal.api, where token authentication happens).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused by the lockout into the 429 page (accounts.throttling).

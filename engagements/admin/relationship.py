@@ -15,7 +15,7 @@ class ImplementationTaskAdmin(admin.ModelAdmin):
     list_display = ("title", "engagement", "position", "owner", "due_on", "is_done")
     list_select_related = ("engagement", "owner")
     list_filter = ("engagement", ("completed_at", admin.EmptyFieldListFilter))
-    search_fields = ("title", "description")
+    search_fields = ("title", "notes")
     autocomplete_fields = ("engagement", "owner")
     ordering = ("engagement", "position", "id")
 

@@ -37,6 +37,12 @@ ENGAGEMENT_FIELDS = (
     "business_weekdays",
     "started_on",
     "pulse_cadence",
+    "country",
+    "region",
+    "target_days_to_first_submission",
+    "target_submissions_per_requisition",
+    "target_submission_to_interview_percent",
+    "target_days_to_fill",
 )
 
 

@@ -167,14 +167,28 @@ def _submitted_with(form_token: uuid.UUID, requisition: Requisition) -> Submissi
 
 @transaction.atomic
 def submission_change_stage(
-    *, actor: User, submission: Submission, to_stage: str, note: str = "", at: datetime | None = None
+    *,
+    actor: User,
+    submission: Submission,
+    to_stage: str,
+    note: str = "",
+    at: datetime | None = None,
+    withdrawal_reason: str = "",
 ) -> Submission:
-    """A recruiter moves a submission to ``to_stage``: if their role may, and the move is legal."""
+    """A recruiter moves a submission to ``to_stage``: if their role may, and the move is legal.
+    A withdrawal needs its reason (``Submission.WithdrawalReason``)."""
     policies.require(
         policies.can_change_submission_stage(actor, submission),
         policies.MAY_NOT_MOVE_SUBMISSION,
     )
-    return _move_stage(submission=submission, to_stage=to_stage, changed_by=actor, note=note, at=at)
+    return _move_stage(
+        submission=submission,
+        to_stage=to_stage,
+        changed_by=actor,
+        note=note,
+        at=at,
+        withdrawal_reason=withdrawal_reason,
+    )
 
 
 @transaction.atomic
@@ -188,8 +202,32 @@ def submission_follow_decision(
     return _move_stage(submission=submission, to_stage=to_stage, changed_by=decided_by, note=note, at=at)
 
 
+WITHDRAWAL_REASON_NEEDED = "Say why the candidate withdrew: the cost of waiting counts it."
+WITHDRAWAL_REASON_ONLY_FOR_WITHDRAWN = "A withdrawal reason goes only with a move to withdrawn."
+
+
+def withdrawal_reason_error(to_stage: str, reason: str) -> str | None:
+    """What is wrong with the reason given for a move to ``to_stage`` (None if nothing): the one
+    rule, asked by the services and by the forms and the API before them."""
+    if to_stage != Submission.Stage.WITHDRAWN:
+        return WITHDRAWAL_REASON_ONLY_FOR_WITHDRAWN if reason else None
+    if not reason:
+        return WITHDRAWAL_REASON_NEEDED
+    not_recorded = Submission.WithdrawalReason.NOT_RECORDED
+    chosen = [value for value in Submission.WithdrawalReason.values if value != not_recorded]
+    if reason not in chosen:
+        return f"“{reason}” is not a withdrawal reason. Pick one of: {', '.join(chosen)}."
+    return None
+
+
 def _move_stage(
-    *, submission: Submission, to_stage: str, changed_by: User | None, note: str, at: datetime | None
+    *,
+    submission: Submission,
+    to_stage: str,
+    changed_by: User | None,
+    note: str,
+    at: datetime | None,
+    withdrawal_reason: str = "",
 ) -> Submission:
     """Move if the move is legal, record it, and tell listeners."""
     if to_stage not in Submission.Stage.values:
@@ -202,10 +240,14 @@ def _move_stage(
         raise ValidationError(
             {"stage": f"A submission cannot move from {from_stage} to {to_stage}. Allowed: {allowed}."}
         )
+    reason_error = withdrawal_reason_error(to_stage, withdrawal_reason)
+    if reason_error:
+        raise ValidationError({"withdrawal_reason": reason_error})
     at = at or timezone.now()
     submission.stage = to_stage
     submission.stage_changed_at = at
-    submission.save(update_fields=["stage", "stage_changed_at"])
+    submission.withdrawal_reason = withdrawal_reason
+    submission.save(update_fields=["stage", "stage_changed_at", "withdrawal_reason"])
     SubmissionStageChange.objects.create(
         submission=submission, from_stage=from_stage, to_stage=to_stage, changed_by=changed_by, changed_at=at, note=note
     )

@@ -236,7 +236,7 @@ def _ensure_relationship(world: DemoWorld, today: date, created: Counter) -> Non
                     "owner": world.people[owner],
                     "due_on": due_on,
                     "completed_at": completed_at,
-                    "description": "",
+                    "notes": "",
                 },
             )
             created["implementation_tasks"] += was_created

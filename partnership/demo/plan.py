@@ -46,6 +46,15 @@ OPEN_REQUISITION_OUTCOMES = {
     Stage.REJECTED: 45,
     Stage.WITHDRAWN: 13,
 }
+# Why demo candidates withdraw: another offer most often, as in the trade.
+WITHDRAWAL_REASONS = (
+    Submission.WithdrawalReason.OTHER_OFFER,
+    Submission.WithdrawalReason.OTHER_OFFER,
+    Submission.WithdrawalReason.PROCESS_TOO_SLOW,
+    Submission.WithdrawalReason.LOST_INTEREST,
+    Submission.WithdrawalReason.COMPENSATION,
+    Submission.WithdrawalReason.PERSONAL,
+)
 CLOSED_OUTCOMES = {Stage.REJECTED: 3, Stage.WITHDRAWN: 1}
 # The last open stage before a rejection or a withdrawal. Few leave at the offer: most offers are
 # accepted (offer acceptance around 85 %, as in a healthy RPO programme).
@@ -102,6 +111,8 @@ class PlannedSubmission:
     availability: PlannedAvailability | None = None
     # The answer to the post-interview request (a completed interview only).
     interview_answer: PlannedAnswer | None = None
+    # Why the candidate withdrew (a withdrawn submission only).
+    withdrawal_reason: str = ""
 
     @property
     def stage(self) -> str:
@@ -255,6 +266,8 @@ def _plan_submission(
     )
     # A separate stream, so that the pipeline above does not depend on how feedback is planned.
     _plan_feedback(planned, rng=random.Random(f"{tag}:feedback"), staffing=staffing, calendar=calendar, now=now)
+    if planned.stage == Stage.WITHDRAWN:
+        planned.withdrawal_reason = random.Random(f"{tag}:withdrawal").choice(WITHDRAWAL_REASONS)
     return planned
 
 

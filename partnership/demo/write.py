@@ -143,7 +143,7 @@ def _write_submission(requisition: Requisition, planned: PlannedSubmission, staf
         if submission.stage == Stage.HM_REVIEW and planned.resume_answer is not None:
             _respond(submission, planned.resume_answer, staffing.hiring_manager)
         else:
-            _move(submission, to_stage=to_stage, by=changed_by, at=at)
+            _move(submission, to_stage=to_stage, by=changed_by, at=at, reason=planned.withdrawal_reason)
         submission.refresh_from_db(fields=["stage", "stage_changed_at"])
         if submission.stage == Stage.INTERVIEW:
             interview = _book_interview(submission, planned, staffing)
@@ -152,12 +152,15 @@ def _write_submission(requisition: Requisition, planned: PlannedSubmission, staf
                 submission.refresh_from_db(fields=["stage", "stage_changed_at"])
 
 
-def _move(submission: Submission, *, to_stage: str, by, at: datetime) -> None:
+def _move(submission: Submission, *, to_stage: str, by, at: datetime, reason: str = "") -> None:
     """A recruiter's stage move, or the move a hiring manager's decision made (plan._actor)."""
     if by.is_client_user:
         services.submission_follow_decision(submission=submission, to_stage=to_stage, decided_by=by, at=at)
     else:
-        services.submission_change_stage(actor=by, submission=submission, to_stage=to_stage, at=at)
+        reason = reason if to_stage == Stage.WITHDRAWN else ""
+        services.submission_change_stage(
+            actor=by, submission=submission, to_stage=to_stage, at=at, withdrawal_reason=reason
+        )
 
 
 def _record_history(requisition: Requisition, now: datetime, created: Counter) -> None:
@@ -315,6 +318,7 @@ def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datet
                 requisition_id=requisition.pk,
                 candidate_id=candidate.pk,
                 stage=planned.stage,
+                withdrawal_reason=planned.withdrawal_reason,
                 submitted_by_id=planned.submitted_by.pk,
                 submitted_at=planned.events[0][1],
                 stage_changed_at=planned.events[-1][1],

@@ -62,6 +62,12 @@ class Figure:
     unit: str  # "percent" (0..100) | "hours" | "days" | "count" | "ratio"
     display: str  # formatted for people: "82%", "6.5 h", "3.2 days", "4", "—"
     better: str  # "higher" | "lower"
+    # Against the engagement's target for it (``partnership.scorecard.targets``), where it has one:
+    # the target's value and how it reads ("at most 5 business days"), and whether it was met (None:
+    # no target, or nothing measured).
+    target: float | None = None
+    target_display: str = ""
+    met: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
