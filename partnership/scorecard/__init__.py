@@ -92,6 +92,7 @@ __all__ = [
     "engagement_scorecard_rendered",
     "format_value",
     "overdue_counts",
+    "scorecard_between",
     "scorecard_csv",
     "scorecard_keys",
     "window_days",
@@ -214,8 +215,14 @@ def _weeks(start: datetime, end: datetime, zone: ZoneInfo):
         monday += timedelta(days=7)
 
 
-def _compute(engagement: Engagement, days: int, now: datetime) -> Scorecard:
-    start, end = now - timedelta(days=days), now
+def scorecard_between(*, engagement: Engagement, start: datetime, end: datetime) -> Scorecard:
+    """The scorecard of the period [``start``, ``end``) (a quarter of the review pack), computed
+    exactly and never cached; ``days`` is the period's length in whole days."""
+    return _compute(engagement, max((end - start).days, 1), end, start=start)
+
+
+def _compute(engagement: Engagement, days: int, now: datetime, start: datetime | None = None) -> Scorecard:
+    start, end = (start if start is not None else now - timedelta(days=days)), now
     zone = ZoneInfo(engagement.time_zone)
     window = {"engagement": engagement, "requisition_ids": q.requisition_ids(engagement), "start": start, "end": end}
 
