@@ -7,7 +7,16 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from rpo_portal.settings import *  # noqa: F403
+# Under pytest-xdist (`make test PYTEST_ARGS="-n 2"`, as .ci/run does), each worker process uses its
+# own Redis database (1, 2, ...) for the broker and the Redis tests, so that one worker's queues and
+# keys never meet another's. Set before the settings read REDIS_URL.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and _worker[2:].isdigit() and os.environ.get("REDIS_URL"):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    if _db.isdigit() and _base.startswith("redis"):
+        os.environ["REDIS_URL"] = f"{_base}/{int(_db) + 1 + int(_worker[2:])}"
+
+from rpo_portal.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

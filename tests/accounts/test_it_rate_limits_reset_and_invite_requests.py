@@ -89,7 +89,9 @@ def test_a_cache_that_is_down_lets_requests_through(client, world, settings):
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-limit-check"}
 
 
-@pytest.mark.parametrize("cache", [LOCMEM, redis_cache("redis://127.0.0.1:6379/0")], ids=["locmem", "redis"])
+@pytest.mark.parametrize(
+    "cache", [LOCMEM, redis_cache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))], ids=["locmem", "redis"]
+)
 def test_the_rate_limit_system_checks_pass_with_the_caches_the_settings_build(settings, cache):
     settings.CACHES = {"default": cache}
     call_command("check", "--tag", "caches", "--fail-level", "WARNING")
