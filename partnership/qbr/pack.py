@@ -39,8 +39,9 @@ from feedback.cost_of_waiting import HISTORY_DAYS, CostOfWaiting, compute_cost_o
 from rpo_portal.cache import cache_get, cache_set
 
 from .. import scorecard as scorecard_module
-from ..models import PartnershipItem, PulseSurvey
+from ..models import PartnershipItem, PulseSurvey, Side
 from ..pulse import PULSE_MIN_ANSWERS, pulse_survey_results
+from ..pulse.questions import SIDE_TITLES, questions_for
 from ..pulse.results import SurveyResult
 from ..scorecard import FIGURES, Figure, HiringManagerRow, Scorecard, scorecard_between
 from .charts import Chart, bar_chart
@@ -221,6 +222,57 @@ class OrientationSummary:
 
 
 @dataclass(frozen=True)
+class PulseCell:
+    text: str  # the average, or why it is not shown (the pulse's own words)
+    shown: bool
+
+
+@dataclass(frozen=True)
+class PulseTable:
+    """One side's answers to the quarter's surveys: a row per question, a column per survey."""
+
+    side: str
+    title: str
+    surveys: list[SurveyResult]
+    response_rates: list[str]  # "62% (8 of 13)"
+    rows: list[tuple[str, list[PulseCell]]]
+    comments: list[tuple[str, tuple[str, ...]]]  # (survey period, its comments), where shown
+
+
+def pulse_tables(results: list[SurveyResult]) -> list[PulseTable]:
+    tables = []
+    for side in (Side.CLIENT, Side.PROVIDER):
+        groups = [getattr(result, side) for result in results]
+        rows = [
+            (
+                question.label,
+                [
+                    PulseCell(group.questions[index].display if group.shown else group.message, group.shown)
+                    for group in groups
+                ],
+            )
+            for index, question in enumerate(questions_for(side))
+        ]
+        tables.append(
+            PulseTable(
+                side=side,
+                title=SIDE_TITLES[side],
+                surveys=results,
+                response_rates=[
+                    f"{group.response_rate_display} ({group.answered} of {group.invited})" for group in groups
+                ],
+                rows=rows,
+                comments=[
+                    (result.survey.period_label, group.comments)
+                    for result, group in zip(results, groups, strict=True)
+                    if group.comments
+                ],
+            )
+        )
+    return tables
+
+
+@dataclass(frozen=True)
 class ReviewPack:
     engagement: Engagement
     quarter: Quarter
@@ -249,6 +301,10 @@ class ReviewPack:
     @property
     def previous(self) -> QuarterScorecard:
         return self.quarters[-2]
+
+    @property
+    def pulse_tables(self) -> list[PulseTable]:
+        return pulse_tables(self.pulse) if self.pulse else []
 
     @property
     def sections(self) -> tuple[tuple[str, str], ...]:
