@@ -63,10 +63,6 @@ class Chart:
     target_colour: str = TARGET
 
     @property
-    def target_label_y(self) -> float | None:
-        return None if self.target_y is None else max(self.target_y - 3, 9)
-
-    @property
     def right(self) -> float:
         return self.width - self.side_margin
 
@@ -101,11 +97,15 @@ def bar_chart(
     baseline = HEIGHT - BOTTOM
     slot = (WIDTH - 2 * SIDE) / max(len(points), 1)
     bar_width = slot * BAR_SHARE
+    target_y = None if target is None else round(baseline - plot_height * min(target, top) / top, 1)
     bars = []
     for index, (label, value) in enumerate(points):
         current = index == len(points) - 1
         left = SIDE + index * slot + (slot - bar_width) / 2
         height = 0.0 if value is None else max(plot_height * min(value, top) / top, 1.0 if value > 0 else 0.0)
+        value_y = baseline - height - 5
+        if target_y is not None and target_y - 2 < value_y < target_y + 12:
+            value_y = target_y - 3  # lifted clear of the target line, which would strike it through
         bars.append(
             Bar(
                 label=label,
@@ -116,14 +116,11 @@ def bar_chart(
                 height=round(height, 1),
                 current=current,
                 label_x=round(left + bar_width / 2, 1),
-                value_y=round(baseline - height - 5, 1),
+                value_y=round(value_y, 1),
                 measured=value is not None,
                 fill=CURRENT if current else EARLIER,
             )
         )
-    target_y = None
-    if target is not None:
-        target_y = round(baseline - plot_height * min(target, top) / top, 1)
     words = ", ".join(f"{bar.label}: {bar.value_display}" for bar in bars)
     description = f"{title} by quarter. {words}." + (f" Target: {target_display}." if target_display else "")
     return Chart(

@@ -307,3 +307,42 @@ def test_the_csv_never_lets_a_name_run_as_a_formula(client, history):
     assert "'=HYPERLINK(1): on time" in text
     assert "\n=HYPERLINK" not in text
     assert ",=HYPERLINK" not in text
+
+
+# --- Charts ----------------------------------------------------------------------------------------
+
+
+def test_a_chart_draws_each_quarter_from_zero_with_its_target():
+    from partnership.qbr.charts import BOTTOM, HEIGHT, TOP, bar_chart
+
+    chart = bar_chart(
+        key="feedback_on_time_share",
+        title="Feedback on time",
+        side="client",
+        unit="percent",
+        points=[("Q4 2025", None), ("Q1 2026", 40.0), ("Q2 2026", 80.0), ("Q3 2026", 60.0)],
+        target=80.0,
+        target_display="at least 80%",
+    )
+
+    before_start, low, high, current = chart.bars
+    plot = HEIGHT - TOP - BOTTOM
+    assert not before_start.measured
+    assert before_start.value_display == "—"
+    assert high.height == 2 * low.height == plot * 0.8  # a share is drawn on 0-100%
+    assert current.current
+    assert not high.current
+    assert chart.target_y == HEIGHT - BOTTOM - plot * 0.8
+    assert high.value_y < chart.target_y  # its value is lifted clear of the target line
+    assert chart.description == (
+        "Feedback on time by quarter. Q4 2025: —, Q1 2026: 40%, Q2 2026: 80%, Q3 2026: 60%. Target: at least 80%."
+    )
+
+
+def test_a_chart_of_counts_scales_to_a_round_number_over_the_largest():
+    from partnership.qbr.charts import bar_chart
+
+    chart = bar_chart(key="k", title="Escalations", side="client", unit="count", points=[("a", 0.0), ("b", 7.0)])
+
+    assert chart.bars[0].height == 0
+    assert chart.bars[1].height < 150 - 24 - 22  # 7 of 10: room above the tallest bar
