@@ -12,6 +12,7 @@ from .views import (
     pulse,
     requisition_detail,
     requisitions,
+    review,
     staff,
     wins,
 )
@@ -24,6 +25,10 @@ urlpatterns = [
     path("engagements/<int:pk>/scorecard.csv", engagements.engagement_scorecard_csv, name="engagement-scorecard-csv"),
     path("engagements/<int:pk>/pulse/", pulse.engagement_pulse, name="engagement-pulse"),
     path("engagements/<int:pk>/pulse.csv", pulse.engagement_pulse_csv, name="engagement-pulse-csv"),
+    # The quarterly business review pack (?quarter=2026-Q3), as a page, a PDF and a CSV.
+    path("engagements/<int:pk>/review/", review.engagement_review, name="engagement-review"),
+    path("engagements/<int:pk>/review.pdf", review.engagement_review_pdf, name="engagement-review-pdf"),
+    path("engagements/<int:pk>/review.csv", review.engagement_review_csv, name="engagement-review-csv"),
     path("engagements/<int:pk>/sla/", pipeline.engagement_sla, name="engagement-sla"),
     path("engagements/<int:pk>/assignments/", assignments.engagement_assignments, name="engagement-assignments"),
     path("engagements/<int:pk>/issues/", items.issue_list, name="issue-list"),
