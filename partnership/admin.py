@@ -11,6 +11,7 @@ from django.contrib import admin
 
 from feedback.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReminderInline
 
+from .audit import admin as audit_admin  # noqa: F401  (the audit trail's entries, auditlog's admin)
 from .models import (
     PULSE_SCORE_FIELDS,
     ItemComment,

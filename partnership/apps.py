@@ -15,3 +15,7 @@ class PartnershipConfig(AppConfig):
         from .pulse import emails, links  # noqa: F401  (registers the pulse emails' outbox builders)
 
         links.register()  # the signed link of kind "pulse" (feedback.links)
+
+        from .audit import registration
+
+        registration.register()  # the audit trail: what is tracked, and each entry's engagement

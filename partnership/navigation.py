@@ -34,18 +34,19 @@ MY_REQUISITIONS = ("My requisitions", "partnership:requisition-list", ("/submiss
 OUT_OF_OFFICE = ("Out of office", "accounts:out-of-office", ())
 TEAM = ("Team", "accounts:team", ())
 STAFF = ("Staff", "partnership:staff", ())
+HISTORY = ("History", "partnership:history", ())
 API_DOCS = ("API docs", "api-docs", ())
 ADMIN = ("Admin", "admin:index", ())
 
 ROLE_LINKS = {
-    User.Role.PROVIDER_ADMIN: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE, STAFF),
+    User.Role.PROVIDER_ADMIN: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE, STAFF, HISTORY),
     User.Role.ACCOUNT_MANAGER: (ENGAGEMENTS, REQUISITIONS, INBOX, OUT_OF_OFFICE),
     User.Role.RECRUITER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),
     User.Role.SOURCER: (MY_REQUISITIONS, INBOX, OUT_OF_OFFICE),
     User.Role.HIRING_MANAGER: (INBOX, MY_REQUISITIONS),
     User.Role.CLIENT_ADMIN: (SCORECARD, REQUISITIONS, TEAM),
 }
-UNSCOPED_ADMIN_LINKS = (ENGAGEMENTS, REQUISITIONS, INBOX)
+UNSCOPED_ADMIN_LINKS = (ENGAGEMENTS, REQUISITIONS, INBOX, HISTORY)
 
 
 def nav_links(user, path: str) -> list[NavLink]:

@@ -61,13 +61,20 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the signed-in person as the actor of the audit trail's entries (API calls set it in
-    # rpo_portal.api, where token authentication happens).
+    # rpo_portal.authentication, where token authentication happens).
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused by the lockout into the 429 page (accounts.throttling).
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (partnership.audit): old and new values as JSON (null, numbers, ids), never a
+# client address (the middleware would take the first, client-written, X-Forwarded-For entry), and
+# nothing for fixtures loaded raw.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 ROOT_URLCONF = "rpo_portal.urls"
 WSGI_APPLICATION = "rpo_portal.wsgi.application"
@@ -254,7 +261,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a "WWW-Authenticate: Token" challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "rpo_portal.authentication.TokenAuthentication",  # knox's, naming the audit trail's actor
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -31,6 +31,7 @@ from rpo_portal.conflicts import Conflict
 from rpo_portal.outbox import outbox_enqueue
 
 from .. import policies
+from ..audit.record import audit_record_update
 from ..chase import issue_chase_stop
 from ..ladder import LADDER_CLEARED, issue_ladder
 from ..models import ItemComment, ItemFollower, ItemStatusChange, PartnershipItem
@@ -411,6 +412,8 @@ def issues_hand_over(*, user: User, to: User, at=None) -> int:
         return 0
     ids = [issue.pk for issue in issues]
     PartnershipItem.objects.filter(pk__in=ids).update(owner=to, updated_at=at)
+    for issue in issues:  # an update() sends no signal: the audit trail is told of each new owner
+        audit_record_update(issue, {"owner": (issue.owner_id, to.pk)})
     Reminder.objects.filter(
         partnership_item_id__in=ids, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]
     ).exclude(level=Reminder.Level.ESCALATION).update(recipient=to, status=Reminder.Status.PENDING, dispatched_at=None)

@@ -47,6 +47,7 @@ from ..policies import (
     can_raise_issue,
     can_read_scorecard,
     can_record_win,
+    runs_engagement,
 )
 from ..pulse import PULSE_MIN_ANSWERS, pulse_trends, questions_for
 from ..pulse.questions import SIDE_TITLES
@@ -175,6 +176,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
     context["may_read_review_pack"] = can_read_review_pack(user, engagement)  # the quarterly review pack (qbr)
+    context["may_read_history"] = runs_engagement(user, engagement)  # its History (views.history)
     # Open issues, oldest first with their owner (one query; one more than shown says "and more").
     open_issues = open_issues_for_engagement(engagement, limit=OPEN_ISSUES_SHOWN + 1, user=user)
     context["open_issues"] = open_issues[:OPEN_ISSUES_SHOWN]
