@@ -66,7 +66,7 @@ def test_health_map_takes_the_same_queries_for_two_or_six_engagements(world):
         engagement_health_map(engagements=few, now=NOW)
     with CaptureQueriesContext(connection) as six:
         health = engagement_health_map(engagements=more, now=NOW)
-    assert len(two) == len(six) <= 8
+    assert len(two) == len(six) <= 9  # two of them: the provider's figures that have targets
     assert {health[engagement.pk].status for engagement in more[2:]} == {"on_track"}
     assert engagement_health_map(engagements=[], now=NOW) == {}
 
@@ -88,7 +88,8 @@ def test_the_scorecard_takes_the_same_number_of_queries_for_5_and_50_requisition
     scorecard = engagement_scorecard(engagement=world.acme_engagement, now=NOW)
     assert scorecard.overdue_total["provider"] > 25
     assert len(scorecard.overdue) == 25
-    assert _queries(world.acme_engagement) == few <= 18  # one of them: the requisitions the figures filter on
+    # One of them: the requisitions the figures filter on; one: the cost of waiting (as of NOW).
+    assert _queries(world.acme_engagement) == few <= 19
     assert _queries(world.acme_engagement, days=90) == few
 
 
