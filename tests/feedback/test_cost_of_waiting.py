@@ -69,7 +69,9 @@ def test_a_public_holiday_is_not_a_business_day_of_waiting(world, req, country, 
 def test_a_candidate_counts_once_in_the_bucket_of_their_longest_wait(world, req):
     sub = _candidate(req, OPENED, OPENED + timedelta(hours=1), withdrawn=True)
     later = OPENED + timedelta(days=7)
-    feedback_request(sub, req.hiring_manager, later, later + timedelta(days=1), answered=later + timedelta(days=5))
+    feedback_request(
+        sub, world.other_hiring_manager, later, later + timedelta(days=1), answered=later + timedelta(days=5)
+    )
 
     assert _buckets(world) == {"under_1": (0, 0), "1_to_3": (0, 0), "over_3": (1, 1)}
 

@@ -108,7 +108,7 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
     assert rows[0] == ["Engagement", "Acme partnership"]
     assert rows[1] == ["Window", "2026-05-18 to 2026-06-17 (30 days, America/New_York)"]
     assert rows[2][:2] == ["Health", "Off track"]
-    header = rows.index(["side", "figure", "value", "unit", "shown as", "definition"])
+    header = rows.index(["side", "figure", "value", "unit", "shown as", "definition", "target", "met"])
     figures = rows[header + 1 : header + 15]
     assert figures[0] == [
         "client",
@@ -117,8 +117,11 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
         "percent",
         "50%",
         "Share of feedback requests due in the window that were answered by their due time.",
+        "at least 80%",
+        "missed",
     ]
     assert figures[-1][:5] == ["provider", "Median time to fill", "28.0", "days", "28 days"]
+    assert figures[-1][6:] == ["at most 45 days", "met"]
     assert rows[header + 15] == []  # fourteen figures, then the trends
     # Each kind of no-show on its own side, with its definition.
     assert [
@@ -128,6 +131,8 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
         "count",
         "1",
         "Interviews starting in the window that the hiring manager did not show up for.",
+        "0",
+        "missed",
     ] in figures
     assert [
         "provider",
@@ -136,6 +141,8 @@ def test_the_csv_export_holds_every_figure_and_the_weekly_trends(world):
         "count",
         "1",
         "Interviews starting in the window that the candidate did not show up for.",
+        "0",
+        "missed",
     ] in figures
     trend = rows.index(["week starting", "Feedback on time", "Median feedback turnaround",
                         "Submission → interview", "Interview → offer", "partial week"])  # fmt: skip
