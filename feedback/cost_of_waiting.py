@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from engagements.business_hours import BusinessCalendar, add_business_hours
-from engagements.models import Engagement, Submission
+from engagements.models import Engagement, Requisition, Submission
 from rpo_portal.cache import cache_get, cache_set
 
 from .models import FeedbackRequest
@@ -32,7 +32,7 @@ from .models import FeedbackRequest
 HISTORY_DAYS = 180
 MIN_CANDIDATES = 10
 CACHE_SECONDS = 3600
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 # (key, label, the bucket's upper bound in business days, exclusive; None: no bound)
 BUCKETS = (
@@ -114,25 +114,41 @@ def _bucket_of(calendar: BusinessCalendar, opened: datetime, ended: datetime, da
     return 2
 
 
-def compute_cost_of_waiting(*, engagement: Engagement, now: datetime, days: int = HISTORY_DAYS) -> CostOfWaiting:
-    """The cost of waiting over the ``days`` before ``now``, computed (no cache)."""
+def compute_cost_of_waiting(
+    *, engagement: Engagement, now: datetime, days: int = HISTORY_DAYS, requisition_ids: list[int] | None = None
+) -> CostOfWaiting:
+    """The cost of waiting over the ``days`` before ``now``, computed (no cache). The requests are
+    selected by the list of the engagement's requisitions (``requisition_ids``, read here unless
+    the caller has it), not through a join on the requisition's engagement: a plan that does not
+    depend on table statistics (see ``partnership.scorecard.figures``)."""
+    if requisition_ids is None:
+        requisition_ids = list(
+            Requisition.objects.filter(engagement_id=engagement.pk).order_by().values_list("pk", flat=True)
+        )
     calendar = engagement.business_calendar
     start_of_day = timedelta(hours=calendar.day_start.hour, minutes=calendar.day_start.minute)
     end_of_day = timedelta(hours=calendar.day_end.hour, minutes=calendar.day_end.minute)
     day_hours = (end_of_day - start_of_day).total_seconds() / 3600
     rows = (
         FeedbackRequest.objects.filter(
-            submission__requisition__engagement_id=engagement.pk,
+            submission__requisition_id__in=requisition_ids,
             submission__submitted_at__gte=now - timedelta(days=days),
             submission__submitted_at__lt=now,
             created_at__lt=now,
         )
         .order_by()
-        .values_list("submission_id", "submission__stage", "created_at", "answered_at", "cancelled_at")
+        .values_list(
+            "submission_id",
+            "submission__stage",
+            "submission__stage_changed_at",
+            "created_at",
+            "answered_at",
+            "cancelled_at",
+        )
     )
     longest: dict[int, int] = {}
     withdrawn: set[int] = set()
-    for submission_id, stage, opened, answered, cancelled in rows.iterator(chunk_size=5000):
+    for submission_id, stage, stage_changed, opened, answered, cancelled in rows.iterator(chunk_size=5000):
         ended = min(moment for moment in (answered, cancelled, now) if moment is not None)
         try:
             bucket = _bucket_of(calendar, opened, max(ended, opened), day_hours)
@@ -140,7 +156,7 @@ def compute_cost_of_waiting(*, engagement: Engagement, now: datetime, days: int 
             continue
         if bucket > longest.get(submission_id, -1):
             longest[submission_id] = bucket
-        if stage == Submission.Stage.WITHDRAWN:
+        if stage == Submission.Stage.WITHDRAWN and stage_changed < now:  # not a withdrawal after ``now``
             withdrawn.add(submission_id)
     counts = [[0, 0] for _ in BUCKETS]
     for submission_id, bucket in longest.items():
@@ -156,10 +172,14 @@ def compute_cost_of_waiting(*, engagement: Engagement, now: datetime, days: int 
     )
 
 
-def cost_of_waiting(*, engagement: Engagement, now: datetime | None = None) -> CostOfWaiting:
-    """The engagement's cost of waiting now, from the cache when computed within the hour."""
+def cost_of_waiting(
+    *, engagement: Engagement, now: datetime | None = None, requisition_ids: list[int] | None = None
+) -> CostOfWaiting:
+    """The engagement's cost of waiting now, from the cache when computed within the hour (so a
+    batch of reminder emails about one engagement computes it once); as of another ``now``,
+    computed exactly. ``requisition_ids``: the engagement's requisitions, when the caller has them."""
     if now is not None and abs((now - timezone.now()).total_seconds()) > 5:
-        return compute_cost_of_waiting(engagement=engagement, now=now)
+        return compute_cost_of_waiting(engagement=engagement, now=now, requisition_ids=requisition_ids)
     key = f"cost-of-waiting:{CACHE_FORMAT}:{engagement.pk}"
     stored = cache_get(key)
     if isinstance(stored, dict):
@@ -167,6 +187,6 @@ def cost_of_waiting(*, engagement: Engagement, now: datetime | None = None) -> C
             return CostOfWaiting.from_dict(stored)
         except (KeyError, TypeError):
             pass
-    result = compute_cost_of_waiting(engagement=engagement, now=timezone.now())
+    result = compute_cost_of_waiting(engagement=engagement, now=timezone.now(), requisition_ids=requisition_ids)
     cache_set(key, result.to_dict(), CACHE_SECONDS)
     return result

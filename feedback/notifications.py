@@ -30,6 +30,7 @@ from engagements.models import Interview
 from engagements.selectors import Coverage
 from rpo_portal.delivery import send  # noqa: F401  (sending is the same for every email: one home)
 
+from .cost_of_waiting import cost_of_waiting
 from .links import response_url
 from .models import AvailabilityRequest, Feedback, FeedbackRequest, Reminder, moment_has_come
 
@@ -163,6 +164,16 @@ def request_facts(request: FeedbackRequest | AvailabilityRequest) -> RequestFact
 # --- Reminders and escalations -------------------------------------------------------------------
 
 
+def nudge_line(facts: RequestFacts) -> str:
+    """The cost of waiting's one line for a reminder or escalation about feedback ("At Acme,
+    candidates who waited over 3 business days for feedback withdrew 3× as often ..."), or "" when
+    the engagement's history does not support one, or the request is not for feedback. Computed
+    once per engagement and kept for the hour (``cost_of_waiting``), not once per email."""
+    if facts.link_kind != "feedback":
+        return ""
+    return cost_of_waiting(engagement=facts.engagement).nudge_line
+
+
 @dataclass(frozen=True)
 class EscalationPeople:
     """Who an escalation is addressed to and who is copied (decided by ``reminders.delivery``)."""
@@ -192,6 +203,8 @@ def reminder_email(
         "asked_local": local_time(request.created_at, zone),
         "link": facts.one_click_url(),
         "link_days": settings.RESPONSE_LINK_MAX_AGE_DAYS,
+        # Due soon and overdue reminders, not the request itself.
+        "nudge_line": nudge_line(facts) if reminder.level != Reminder.Level.REQUESTED else "",
     }
     candidate, requisition = facts.candidate.full_name, facts.requisition.code
     if reminder.level == Reminder.Level.REQUESTED:
@@ -236,6 +249,7 @@ def _escalation_email(
         "copied_names": [display_name(person) for person in people.cc] if people.to else [],
         "portal_url": facts.portal_url,
         "waiting_days": max((now - request.due_at).days, 0),
+        "nudge_line": nudge_line(facts),
     }
     subject = (
         f"Could you help? A request to {display_name(asked)} has been waiting since "

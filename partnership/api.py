@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from engagements.api.serializers import UserPersonSerializer
 from engagements.selectors import engagement_list
+from feedback.cost_of_waiting import MIN_CANDIDATES
 
 from . import policies
 from .scorecard import engagement_scorecard, engagement_scorecard_rendered
@@ -35,9 +36,18 @@ class ScorecardFigureSerializer(serializers.Serializer):
     label = serializers.CharField()
     definition = serializers.CharField(help_text="What the figure measures, in one line.")
     value = serializers.FloatField(allow_null=True, help_text="Null when there is nothing to measure.")
-    unit = serializers.ChoiceField(choices=["percent", "hours", "days", "count", "ratio"])
-    display = serializers.CharField(help_text="Formatted for people: 82%, 6.5 h, 3 days, 4, —.")
+    unit = serializers.ChoiceField(choices=["percent", "hours", "days", "business_days", "count", "ratio"])
+    display = serializers.CharField(help_text="Formatted for people: 82%, 6.5 h, 3 days, 2.5 business days, 4, —.")
     better = serializers.ChoiceField(choices=["higher", "lower"])
+    target = serializers.FloatField(
+        allow_null=True, help_text="The target's value, in the figure's unit; null when the figure has no target."
+    )
+    target_display = serializers.CharField(
+        allow_blank=True, help_text='How the target reads: "at most 5 business days", "at least 3.0"; empty: none.'
+    )
+    met = serializers.BooleanField(
+        allow_null=True, help_text="Whether the figure met its target; null: no target, or nothing measured."
+    )
 
 
 class ScorecardHealthSerializer(serializers.Serializer):
@@ -82,6 +92,28 @@ class ScorecardOverdueTotalSerializer(serializers.Serializer):
     provider = serializers.IntegerField()
 
 
+class ScorecardWaitBucketSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["under_1", "1_to_3", "over_3"])
+    label = serializers.CharField(help_text="e.g. Under 1 business day.")
+    candidates = serializers.IntegerField(help_text="Candidates whose longest wait for feedback fell in the bucket.")
+    withdrawn = serializers.IntegerField(help_text="... of whom withdrew.")
+    enough = serializers.BooleanField(help_text="At least `min_candidates` candidates: the share is given.")
+    share = serializers.FloatField(allow_null=True, help_text="Percent who withdrew; null below the threshold.")
+    display = serializers.CharField(help_text='"30% withdrew (3 of 10)" or "Too few candidates (9; 10 needed)".')
+
+
+class ScorecardCostOfWaitingSerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="The history it reads: the days before the scorecard's end.")
+    min_candidates = serializers.SerializerMethodField(help_text="Candidates a bucket needs for a share.")
+    buckets = ScorecardWaitBucketSerializer(many=True)
+    nudge_line = serializers.CharField(
+        allow_blank=True, help_text="The line reminder emails carry; empty when the history does not support one."
+    )
+
+    def get_min_candidates(self, cost) -> int:
+        return MIN_CANDIDATES
+
+
 class ScorecardSerializer(serializers.Serializer):
     engagement = serializers.IntegerField(source="engagement.pk")
     days = serializers.IntegerField()
@@ -96,6 +128,10 @@ class ScorecardSerializer(serializers.Serializer):
     overdue = ScorecardOverdueSerializer(many=True, help_text="Both sides, longest overdue first (capped).")
     overdue_total = ScorecardOverdueTotalSerializer()
     escalations = serializers.IntegerField()
+    cost_of_waiting = ScorecardCostOfWaitingSerializer(
+        allow_null=True,
+        help_text="Candidates who withdrew, by how long they waited for feedback (business days), with sample sizes.",
+    )
 
 
 class EngagementScorecardView(APIView):

@@ -36,6 +36,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.activity import engagement_version
 from engagements.models import Engagement
+from feedback.cost_of_waiting import CostOfWaiting, cost_of_waiting
 from rpo_portal.cache import cache_add, cache_delete, cache_get, cache_set
 
 from . import figures as q
@@ -48,8 +49,10 @@ from .health import (
     OFF_TRACK_ON_TIME_BELOW,
     engagement_health_map,
     judge,
+    provider_missed,
 )
 from .overdue import FIRST_SUBMISSION_DUE_DAYS, OVERDUE_LIST_LIMIT, engagement_overdue, overdue_counts
+from .targets import PROVIDER_TARGETS, Target, targets_of, with_targets
 from .types import (
     CHARTED,
     FIGURES,
@@ -63,7 +66,6 @@ from .types import (
     WeekPoint,
     display,
     make_figure,
-    ratio,
     share,
 )
 
@@ -78,14 +80,17 @@ __all__ = [
     "OFF_TRACK_ESCALATIONS",
     "OFF_TRACK_ON_TIME_BELOW",
     "OVERDUE_LIST_LIMIT",
+    "PROVIDER_TARGETS",
     "STALE_SECONDS",
     "WINDOWS",
+    "CostOfWaiting",
     "Figure",
     "Health",
     "HiringManagerRow",
     "OverdueItem",
     "Person",
     "Scorecard",
+    "Target",
     "WeekPoint",
     "engagement_health_map",
     "engagement_scorecard",
@@ -95,6 +100,7 @@ __all__ = [
     "scorecard_between",
     "scorecard_csv",
     "scorecard_keys",
+    "targets_of",
     "window_days",
 ]
 
@@ -106,7 +112,7 @@ CACHE_SECONDS = 60  # how long a computed scorecard is served (plus up to half a
 COMPUTE_LOCK_SECONDS = 30  # a computation that takes longer no longer keeps others from starting one
 LIVE_SECONDS = 5  # a ``now`` this close to the clock asks for the live (cached) scorecard
 STALE_SECONDS = 300  # the previous scorecard is served while another request computes the next
-CACHE_FORMAT = 4  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
+CACHE_FORMAT = 5  # part of every key: changed with ``Scorecard.to_dict``, so no old shape is ever read
 
 
 def window_days(value) -> int:
@@ -226,12 +232,13 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
     zone = ZoneInfo(engagement.time_zone)
     window = {"engagement": engagement, "requisition_ids": q.requisition_ids(engagement), "start": start, "end": end}
 
-    on_time_weeks = q.feedback_on_time_by_week(**window, health_start=now - timedelta(days=HEALTH_DAYS))
+    health_start = now - timedelta(days=HEALTH_DAYS)
+    on_time_weeks = q.feedback_on_time_by_week(**window, health_start=health_start)
     turnaround_weeks = q.feedback_turnaround_by_week(**window)
-    stage_weeks = q.stage_moves_by_week(**window)
+    stage_weeks, recent_moves = q.stage_moves_by_week(**window, health_start=health_start)
     interviews = q.interviews(**window)
     escalations = q.escalations(**window, recent_start=now - timedelta(days=ESCALATION_DAYS))
-    requisitions = q.requisitions(**window)
+    requisition_rows = q.requisition_rows(engagement_ids=[engagement.pk], start=min(start, health_start), end=end)
     overdue, overdue_total = engagement_overdue(
         engagement=engagement, requisition_ids=window["requisition_ids"], now=now
     )
@@ -240,6 +247,18 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
         return sum(values[index] for values in weeks.values())
 
     moves = {key: total(stage_weeks, key) for key in ("submitted", "interview", "offer", "hired", "offer_lost")}
+    provider_values = q.provider_values(
+        engagement=engagement,
+        rows=requisition_rows,
+        submitted=moves["submitted"],
+        interview=moves["interview"],
+        start=start,
+        end=end,
+    )
+    # The provider's targets as health judges them: over its own period, as the health map does.
+    health_values = q.provider_values(
+        engagement=engagement, rows=requisition_rows, **recent_moves, start=health_start, end=now
+    )
     client = [
         make_figure("feedback_on_time_share", share(total(on_time_weeks, 1), total(on_time_weeks, 0))),
         make_figure("feedback_median_turnaround_hours", q.feedback_turnaround(**window)),
@@ -250,18 +269,20 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
         make_figure("escalations", escalations["window"]),
     ]
     provider = [
-        make_figure("median_days_to_first_submission", requisitions["days_to_first"]),
-        make_figure("submissions_per_requisition", ratio(moves["submitted"], requisitions["open_during"])),
-        make_figure("submission_to_interview_ratio", share(moves["interview"], moves["submitted"])),
+        make_figure("median_days_to_first_submission", provider_values["median_days_to_first_submission"]),
+        make_figure("submissions_per_requisition", provider_values["submissions_per_requisition"]),
+        make_figure("submission_to_interview_ratio", provider_values["submission_to_interview_ratio"]),
         make_figure("interview_to_offer_ratio", share(moves["offer"], moves["interview"])),
         make_figure("offer_acceptance_share", share(moves["hired"], moves["hired"] + moves["offer_lost"])),
         make_figure("candidate_no_shows", interviews["candidate_no_shows"]),
-        make_figure("median_days_to_fill", requisitions["days_to_fill"]),
+        make_figure("median_days_to_fill", provider_values["median_days_to_fill"]),
     ]
+    client, provider = with_targets(client, engagement), with_targets(provider, engagement)
     health = judge(
         on_time_share=share(total(on_time_weeks, 3), total(on_time_weeks, 2)),
         recent_escalations=escalations["recent"],
         overdue=overdue_total,
+        provider_missed=provider_missed(engagement, health_values),
     )
 
     weeks = []
@@ -292,6 +313,8 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
         overdue=overdue,
         overdue_total=overdue_total,
         escalations=escalations["window"],
+        # As of the scorecard's end: the live one from its own cache (an hour), another moment computed.
+        cost_of_waiting=cost_of_waiting(engagement=engagement, now=now, requisition_ids=window["requisition_ids"]),
     )
 
 

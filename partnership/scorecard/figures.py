@@ -15,16 +15,20 @@ each row of the window is read once, with or without statistics (``test_scorecar
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 
+from engagements.business_hours import MAX_DAYS_SCANNED, BusinessCalendar
 from engagements.models import Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from feedback.models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
 
-from ..aggregates import DaysBetween, HoursBetween, Median
+from ..aggregates import HoursBetween, Median
+from .types import ratio, share
 
 Stage = Submission.Stage
 
@@ -164,48 +168,169 @@ def escalations(
     )
 
 
-def stage_moves_by_week(*, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime) -> dict:
-    """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history."""
+def stage_moves_by_week(
+    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, health_start: datetime
+) -> tuple[dict, dict]:
+    """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history,
+    and the submissions made and moves to interview since ``health_start`` (the health rule's
+    period, for the provider's targets), in one query."""
     zone = ZoneInfo(engagement.time_zone)
+    in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
+    submitted, interview = Q(from_stage="", to_stage=Stage.SUBMITTED), Q(to_stage=Stage.INTERVIEW)
     rows = (
-        SubmissionStageChange.objects.filter(_of(requisition_ids), changed_at__gte=start, changed_at__lt=end)
+        SubmissionStageChange.objects.filter(
+            _of(requisition_ids), changed_at__gte=min(start, health_start), changed_at__lt=end
+        )
         .annotate(week=TruncWeek("changed_at", tzinfo=zone))
         .values("week")
         .annotate(
-            submitted=Count("pk", filter=Q(from_stage="", to_stage=Stage.SUBMITTED)),
-            interview=Count("pk", filter=Q(to_stage=Stage.INTERVIEW)),
-            offer=Count("pk", filter=Q(to_stage=Stage.OFFER)),
-            hired=Count("pk", filter=Q(from_stage=Stage.OFFER, to_stage=Stage.HIRED)),
-            offer_lost=Count("pk", filter=Q(from_stage=Stage.OFFER, to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN])),
+            submitted=Count("pk", filter=in_window & submitted),
+            interview=Count("pk", filter=in_window & interview),
+            offer=Count("pk", filter=in_window & Q(to_stage=Stage.OFFER)),
+            hired=Count("pk", filter=in_window & Q(from_stage=Stage.OFFER, to_stage=Stage.HIRED)),
+            offer_lost=Count(
+                "pk",
+                filter=in_window & Q(from_stage=Stage.OFFER, to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN]),
+            ),
+            recent_submitted=Count("pk", filter=recent & submitted),
+            recent_interview=Count("pk", filter=recent & interview),
         )
         .order_by()
     )
     keys = ("submitted", "interview", "offer", "hired", "offer_lost")
-    return {_week(row["week"], zone): {key: row[key] for key in keys} for row in rows}
+    weeks, recent_moves = {}, {"submitted": 0, "interview": 0}
+    for row in rows:
+        weeks[_week(row["week"], zone)] = {key: row[key] for key in keys}  # weeks before the window: zeros
+        recent_moves["submitted"] += row["recent_submitted"]
+        recent_moves["interview"] += row["recent_interview"]
+    return weeks, recent_moves
 
 
-def requisitions(*, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime) -> dict:
-    """Requisitions open during the window, median days to fill and to first submission."""
-    zone = ZoneInfo(engagement.time_zone)
-    first_day, last_day = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
-    first_submission = (
-        Submission.objects.filter(requisition_id=OuterRef("pk")).order_by("submitted_at").values("submitted_at")[:1]
-    )
-    open_during = Q(opened_on__lte=last_day) & (
+@dataclass(frozen=True)
+class RequisitionRow:
+    """What the provider's figures read of one requisition."""
+
+    engagement_id: int
+    opened_on: date
+    status: str
+    filled_on: date | None
+    first_at: datetime | None  # its first submission
+
+
+def requisition_rows(*, engagement_ids, start: datetime, end: datetime) -> list[RequisitionRow]:
+    """The requisitions of these engagements that can count in a window within [``start``,
+    ``end``): open or on hold, filled since a day before ``start``, or with their first submission
+    in it (the day of margin: each engagement's dates are in its own zone, sorted out by
+    ``provider_values``). One query, whatever the number of engagements."""
+    first = Submission.objects.filter(requisition_id=OuterRef("pk")).order_by("submitted_at").values("submitted_at")[:1]
+    loose_first_day, loose_last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+    may_be_open = Q(opened_on__lte=loose_last_day) & (
         Q(status__in=[Requisition.Status.OPEN, Requisition.Status.ON_HOLD])
-        | Q(status=Requisition.Status.FILLED, filled_on__gte=first_day)
+        | Q(status=Requisition.Status.FILLED, filled_on__gte=loose_first_day)
     )
-    filled_in = Q(status=Requisition.Status.FILLED, filled_on__gte=first_day, filled_on__lte=last_day)
-    first_in = Q(first_at__gte=start, first_at__lt=end)
-    return (
-        Requisition.objects.filter(engagement_id=engagement.pk)
-        .annotate(first_at=Subquery(first_submission))
-        .aggregate(
-            open_during=Count("pk", filter=open_during),
-            days_to_fill=Median(DaysBetween("filled_on", "opened_on"), filter=filled_in),
-            days_to_first=Median(DaysBetween(TruncDate("first_at", tzinfo=zone), "opened_on"), filter=first_in),
+    return [
+        RequisitionRow(*row)
+        for row in Requisition.objects.filter(engagement_id__in=engagement_ids)
+        .annotate(first_at=Subquery(first))
+        .filter(may_be_open | Q(first_at__gte=start, first_at__lt=end))
+        .order_by()
+        .values_list("engagement_id", "opened_on", "status", "filled_on", "first_at")
+    ]
+
+
+def business_days_between(opened_on: date, day: date, calendar: BusinessCalendar) -> int:
+    """Business days from a requisition's opening date to ``day``: the clock starts on the first
+    working day on or after the opening (opened on a Saturday or a public holiday, it starts on the
+    next working day), and each working day after that, up to and including ``day``, counts one.
+    Opened and submitted on the same day: 0; opened on a Friday and submitted on the Monday: 1, or
+    0 when that Monday is a public holiday (and 1 on the Tuesday)."""
+    start = opened_on
+    for _ in range(MAX_DAYS_SCANNED):
+        if calendar.is_working_day(start):
+            break
+        start += timedelta(days=1)
+    count, current = 0, start + timedelta(days=1)
+    while current <= day:
+        count += calendar.is_working_day(current)
+        current += timedelta(days=1)
+    return count
+
+
+def _median(values: list[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def provider_values(
+    *,
+    engagement: Engagement,
+    rows: list[RequisitionRow],
+    submitted: int,
+    interview: int,
+    start: datetime,
+    end: datetime,
+) -> dict[str, float | None]:
+    """The provider's figures that have targets, over [``start``, ``end``), from the engagement's
+    ``requisition_rows`` and its submissions made and moves to interview in the window:
+
+    - requisitions open during the window: opened by its last day, and open, on hold, or filled
+      since its first day (dates in the engagement's time zone);
+    - median time to first submission, in business days (``business_days_between``);
+    - median time to fill, in days, of the requisitions filled in the window.
+    """
+    calendar = engagement.business_calendar
+    zone = calendar.zone
+    first_day, last_day = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
+    open_during, to_fill, to_first = 0, [], []
+    for row in rows:
+        if row.engagement_id != engagement.pk:
+            continue
+        filled = row.status == Requisition.Status.FILLED
+        is_open = row.status in (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
+        if row.opened_on <= last_day and (is_open or (filled and row.filled_on >= first_day)):
+            open_during += 1
+        if filled and row.filled_on is not None and first_day <= row.filled_on <= last_day:
+            to_fill.append((row.filled_on - row.opened_on).days)
+        if row.first_at is not None and start <= row.first_at < end:
+            to_first.append(business_days_between(row.opened_on, row.first_at.astimezone(zone).date(), calendar))
+    return {
+        "median_days_to_first_submission": _median(to_first),
+        "submissions_per_requisition": ratio(submitted, open_during),
+        "submission_to_interview_ratio": share(interview, submitted),
+        "median_days_to_fill": _median(to_fill),
+        "open_during": open_during,
+    }
+
+
+def provider_target_figures(*, engagements: list[Engagement], start: datetime, end: datetime) -> dict[int, dict]:
+    """``provider_values`` of each of ``engagements`` over [``start``, ``end``): two grouped
+    queries whatever the number of engagements (the health map)."""
+    ids = [engagement.pk for engagement in engagements]
+    moves = {
+        row["submission__requisition__engagement_id"]: row
+        for row in SubmissionStageChange.objects.filter(
+            submission__requisition__engagement_id__in=ids, changed_at__gte=start, changed_at__lt=end
         )
-    )
+        .values("submission__requisition__engagement_id")
+        .annotate(
+            submitted=Count("pk", filter=Q(from_stage="", to_stage=Stage.SUBMITTED)),
+            interview=Count("pk", filter=Q(to_stage=Stage.INTERVIEW)),
+        )
+        .order_by()
+    }
+    rows: dict[int, list[RequisitionRow]] = {}
+    for row in requisition_rows(engagement_ids=ids, start=start, end=end):
+        rows.setdefault(row.engagement_id, []).append(row)
+    return {
+        engagement.pk: provider_values(
+            engagement=engagement,
+            rows=rows.get(engagement.pk, []),
+            submitted=moves.get(engagement.pk, {}).get("submitted", 0),
+            interview=moves.get(engagement.pk, {}).get("interview", 0),
+            start=start,
+            end=end,
+        )
+        for engagement in engagements
+    }
 
 
 def hiring_manager_rows(

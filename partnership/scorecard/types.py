@@ -14,6 +14,7 @@ from typing import Any
 
 from accounts.models import User
 from engagements.models import Engagement
+from feedback.cost_of_waiting import CostOfWaiting
 
 WINDOWS = (30, 90)  # the allowed ?days= values
 
@@ -59,8 +60,8 @@ class Figure:
     label: str  # "Feedback on time"
     definition: str  # one line shown next to the figure
     value: float | None  # None when there is nothing to measure in the window
-    unit: str  # "percent" (0..100) | "hours" | "days" | "count" | "ratio"
-    display: str  # formatted for people: "82%", "6.5 h", "3.2 days", "4", "—"
+    unit: str  # "percent" (0..100) | "hours" | "days" | "business_days" | "count" | "ratio"
+    display: str  # formatted for people: "82%", "6.5 h", "3.2 days", "2.5 business days", "4", "—"
     better: str  # "higher" | "lower"
     # Against the engagement's target for it (``partnership.scorecard.targets``), where it has one:
     # the target's value and how it reads ("at most 5 business days"), and whether it was met (None:
@@ -170,6 +171,9 @@ class Scorecard:
     overdue: list[OverdueItem]  # both sides, longest overdue first (capped at OVERDUE_LIST_LIMIT)
     overdue_total: dict[str, int]  # {"client": n, "provider": m}
     escalations: int  # escalations sent in the window
+    # Withdrawals by how long candidates waited for feedback, over the 180 days before ``ends_at``
+    # (``feedback.cost_of_waiting``); None only for a scorecard built by hand.
+    cost_of_waiting: CostOfWaiting | None = None
 
     def figure(self, key: str) -> Figure:
         return next(figure for figure in (*self.client, *self.provider) if figure.key == key)
@@ -190,6 +194,7 @@ class Scorecard:
             "overdue": [item.to_dict() for item in self.overdue],
             "overdue_total": dict(self.overdue_total),
             "escalations": self.escalations,
+            "cost_of_waiting": self.cost_of_waiting.to_dict() if self.cost_of_waiting is not None else None,
         }
 
     @classmethod
@@ -211,6 +216,9 @@ class Scorecard:
             overdue=[OverdueItem.from_dict(item) for item in data["overdue"]],
             overdue_total=dict(data["overdue_total"]),
             escalations=data["escalations"],
+            cost_of_waiting=(
+                CostOfWaiting.from_dict(data["cost_of_waiting"]) if data["cost_of_waiting"] is not None else None
+            ),
         )
 
 
@@ -289,9 +297,9 @@ FIGURES: tuple[FigureSpec, ...] = (
         "median_days_to_first_submission",
         "provider",
         "Median time to first submission",
-        "Median days from a requisition's opening date to its first submission, for first submissions "
-        "made in the window (dates in the engagement's time zone).",
-        "days",
+        "Median business days (the engagement's working days, public holidays excluded) from a "
+        "requisition's opening date to its first submission, for first submissions made in the window.",
+        "business_days",
         "lower",
     ),
     FigureSpec(
@@ -366,6 +374,8 @@ def display(value: float | None, unit: str) -> str:
         return f"{value:.1f} h"
     if unit == "days":
         return "1 day" if value == 1 else f"{value:.1f} days".replace(".0 days", " days")
+    if unit == "business_days":
+        return "1 business day" if value == 1 else f"{value:.1f} business days".replace(".0 business", " business")
     if unit == "count":
         return f"{int(value)}"
     return f"{value:.1f}"

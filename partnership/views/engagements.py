@@ -35,6 +35,7 @@ from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
 from engagements.selectors import requisition_covering_recruiters, requisition_teams
+from feedback.cost_of_waiting import MIN_CANDIDATES as COST_MIN_CANDIDATES
 from rpo_portal.cache import cache_get, cache_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
@@ -220,7 +221,7 @@ def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
 
 # --- The scorecard part, rendered once per scorecard, side and time zone ------------------------
 
-SCORECARD_BODY_FORMAT = 1  # part of every key: changed with _scorecard_body.html or its context
+SCORECARD_BODY_FORMAT = 2  # part of every key: changed with _scorecard_body.html or its context
 _scorecard_body_signer = signing.Signer(salt="partnership.engagement-page.scorecard-body")
 
 
@@ -322,6 +323,7 @@ def _scorecard_context(scorecard, *, viewer_is_client: bool) -> dict:
     return {
         "scorecard": scorecard,
         "viewer_is_client": viewer_is_client,
+        "cost_min_candidates": COST_MIN_CANDIDATES,
         "charted": charted,
         "chart_data": chart_data,
         "week_rows": week_rows,

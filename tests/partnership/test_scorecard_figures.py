@@ -22,7 +22,9 @@ ACME_30_DAYS = {
     "overdue_now": (3.0, "3"),  # F4, A4, the client's implementation task
     "escalations": (3.0, "3"),
     # provider side
-    "median_days_to_first_submission": (3.5, "3.5 days"),  # R2 5 days, R6 2 days (New York dates)
+    # Business days (New York dates, Monday to Friday; the engagement names no country): R2 opened
+    # Wed 20 May, first submission Mon 25 May: 3; R6 opened Mon 1 June, first Wed 3 June: 2.
+    "median_days_to_first_submission": (2.5, "2.5 business days"),
     "submissions_per_requisition": (1.2, "1.2"),  # 6 submissions / 5 requisitions open
     "submission_to_interview_ratio": (50.0, "50%"),  # 3 / 6
     "interview_to_offer_ratio": (66.67, "66.7%"),  # 2 / 3
@@ -184,7 +186,8 @@ def test_one_tenants_activity_never_shows_in_the_others_scorecard(history):
         "interview_reschedules": (4.0, "4"),
         "overdue_now": (1.0, "1"),
         "escalations": (1.0, "1"),
-        "median_days_to_first_submission": (18.0, "18 days"),
+        # Opened Saturday 2 May (the clock starts Monday 4 May), first submission Wednesday 20 May.
+        "median_days_to_first_submission": (12.0, "12 business days"),
         "submissions_per_requisition": (1.0, "1.0"),
         "submission_to_interview_ratio": (100.0, "100%"),
         "interview_to_offer_ratio": (100.0, "100%"),
