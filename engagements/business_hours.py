@@ -80,6 +80,46 @@ def holidays_between(calendar: BusinessCalendar, start: date, end: date) -> list
     return sorted(found)
 
 
+def coming_holidays(calendar: BusinessCalendar, today: date, days: int = 90) -> list[tuple[date, str]]:
+    """The holidays the calendar will skip from ``today`` for ``days`` days: those on its business
+    weekdays (one on a day off anyway changes nothing)."""
+    return [
+        (day, name)
+        for day, name in holidays_between(calendar, today, today + timedelta(days=days))
+        if day.isoweekday() in calendar.weekdays
+    ]
+
+
+_SMALL_WORDS = {"and", "of", "the", "da", "du"}
+
+
+@functools.cache
+def holiday_countries() -> tuple[tuple[str, str], ...]:
+    """The countries the ``holidays`` library knows: (ISO 3166 alpha-2 code, English name), by name."""
+    from holidays.registry import COUNTRIES
+
+    supported = holiday_calendars.list_supported_countries()
+    found = {}
+    for module, (_class_name, code, *_rest) in COUNTRIES.items():
+        if len(code) == 2 and code in supported:
+            words = module.split("_")
+            found[code] = " ".join(
+                word if position and word in _SMALL_WORDS else word.capitalize() for position, word in enumerate(words)
+            )
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
+@functools.lru_cache(maxsize=64)
+def holiday_regions(country: str) -> tuple[tuple[str, str], ...]:
+    """The regions (subdivisions) of ``country`` the library knows: (code, name), by code; empty
+    for an unknown country."""
+    codes = holiday_calendars.list_supported_countries().get(country, [])
+    if not codes:
+        return ()
+    aliases = holiday_calendars.country_holidays(country, years=[]).get_subdivision_aliases()
+    return tuple((code, (aliases.get(code) or [code])[0]) for code in sorted(codes))
+
+
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("Naive datetimes are not accepted: pass an aware datetime.")

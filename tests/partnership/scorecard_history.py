@@ -61,6 +61,7 @@ def submission(requisition, submitted_at, *moves):
         stage=stage,
         submitted_at=submitted_at,
         stage_changed_at=moves[-1][1] if moves else submitted_at,
+        withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER if stage == Stage.WITHDRAWN else "",
     )
     changes = [SubmissionStageChange(submission=sub, from_stage="", to_stage=Stage.SUBMITTED, changed_at=submitted_at)]
     previous = Stage.SUBMITTED
