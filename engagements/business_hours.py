@@ -54,6 +54,21 @@ class BusinessCalendar:
     def is_working_day(self, day: date) -> bool:
         return day.isoweekday() in self.weekdays and not self.is_holiday(day)
 
+    def working_day_on_or_after(self, day: date) -> date:
+        """``day`` if it is a working day, else the first one after it (a weekend or a holiday moves on)."""
+        return self._working_day_from(day, step=1)
+
+    def working_day_on_or_before(self, day: date) -> date:
+        """``day`` if it is a working day, else the last one before it."""
+        return self._working_day_from(day, step=-1)
+
+    def _working_day_from(self, day: date, *, step: int) -> date:
+        for offset in range(MAX_DAYS_SCANNED):
+            candidate = day + timedelta(days=offset * step)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("No working day found in ten years: check the calendar.")
+
     def _working_windows(self, start_day: date):
         for offset in range(MAX_DAYS_SCANNED):
             day = start_day + timedelta(days=offset)
@@ -65,8 +80,12 @@ class BusinessCalendar:
 @functools.lru_cache(maxsize=512)
 def holidays_of(country: str, region: str, year: int) -> dict[date, str]:
     """The public holidays of ``country`` (and ``region``) in ``year``: date → name. Unknown codes
-    raise ``NotImplementedError`` (the SLA rules refuse them before they are stored)."""
-    return dict(holiday_calendars.country_holidays(country, subdiv=region or None, years=year, language="en_US"))
+    raise ``ValueError`` (the SLA rules refuse them before they are stored; the callers that must
+    not fail, like ``feedback.services.request_ladder``, fall back on it as on any bad calendar)."""
+    try:
+        return dict(holiday_calendars.country_holidays(country, subdiv=region or None, years=year, language="en_US"))
+    except NotImplementedError as error:
+        raise ValueError(f"No public holidays known for {country!r}, region {region!r}: {error}") from error
 
 
 def holidays_between(calendar: BusinessCalendar, start: date, end: date) -> list[tuple[date, str]]:

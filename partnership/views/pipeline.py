@@ -97,7 +97,7 @@ def engagement_sla(request: HttpRequest, pk: int) -> HttpResponse:
 def _coming_holidays(engagement) -> list:
     try:
         return coming_holidays(engagement.business_calendar, engagement_today(engagement), COMING_HOLIDAY_DAYS)
-    except (NotImplementedError, KeyError, ValueError):  # codes stored before they were checked
+    except (ValueError, LookupError):  # codes or a zone stored before they were checked
         return []
 
 
