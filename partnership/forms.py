@@ -205,6 +205,7 @@ class SubmissionMoveForm(forms.Form):
             return cleaned
         if stage != Submission.Stage.WITHDRAWN:
             # The reason select is on every move form: a reason picked, then another stage, is ignored.
+            self.errors.pop("withdrawal_reason", None)
             cleaned["withdrawal_reason"] = ""
         return cleaned
 

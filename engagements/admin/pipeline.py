@@ -191,7 +191,7 @@ _NEXT_STAGE = {
 class SubmissionAdmin(ServiceModelAdmin):
     list_display = ("candidate", "requisition", "stage", "submitted_at", "stage_changed_at", "submitted_by")
     list_select_related = ("candidate", "requisition", "submitted_by")
-    list_filter = ("stage", "requisition__engagement")
+    list_filter = ("stage", "withdrawal_reason", "requisition__engagement")
     search_fields = (
         "candidate__full_name",
         "candidate__email",
@@ -213,12 +213,29 @@ class SubmissionAdmin(ServiceModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("requisition", "candidate", "submitted_at", "summary")
-        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at", "summary")
+        return (
+            "requisition",
+            "candidate",
+            "stage",
+            "withdrawal_reason",
+            "stage_changed_at",
+            "submitted_by",
+            "submitted_at",
+            "summary",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at")
+        return (
+            "requisition",
+            "candidate",
+            "stage",
+            "withdrawal_reason",
+            "stage_changed_at",
+            "submitted_by",
+            "submitted_at",
+        )
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()

@@ -210,6 +210,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
     summary = serializers.CharField(
         max_length=SUMMARY_MAX_LENGTH, allow_blank=True, required=False, help_text=Submission.summary.field.help_text
     )
+    withdrawal_reason = serializers.ChoiceField(
+        choices=Submission.WithdrawalReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=(
+            "Why the candidate withdrew; empty unless withdrawn (``not_recorded``: withdrawn before it was asked)."
+        ),
+    )
 
     class Meta:
         model = Submission

@@ -109,9 +109,10 @@ def test_the_page_asked_for_the_reason_moves_once_it_is_given(client, world, sub
     assert submission.withdrawal_reason == "other_offer"
 
 
-def test_a_reason_left_picked_for_another_stage_is_ignored(client, world, submission):
+@pytest.mark.parametrize("reason", ["other_offer", "bored"])
+def test_a_reason_left_picked_for_another_stage_is_ignored(client, world, submission, reason):
     client.force_login(world.recruiter)
-    response = client.post(_move(submission), {"stage": "rejected", "withdrawal_reason": "other_offer"})
+    response = client.post(_move(submission), {"stage": "rejected", "withdrawal_reason": reason})
     assert response.status_code == 303
     submission.refresh_from_db()
     assert (submission.stage, submission.withdrawal_reason) == ("rejected", "")
