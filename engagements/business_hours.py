@@ -54,6 +54,21 @@ class BusinessCalendar:
     def is_working_day(self, day: date) -> bool:
         return day.isoweekday() in self.weekdays and not self.is_holiday(day)
 
+    def working_day_on_or_after(self, day: date) -> date:
+        """``day`` if it is a working day, else the first one after it (a weekend or a holiday moves on)."""
+        return self._working_day_from(day, step=1)
+
+    def working_day_on_or_before(self, day: date) -> date:
+        """``day`` if it is a working day, else the last one before it."""
+        return self._working_day_from(day, step=-1)
+
+    def _working_day_from(self, day: date, *, step: int) -> date:
+        for offset in range(MAX_DAYS_SCANNED):
+            candidate = day + timedelta(days=offset * step)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("No working day found in ten years: check the calendar.")
+
     def _working_windows(self, start_day: date):
         for offset in range(MAX_DAYS_SCANNED):
             day = start_day + timedelta(days=offset)
@@ -65,8 +80,12 @@ class BusinessCalendar:
 @functools.lru_cache(maxsize=512)
 def holidays_of(country: str, region: str, year: int) -> dict[date, str]:
     """The public holidays of ``country`` (and ``region``) in ``year``: date → name. Unknown codes
-    raise ``NotImplementedError`` (the SLA rules refuse them before they are stored)."""
-    return dict(holiday_calendars.country_holidays(country, subdiv=region or None, years=year, language="en_US"))
+    raise ``ValueError`` (the SLA rules refuse them before they are stored; the callers that must
+    not fail, like ``feedback.services.request_ladder``, fall back on it as on any bad calendar)."""
+    try:
+        return dict(holiday_calendars.country_holidays(country, subdiv=region or None, years=year, language="en_US"))
+    except NotImplementedError as error:
+        raise ValueError(f"No public holidays known for {country!r}, region {region!r}: {error}") from error
 
 
 def holidays_between(calendar: BusinessCalendar, start: date, end: date) -> list[tuple[date, str]]:
@@ -78,6 +97,46 @@ def holidays_between(calendar: BusinessCalendar, start: date, end: date) -> list
         of_year = holidays_of(calendar.country, calendar.region, year)
         found.extend((day, name) for day, name in of_year.items() if start <= day <= end)
     return sorted(found)
+
+
+def coming_holidays(calendar: BusinessCalendar, today: date, days: int = 90) -> list[tuple[date, str]]:
+    """The holidays the calendar will skip from ``today`` for ``days`` days: those on its business
+    weekdays (one on a day off anyway changes nothing)."""
+    return [
+        (day, name)
+        for day, name in holidays_between(calendar, today, today + timedelta(days=days))
+        if day.isoweekday() in calendar.weekdays
+    ]
+
+
+_SMALL_WORDS = {"and", "of", "the", "da", "du"}
+
+
+@functools.cache
+def holiday_countries() -> tuple[tuple[str, str], ...]:
+    """The countries the ``holidays`` library knows: (ISO 3166 alpha-2 code, English name), by name."""
+    from holidays.registry import COUNTRIES
+
+    supported = holiday_calendars.list_supported_countries()
+    found = {}
+    for module, (_class_name, code, *_rest) in COUNTRIES.items():
+        if len(code) == 2 and code in supported:
+            words = module.split("_")
+            found[code] = " ".join(
+                word if position and word in _SMALL_WORDS else word.capitalize() for position, word in enumerate(words)
+            )
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
+@functools.lru_cache(maxsize=64)
+def holiday_regions(country: str) -> tuple[tuple[str, str], ...]:
+    """The regions (subdivisions) of ``country`` the library knows: (code, name), by code; empty
+    for an unknown country."""
+    codes = holiday_calendars.list_supported_countries().get(country, [])
+    if not codes:
+        return ()
+    aliases = holiday_calendars.country_holidays(country, years=[]).get_subdivision_aliases()
+    return tuple((code, (aliases.get(code) or [code])[0]) for code in sorted(codes))
 
 
 def _require_aware(moment: datetime) -> None:

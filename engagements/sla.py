@@ -1,10 +1,19 @@
 """Which service levels can work: the one home of the rule, and of the span a due time may take.
 
-A due time must fall within ``SLA_MAX_DUE_WEEKS`` weeks (a setting, 8 by default). Any seven days
-in a row hold exactly one week of business hours (counted on the calendar's wall clock), so N
-business hours from any moment end within ceil(N / hours_per_week) weeks: the due hours allowed
-are the week's business hours times the bound. One business hour a week allows 8 hours; Monday
-to Friday, 09:00 to 17:00 allows 320.
+A due time must fall within ``SLA_MAX_DUE_WEEKS`` weeks (a setting, 8 by default), give or take
+the public holidays on the way. Any seven days in a row without a holiday hold exactly one week of
+business hours (counted on the calendar's wall clock), so N business hours from any moment end
+within ceil(N / hours_per_week) weeks: the due hours allowed are the week's business hours times the
+bound. One business hour a week allows 8 hours; Monday to Friday, 09:00 to 17:00 allows 320.
+
+Public holidays (the engagement's country and region, ``holiday_errors``) are not business hours,
+so each one on a business day pushes a due time a day further. The bound is not lengthened for
+them: it is a rule about the settings, which cannot know which holidays a request will meet.
+``feedback.services.request_ladder`` allows 15 days of slack over it before it treats a due time as
+a broken calendar and falls back to the wall clock with a warning. That covers the holidays of
+nearly every country: in 2026–27 most have at most 8 on Monday–Friday in any eight weeks (Christmas
+to Epiphany in Bavaria is three); Iran, with 12, is the one that could exceed it, and only with
+settings near the bound.
 
 ``engagement_update`` / ``engagement_create`` refuse settings outside this (the SLA page, the API
 and the admin all save through them); ``feedback.services.request_ladder`` falls back to

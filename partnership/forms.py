@@ -12,8 +12,10 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import TIME_ZONE_CHOICES
+from engagements.business_hours import holiday_countries, holiday_regions
 from engagements.models import SLA_HOURS_VALIDATORS, Assignment, Candidate, Engagement, Interview, Submission
 from engagements.services import ENGAGEMENT_FIELDS, INTERVIEW_OUTCOMES, INTERVIEW_RESCHEDULED
 from feedback.forms import DURATION_CHOICES, SlotForm
@@ -175,9 +177,45 @@ class InterviewOutcomeForm(forms.Form):
         add_service_errors(self, error)
 
 
+# The reasons a recruiter may give ("not recorded" is only for withdrawals from before it was asked).
+WITHDRAWAL_REASON_CHOICES = [
+    (value, label)
+    for value, label in Submission.WithdrawalReason.choices
+    if value != Submission.WithdrawalReason.NOT_RECORDED
+]
+
+
 class SubmissionMoveForm(forms.Form):
+    """A stage move from the pipeline; a move to withdrawn needs its reason. The service asks for it
+    (after it has checked that the move is legal at all), and its refusal stands beside the field."""
+
     stage = forms.ChoiceField(choices=Submission.Stage.choices, error_messages={"required": "Pick a stage."})
+    withdrawal_reason = forms.ChoiceField(
+        label="Why did the candidate withdraw?",
+        choices=[("", "Pick a reason"), *WITHDRAWAL_REASON_CHOICES],
+        required=False,
+        error_messages={"invalid_choice": "Pick a reason from the list."},
+    )
     note = forms.CharField(required=False, max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        stage = cleaned.get("stage")
+        if stage is None:
+            return cleaned
+        if stage != Submission.Stage.WITHDRAWN:
+            # The reason select is on every move form: a reason picked, then another stage, is ignored.
+            self.errors.pop("withdrawal_reason", None)
+            cleaned["withdrawal_reason"] = ""
+        return cleaned
+
+    def move(self) -> dict:
+        """Keyword arguments for ``submission_change_stage``."""
+        return {
+            "to_stage": self.cleaned_data["stage"],
+            "note": self.cleaned_data["note"].strip(),
+            "withdrawal_reason": self.cleaned_data["withdrawal_reason"],
+        }
 
 
 def _hours(label: str) -> forms.IntegerField:
@@ -188,6 +226,22 @@ def _hours(label: str) -> forms.IntegerField:
         min_value=low,
         max_value=high,
         error_messages={"invalid": "Enter a whole number of hours."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _target(label: str, name: str) -> forms.IntegerField:
+    """A provider target in whole numbers within the model's bounds; empty is no target."""
+    validators = Engagement._meta.get_field(name).validators  # the database's range too, on some backends
+    low = max(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = min(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=low,
+        max_value=high,
+        help_text="Empty: no target.",
+        error_messages={"invalid": "Enter a whole number."},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -231,11 +285,48 @@ class EngagementSlaForm(forms.Form):
         error_messages={"invalid_choice": "Choose monthly, quarterly or off."},
     )
 
+    country = forms.ChoiceField(
+        label="Public holidays of",
+        choices=(),  # the holidays library's countries, set in __init__
+        required=False,
+        help_text="Its public holidays are not business hours: no due time, reminder or escalation falls on them.",
+        error_messages={"invalid_choice": "Pick a country from the list."},
+    )
+    region = forms.CharField(
+        label="Region",
+        required=False,
+        max_length=Engagement._meta.get_field("region").max_length,
+        help_text="Optional: a state or region with holidays of its own, by its code (BY: Bavaria, CA: California).",
+    )
+    target_days_to_first_submission = _target(
+        "Time to first submission (business days, at most)", "target_days_to_first_submission"
+    )
+    target_submissions_per_requisition = forms.DecimalField(
+        label="Submissions per requisition (at least)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        help_text="Empty: no target.",
+        error_messages={"invalid": "Enter a number, like 3 or 2.5."},
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+    target_submission_to_interview_percent = _target(
+        "Submissions that reach an interview (percent, at least)", "target_submission_to_interview_percent"
+    )
+    target_days_to_fill = _target("Time to fill (days, at most)", "target_days_to_fill")
+
     # The fields engagement_update takes, but for the engagement's name, status and start.
-    SLA_FIELDS = tuple(
-        name
-        for name in ENGAGEMENT_FIELDS
-        if name not in ("name", "status", "started_on", "country", "region") and not name.startswith("target_")
+    SLA_FIELDS = tuple(name for name in ENGAGEMENT_FIELDS if name not in ("name", "status", "started_on"))
+    # Fields a form sent from an older page may lack: left out, they keep what the engagement has.
+    KEPT_WHEN_ABSENT = (
+        "country",
+        "region",
+        "target_days_to_first_submission",
+        "target_submissions_per_requisition",
+        "target_submission_to_interview_percent",
+        "target_days_to_fill",
     )
 
     def __init__(self, *args, engagement: Engagement, contacts, **kwargs):
@@ -248,6 +339,10 @@ class EngagementSlaForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.engagement = engagement
+        self.fields["country"].choices = [
+            ("", "No public holidays"),
+            *((code, f"{name} ({code})") for code, name in holiday_countries()),
+        ]
         self.fields["escalation_contact"].queryset = contacts
         self.fields["escalation_contact"].label_from_instance = lambda user: (
             f"{user.display_name} ({user.get_role_display().lower()})"
@@ -259,9 +354,21 @@ class EngagementSlaForm(forms.Form):
     def clean_business_weekdays(self) -> str:
         return "".join(sorted(set(self.cleaned_data["business_weekdays"])))
 
+    def clean_region(self) -> str:
+        return self.cleaned_data["region"].strip()
+
+    def region_choices(self) -> tuple[tuple[str, str], ...]:
+        """The regions of the country shown (sent, or the engagement's), for the region's suggestions."""
+        country = self.data.get("country", self.engagement.country) if self.is_bound else self.engagement.country
+        return holiday_regions(country or "")
+
     def sla(self) -> dict:
         """Keyword arguments for ``engagement_update``."""
-        return {name: self.cleaned_data[name] for name in self.SLA_FIELDS}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.SLA_FIELDS
+            if name not in self.KEPT_WHEN_ABSENT or name in self.data
+        }
 
 
 # --- Assignments (issue 12) ----------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """When an issue's reminder ladder steps fall due, from its due date: the one place they are
 worked out (raising an issue, moving its due date, the demo's history).
 
-An issue is due at the close of business on its due date in the engagement's calendar. Its owner
+An issue is due at the close of business on its due date in the engagement's calendar; a due date
+that is no business day (a weekend, or a public holiday of the engagement's country and region)
+falls due on the business day after it. Its owner
 is reminded at the opening of that day ("due today"), told when it is overdue, and the escalation
 follows the engagement's ``escalation_delay_hours`` business hours later, as for feedback
 requests. Calendar settings that cannot work (stored before they were validated) fall back to the
@@ -26,8 +28,9 @@ def issue_ladder(*, engagement: Engagement, due_on: date) -> dict:
     try:
         calendar = engagement.business_calendar
         zone = calendar.zone
-        remind_at = datetime.combine(due_on, engagement.business_day_start, tzinfo=zone)
-        due_at = datetime.combine(due_on, engagement.business_day_end, tzinfo=zone)
+        business_day = calendar.working_day_on_or_after(due_on)
+        remind_at = datetime.combine(business_day, engagement.business_day_start, tzinfo=zone)
+        due_at = datetime.combine(business_day, engagement.business_day_end, tzinfo=zone)
         escalate_at = add_business_hours(due_at, engagement.escalation_delay_hours, calendar)
     except (ValueError, OverflowError, LookupError) as error:
         logger.warning("Calendar of engagement %s fell back to the wall clock for an issue: %s", engagement.pk, error)

@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
         "InterviewOutcomeEnum": "engagements.api.INTERVIEW_OUTCOME_CHOICES",
         "RequestStatusEnum": "feedback.models.RequestStatus",
         "PartnershipItemStatusEnum": "partnership.models.PartnershipItem.Status",
+        # Read: every reason, "not_recorded" included (withdrawals from before it was asked); given: the others.
+        "WithdrawalReasonEnum": "engagements.models.Submission.WithdrawalReason",
+        "WithdrawalReasonGivenEnum": "engagements.api.serializers.WITHDRAWAL_REASON_CHOICES",
     },
 }
 

@@ -89,6 +89,10 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     requisition = factory.SubFactory(RequisitionFactory)
     candidate = factory.SubFactory(CandidateFactory, engagement=factory.SelfAttribute("..requisition.engagement"))
     stage = Submission.Stage.SUBMITTED
+    # A withdrawn submission has its reason (the check constraint): another offer, unless given.
+    withdrawal_reason = factory.LazyAttribute(
+        lambda o: Submission.WithdrawalReason.OTHER_OFFER if o.stage == Submission.Stage.WITHDRAWN else ""
+    )
 
 
 class InterviewFactory(factory.django.DjangoModelFactory):

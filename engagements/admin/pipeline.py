@@ -3,9 +3,12 @@ stages, interviews through statuses, by the services only."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 
 from rpo_portal.service_admin import (
     ServiceModelAdmin,
@@ -22,6 +25,7 @@ from ..models import (
     Submission,
     SubmissionStageChange,
 )
+from ..services import pipeline as services_pipeline
 from .common import ServiceForm
 
 # --- candidates ----------------------------------------------------------------------------------
@@ -147,15 +151,32 @@ def _each_through_the_service(modeladmin, request, rows, act, done: str) -> None
         modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
 
 
-def _move_stage(modeladmin, request, queryset, to_stage_for) -> None:
+def _move_stage(modeladmin, request, queryset, to_stage_for, withdrawal_reason: str = "") -> None:
     def move(submission):
         to_stage = to_stage_for(submission)
         if to_stage is None:
             raise ValidationError("no next stage.")
-        services.submission_change_stage(actor=request.user, submission=submission, to_stage=to_stage)
+        services.submission_change_stage(
+            actor=request.user, submission=submission, to_stage=to_stage, withdrawal_reason=withdrawal_reason
+        )
 
     rows = queryset.select_related("candidate", "requisition__engagement")
     _each_through_the_service(modeladmin, request, rows, move, "Moved {count} submission(s).")
+
+
+class WithdrawalReasonForm(forms.Form):
+    withdrawal_reason = forms.ChoiceField(
+        label="Reason",
+        choices=[
+            ("", "Pick a reason"),
+            *(
+                (value, label)
+                for value, label in Submission.WithdrawalReason.choices
+                if value != Submission.WithdrawalReason.NOT_RECORDED
+            ),
+        ],
+        error_messages={"required": services_pipeline.WITHDRAWAL_REASON_NEEDED},
+    )
 
 
 _NEXT_STAGE = {
@@ -170,7 +191,7 @@ _NEXT_STAGE = {
 class SubmissionAdmin(ServiceModelAdmin):
     list_display = ("candidate", "requisition", "stage", "submitted_at", "stage_changed_at", "submitted_by")
     list_select_related = ("candidate", "requisition", "submitted_by")
-    list_filter = ("stage", "requisition__engagement")
+    list_filter = ("stage", "withdrawal_reason", "requisition__engagement")
     search_fields = (
         "candidate__full_name",
         "candidate__email",
@@ -192,12 +213,29 @@ class SubmissionAdmin(ServiceModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("requisition", "candidate", "submitted_at", "summary")
-        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at", "summary")
+        return (
+            "requisition",
+            "candidate",
+            "stage",
+            "withdrawal_reason",
+            "stage_changed_at",
+            "submitted_by",
+            "submitted_at",
+            "summary",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("requisition", "candidate", "stage", "stage_changed_at", "submitted_by", "submitted_at")
+        return (
+            "requisition",
+            "candidate",
+            "stage",
+            "withdrawal_reason",
+            "stage_changed_at",
+            "submitted_by",
+            "submitted_at",
+        )
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()
@@ -226,7 +264,26 @@ class SubmissionAdmin(ServiceModelAdmin):
 
     @admin.action(description="Mark selected submissions withdrawn")
     def withdraw(self, request, queryset):
-        _move_stage(self, request, queryset, lambda submission: Submission.Stage.WITHDRAWN)
+        """Asks why first, on a page of its own (one reason for all selected), as the pipeline page does."""
+        form = WithdrawalReasonForm(request.POST if "apply_reason" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Why did they withdraw?",
+                "opts": self.model._meta,
+                "form": form,
+                "submissions": queryset.select_related("candidate", "requisition"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/engagements/submission/withdraw.html", context)
+        _move_stage(
+            self,
+            request,
+            queryset,
+            lambda submission: Submission.Stage.WITHDRAWN,
+            withdrawal_reason=form.cleaned_data["withdrawal_reason"],
+        )
+        return None
 
 
 @admin.register(SubmissionStageChange)

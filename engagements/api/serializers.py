@@ -210,6 +210,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
     summary = serializers.CharField(
         max_length=SUMMARY_MAX_LENGTH, allow_blank=True, required=False, help_text=Submission.summary.field.help_text
     )
+    withdrawal_reason = serializers.ChoiceField(
+        choices=Submission.WithdrawalReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=(
+            "Why the candidate withdrew; empty unless withdrawn (``not_recorded``: withdrawn before it was asked)."
+        ),
+    )
 
     class Meta:
         model = Submission
@@ -222,12 +230,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "candidate",
             "candidate_name",
             "stage",
+            "withdrawal_reason",
             "stage_changed_at",
             "submitted_by",
             "submitted_at",
             "summary",
         ]
-        read_only_fields = ["id", "stage", "stage_changed_at", "submitted_by", "submitted_at"]
+        read_only_fields = ["id", "stage", "withdrawal_reason", "stage_changed_at", "submitted_by", "submitted_at"]
         validators = []
 
 
@@ -253,8 +262,22 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         fields = [*SubmissionSerializer.Meta.fields, "history"]
 
 
+# The reasons a recruiter may give ("not recorded" marks only withdrawals from before it was asked).
+WITHDRAWAL_REASON_CHOICES = [
+    (value, label)
+    for value, label in Submission.WithdrawalReason.choices
+    if value != Submission.WithdrawalReason.NOT_RECORDED
+]
+
+
 class SubmissionStageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Submission.Stage.choices)
+    withdrawal_reason = serializers.ChoiceField(
+        choices=WITHDRAWAL_REASON_CHOICES,
+        allow_blank=True,
+        required=False,
+        help_text="Why the candidate withdrew: required with ``withdrawn``, refused with any other stage.",
+    )
     note = serializers.CharField(
         max_length=SubmissionStageChange._meta.get_field("note").max_length, allow_blank=True, required=False
     )

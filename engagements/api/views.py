@@ -258,7 +258,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(request=SubmissionStageSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
-        """Move the submission to another stage (only legal moves; the change is kept in ``history``)."""
+        """Move the submission to another stage (only legal moves; the change is kept in ``history``).
+        A move to ``withdrawn`` needs its ``withdrawal_reason``."""
         submission = self.get_object()
         self.require(
             policies.can_change_submission_stage(request.user, submission),
@@ -270,6 +271,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             submission=submission,
             to_stage=serializer.validated_data["stage"],
             note=serializer.validated_data.get("note", ""),
+            withdrawal_reason=serializer.validated_data.get("withdrawal_reason", ""),
             actor=request.user,
         )
         return self.output(self.fresh(submission))

@@ -57,15 +57,12 @@ Status = PartnershipItem.Status
 
 
 def _business_day_on_or_before(engagement: Engagement, day: date) -> date:
-    weekdays = engagement.business_calendar.weekdays
-    while day.isoweekday() not in weekdays:
-        day -= timedelta(days=1)
-    return day
+    return engagement.business_calendar.working_day_on_or_before(day)
 
 
 class _Clock:
-    """Moments of one engagement's history: ``days_ago`` business days back (a weekend moves to the
-    Friday before), at an hour of its working day, never after now; each moment asked of one
+    """Moments of one engagement's history: ``days_ago`` business days back (a weekend or a holiday
+    moves to the business day before), at an hour of its working day, never after now; each moment asked of one
     ``_Clock.sequence`` comes after the one before (comments follow the issue they are on)."""
 
     def __init__(self, engagement: Engagement, now: datetime):
@@ -110,9 +107,7 @@ def _issue(spec: data.IssueSpec, *, engagement, client, people, clock: _Clock, n
     if spec.due_in_days < 0:
         due_on = clock.day(-spec.due_in_days)
     else:  # ahead: the business day on or after
-        due_on = clock.today + timedelta(days=spec.due_in_days)
-        while due_on.isoweekday() not in engagement.business_calendar.weekdays:
-            due_on += timedelta(days=1)
+        due_on = engagement.business_calendar.working_day_on_or_after(clock.today + timedelta(days=spec.due_in_days))
     item = PartnershipItem(
         kind=PartnershipItem.Kind.ISSUE,
         engagement=engagement,
@@ -393,10 +388,7 @@ def _write_items(world, client, now: datetime, created: Counter) -> None:
 
 
 def _first_business_day(engagement: Engagement, month: date) -> date:
-    day = month
-    while day.isoweekday() not in engagement.business_calendar.weekdays:
-        day += timedelta(days=1)
-    return day
+    return engagement.business_calendar.working_day_on_or_after(month)
 
 
 def _add_months(month: date, months: int) -> date:

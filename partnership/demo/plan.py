@@ -7,15 +7,17 @@ yet, so the submission waits at its current stage, as recent ones do.
 
 The feedback side follows from the path. Leaving hiring-manager review for the interview stage is
 the hiring manager's "advance", for rejection their "reject" (a withdrawal leaves the request to be
-cancelled); an advance asks for availability, answered with the interview's slot and another one
-before the interview is booked, unless the submission is still at the interview stage and the
-hiring manager, at their pace, has not offered slots yet (then it waits there with an open
-availability request and no interview), or has offered slots for an interview still ahead that
-the recruiter has not booked yet. An interview that ended within ``OUTCOME_PENDING`` waits
-for the recruiter to record its outcome; one missed before a withdrawal was the hiring manager's
-no-show, before a rejection the candidate's. A completed interview is assessed: "advance" before
-an offer, "reject" with a rejection, and for a submission still at the interview stage an answer
-at the hiring manager's pace, if that moment has come.
+cancelled: a résumé left waiting more than three business days is withdrawn from more often, and
+for another offer or the wait, so that the cost of waiting shows); an advance asks for
+availability, answered with the interview's slot and another one before the interview is booked,
+unless the submission is still at the interview stage and the hiring manager, at their pace, has
+not offered slots yet (then it waits there with an open availability request and no interview), or
+has offered slots for an interview still ahead that the recruiter has not booked yet. An interview
+that ended within ``OUTCOME_PENDING`` waits for the recruiter to record its outcome; one missed
+before a withdrawal was the hiring manager's no-show, before a rejection the candidate's. A
+completed interview is assessed: "advance" before an offer, "reject" with a rejection, and for a
+submission still at the interview stage an answer at the hiring manager's pace, if that moment has
+come.
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ WITHDRAWAL_REASONS = (
     Submission.WithdrawalReason.LOST_INTEREST,
     Submission.WithdrawalReason.COMPENSATION,
     Submission.WithdrawalReason.PERSONAL,
+)
+# The cost of waiting, so that the demo's figure has something to show: a candidate whose résumé
+# waits more than LONG_WAIT_DAYS business days on the hiring manager withdraws before the answer this
+# often (on top of the funnel's own withdrawals), for another offer or tired of waiting.
+LONG_WAIT_DAYS = 3
+WITHDRAWN_AFTER_LONG_WAIT = 0.4
+REASONS_AFTER_LONG_WAIT = (
+    Submission.WithdrawalReason.OTHER_OFFER,
+    Submission.WithdrawalReason.OTHER_OFFER,
+    Submission.WithdrawalReason.PROCESS_TOO_SLOW,
 )
 CLOSED_OUTCOMES = {Stage.REJECTED: 3, Stage.WITHDRAWN: 1}
 # The last open stage before a rejection or a withdrawal. Few leave at the offer: most offers are
@@ -213,6 +225,15 @@ def _plan_submission(
 ) -> PlannedSubmission:
     path = _stage_path(rng, outcome)
     gaps = [_gap_hours(rng, before, after, staffing.pace) for before, after in itertools.pairwise(path)]
+    waited_long = _review_waited_long(path, gaps, calendar)
+    if (
+        waited_long
+        and path[-1] not in (Stage.WITHDRAWN, Stage.HIRED)  # a filled requisition keeps its hire
+        and random.Random(f"{tag}:waited").random() < WITHDRAWN_AFTER_LONG_WAIT
+    ):
+        # Tired of waiting: withdrawn from the review, when the answer would have come.
+        index = path.index(Stage.HM_REVIEW)
+        path, gaps = [*path[: index + 1], Stage.WITHDRAWN], gaps[: index + 1]
     # Calendar time the path takes, roughly: eight business hours a day, five days a week.
     # Résumés waiting on the hiring manager range from just sent to long overdue; other open
     # submissions settled at their stage a couple of days ago at least.
@@ -267,8 +288,18 @@ def _plan_submission(
     # A separate stream, so that the pipeline above does not depend on how feedback is planned.
     _plan_feedback(planned, rng=random.Random(f"{tag}:feedback"), staffing=staffing, calendar=calendar, now=now)
     if planned.stage == Stage.WITHDRAWN:
-        planned.withdrawal_reason = random.Random(f"{tag}:withdrawal").choice(WITHDRAWAL_REASONS)
+        reasons = REASONS_AFTER_LONG_WAIT if waited_long else WITHDRAWAL_REASONS
+        planned.withdrawal_reason = random.Random(f"{tag}:withdrawal").choice(reasons)
     return planned
+
+
+def _review_waited_long(path: list[str], gaps: list[float], calendar: BusinessCalendar) -> bool:
+    """Whether the résumé review, if the path leaves it, takes more than ``LONG_WAIT_DAYS`` business
+    days of the calendar (``gaps`` are business hours)."""
+    if Stage.HM_REVIEW not in path or path[-1] == Stage.HM_REVIEW:
+        return False
+    day = datetime.combine(date.min, calendar.day_end) - datetime.combine(date.min, calendar.day_start)
+    return gaps[path.index(Stage.HM_REVIEW)] > LONG_WAIT_DAYS * day.total_seconds() / 3600
 
 
 def _answer(rng: random.Random, decision: str, at: datetime) -> PlannedAnswer:

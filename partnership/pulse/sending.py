@@ -51,11 +51,10 @@ def period_label_for(start: date, cadence: str) -> str:
 
 
 def pulse_opens_at(engagement: Engagement, period_start: date) -> datetime:
-    """09:00 in the engagement's zone on the period's first business day (its calendar's weekdays)."""
+    """09:00 in the engagement's zone on the period's first business day (its calendar's weekdays,
+    less its public holidays: not on New Year's Day)."""
     calendar = engagement.business_calendar
-    day = period_start
-    while day.isoweekday() not in calendar.weekdays:
-        day += timedelta(days=1)
+    day = calendar.working_day_on_or_after(period_start)
     return datetime.combine(day, time(PULSE_SEND_HOUR, 0), tzinfo=calendar.zone)
 
 

@@ -20,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from engagements.business_hours import coming_holidays, holiday_countries, holiday_regions
+from engagements.local_dates import engagement_today
 from engagements.models import Interview, Requisition, Submission
 from engagements.policies import can_change_submission_stage, can_manage_engagement, can_work_pipeline
 from engagements.selectors import engagement_list, interview_list, requisition_list, submission_list, user_list
@@ -42,6 +44,8 @@ def _requisition_url(requisition_id: int) -> str:
 
 
 # --- SLA settings -------------------------------------------------------------------------------
+
+COMING_HOLIDAY_DAYS = 90  # how far ahead the SLA page lists the public holidays it skips
 
 
 @never_cache
@@ -76,8 +80,25 @@ def engagement_sla(request: HttpRequest, pk: int) -> HttpResponse:
                 "open requests keep the due times they were given.",
             )
             return see_other("partnership:engagement-sla", pk=engagement.pk)
-    context = {"engagement": engagement, "form": form}
+    # The holidays the clock skips as the engagement stands (what is stored, not what was just sent).
+    stored = engagement_list(user=request.user).get(pk=engagement.pk) if form.is_bound else engagement
+    context = {
+        "engagement": engagement,
+        "form": form,
+        "stored": stored,
+        "coming_holidays": _coming_holidays(stored),
+        "coming_holiday_days": COMING_HOLIDAY_DAYS,
+        "holiday_country": dict(holiday_countries()).get(stored.country, ""),
+        "holiday_region": dict(holiday_regions(stored.country)).get(stored.region, stored.region),
+    }
     return render_page(request, "partnership/engagements/sla.html", context, status=form_status(form))
+
+
+def _coming_holidays(engagement) -> list:
+    try:
+        return coming_holidays(engagement.business_calendar, engagement_today(engagement), COMING_HOLIDAY_DAYS)
+    except (ValueError, LookupError):  # codes or a zone stored before they were checked
+        return []
 
 
 # --- Add and submit a candidate -----------------------------------------------------------------
@@ -173,21 +194,27 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
     name = submission.candidate.full_name
     form = SubmissionMoveForm(request.POST)
     if not form.is_valid():
+        if set(form.errors) == {"withdrawal_reason"} and submission.can_move_to(Submission.Stage.WITHDRAWN):
+            return _ask_withdrawal_reason(request, submission, form)
         problems = " ".join(message for messages_ in form.errors.values() for message in messages_)
         messages.error(request, f"{name} was not moved: {problems}")
         return see_other(_back(request, submission))
     to_stage = form.cleaned_data["stage"]
     try:
-        submission_change_stage(
-            actor=user, submission=submission, to_stage=to_stage, note=form.cleaned_data["note"].strip()
-        )
+        submission_change_stage(actor=user, submission=submission, **form.move())
     except PermissionDenied as refusal:
         return forbidden(request, str(refusal))
     except ValidationError as error:
+        if hasattr(error, "error_dict") and set(error.error_dict) == {"withdrawal_reason"}:
+            add_service_errors(form, error)
+            return _ask_withdrawal_reason(request, submission, form)
         messages.error(request, f"{name} was not moved: {_move_refused(submission, to_stage, error)}")
         return see_other(_back(request, submission))
     label = Submission.Stage(to_stage).label.lower()
     text = f"{name} moved to {label}."
+    if to_stage == Submission.Stage.WITHDRAWN:
+        reason = Submission.WithdrawalReason(form.cleaned_data["withdrawal_reason"]).label
+        text = f"{name} moved to {label}: {reason[0].lower()}{reason[1:]}."
     if to_stage == Submission.Stage.HM_REVIEW:
         hiring_manager = submission.requisition.hiring_manager
         text += f" {hiring_manager.display_name} is asked for feedback. " + how_requests_reach(
@@ -195,6 +222,20 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, text)
     return see_other(_back(request, submission))
+
+
+def _ask_withdrawal_reason(request: HttpRequest, submission: Submission, form: SubmissionMoveForm) -> HttpResponse:
+    """A move to withdrawn without a (valid) reason: not made; the form again on a page of its own,
+    the message beside the reason, the rest as it was sent."""
+    submission.refresh_from_db(fields=["stage"])
+    context = {
+        "submission": submission,
+        "requisition": submission.requisition,
+        "form": form,
+        "moves": [(stage, label) for stage, label in Submission.Stage.choices if submission.can_move_to(stage)],
+        "next": _back(request, submission),
+    }
+    return render_page(request, "partnership/requisitions/submission_move.html", context, status=400)
 
 
 # --- Record an interview's outcome --------------------------------------------------------------

@@ -34,6 +34,7 @@ from feedback.policies import can_book
 from feedback.selectors import requisition_request_lists
 from rpo_portal.pages import not_found, render_page
 
+from ..forms import WITHDRAWAL_REASON_CHOICES
 from ..policies import can_open_assignment_pages, can_raise_issue
 from .requisitions import MY_LIST_ROLES, Stage, coverage_line, days_open_of, waited_for
 
@@ -179,6 +180,8 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "may_work": may_work,
         "may_erase": may_erase,
+        # Every open stage may move to withdrawn, which asks why (the move form's reason select).
+        "withdrawal_reasons": WITHDRAWAL_REASON_CHOICES if may_work else (),
         "may_open_assignments": can_open_assignment_pages(user),
         # Its hiring manager and the recruiters on it raise issues about it (and those who run the engagement).
         "may_raise_issue": can_raise_issue(user, engagement, requisition),

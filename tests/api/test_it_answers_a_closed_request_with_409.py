@@ -48,7 +48,10 @@ def test_answering_feedback_twice_is_409_and_keeps_the_first_answer(world, clien
 
 def test_answering_a_cancelled_feedback_request_is_409(world, client_for, feedback_request):
     submission_change_stage(
-        submission=feedback_request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
+        submission=feedback_request.submission,
+        to_stage=Submission.Stage.WITHDRAWN,
+        withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+        actor=world.recruiter,
     )
     response = client_for(world.hiring_manager).post(
         f"/api/v1/feedback-requests/{feedback_request.pk}/respond/", ANSWER, format="json"

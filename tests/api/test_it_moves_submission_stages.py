@@ -13,8 +13,10 @@ def submission(world):
     return factories.SubmissionFactory(requisition=world.requisition, stage=Submission.Stage.SUBMITTED)
 
 
-def _stage(client, submission, stage, note=""):
-    return client.post(f"/api/v1/submissions/{submission.pk}/stage/", {"stage": stage, "note": note}, format="json")
+def _stage(client, submission, stage, note="", **more):
+    return client.post(
+        f"/api/v1/submissions/{submission.pk}/stage/", {"stage": stage, "note": note, **more}, format="json"
+    )
 
 
 def test_a_submission_walks_to_hired_and_its_history_grows(world, client_for, submission):
@@ -48,9 +50,56 @@ def test_a_submission_walks_to_hired_and_its_history_grows(world, client_for, su
 @pytest.mark.parametrize("start", ["submitted", "hm_review", "interview", "offer"])
 def test_any_open_submission_can_be_rejected_or_withdrawn(world, client_for, start, stage):
     submission = factories.SubmissionFactory(requisition=world.requisition, stage=start)
-    response = _stage(client_for(world.sourcer), submission, stage)
+    reason = {"withdrawal_reason": "too_slow"} if stage == "withdrawn" else {}
+    response = _stage(client_for(world.sourcer), submission, stage, **reason)
     assert response.status_code == 200, response.content
     assert response.json()["stage"] == stage
+    assert response.json()["withdrawal_reason"] == reason.get("withdrawal_reason", "")
+
+
+def test_a_withdrawal_without_its_reason_is_400_and_changes_nothing(world, client_for, submission):
+    client = client_for(world.recruiter)
+
+    missing = _stage(client, submission, "withdrawn")
+    blank = _stage(client, submission, "withdrawn", withdrawal_reason="")
+    unknown = _stage(client, submission, "withdrawn", withdrawal_reason="bored")
+    legacy = _stage(client, submission, "withdrawn", withdrawal_reason="not_recorded")
+
+    assert missing.status_code == blank.status_code == 400
+    assert (
+        missing.json()
+        == blank.json()
+        == {"withdrawal_reason": ["Say why the candidate withdrew: the cost of waiting counts it."]}
+    )
+    assert unknown.status_code == legacy.status_code == 400
+    assert "not a valid choice" in unknown.json()["withdrawal_reason"][0]
+    assert "not a valid choice" in legacy.json()["withdrawal_reason"][0]
+    submission.refresh_from_db()
+    assert (submission.stage, submission.withdrawal_reason) == ("submitted", "")
+    assert not SubmissionStageChange.objects.filter(submission=submission).exists()
+
+
+def test_a_reason_goes_only_with_a_withdrawal(world, client_for, submission):
+    response = _stage(client_for(world.recruiter), submission, "rejected", withdrawal_reason="other_offer")
+    assert response.status_code == 400
+    assert response.json() == {"withdrawal_reason": ["A withdrawal reason goes only with a move to withdrawn."]}
+    submission.refresh_from_db()
+    assert submission.stage == "submitted"
+
+
+def test_the_reason_is_stored_and_read_back(world, client_for, submission):
+    client = client_for(world.recruiter)
+    response = _stage(client, submission, "withdrawn", note="Signed elsewhere", withdrawal_reason="other_offer")
+    assert response.status_code == 200, response.content
+    submission.refresh_from_db()
+    assert (submission.stage, submission.withdrawal_reason) == ("withdrawn", "other_offer")
+
+    detail = client.get(f"/api/v1/submissions/{submission.pk}/").json()
+    assert detail["withdrawal_reason"] == "other_offer"
+    assert detail["history"][-1]["to_stage"] == "withdrawn"
+    assert detail["history"][-1]["note"] == "Signed elsewhere"
+    listed = client.get("/api/v1/submissions/", {"stage": "withdrawn"}).json()["results"]
+    assert [(row["id"], row["withdrawal_reason"]) for row in listed] == [(submission.pk, "other_offer")]
 
 
 @pytest.mark.parametrize(

@@ -56,10 +56,14 @@ def test_recruiter_moves_submission_along_a_legal_transition(world, stage_signal
     submission = _submission_at(world, from_stage)
 
     with time_machine.travel(NOW, tick=False):
-        submission_change_stage(submission=submission, to_stage=to_stage, actor=world.recruiter, note="why")
+        reason = Submission.WithdrawalReason.OTHER_OFFER if to_stage == Submission.Stage.WITHDRAWN else ""
+        submission_change_stage(
+            submission=submission, to_stage=to_stage, actor=world.recruiter, note="why", withdrawal_reason=reason
+        )
 
     submission.refresh_from_db()
     assert submission.stage == to_stage
+    assert submission.withdrawal_reason == reason
     assert submission.stage_changed_at == NOW
     change = SubmissionStageChange.objects.get(submission=submission)
     assert (change.from_stage, change.to_stage) == (from_stage, to_stage)

@@ -38,6 +38,11 @@ def test_submission_to_interview_feedback_end_to_end(world):
     post = FeedbackRequest.objects.get(interview=interview)
     assert post.kind == FeedbackRequest.Kind.INTERVIEW
     assert post.status == RequestStatus.OPEN
-    submission_change_stage(submission=submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter)
+    submission_change_stage(
+        submission=submission,
+        to_stage=Submission.Stage.WITHDRAWN,
+        withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+        actor=world.recruiter,
+    )
     post.refresh_from_db()
     assert post.status == RequestStatus.CANCELLED

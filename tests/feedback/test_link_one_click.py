@@ -258,7 +258,10 @@ def test_link_of_a_deactivated_user_is_refused(client, world, feedback_request):
 
 def test_link_to_a_cancelled_request_says_nothing_is_needed(client, world, feedback_request):
     submission_change_stage(
-        submission=feedback_request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
+        submission=feedback_request.submission,
+        to_stage=Submission.Stage.WITHDRAWN,
+        withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+        actor=world.recruiter,
     )
 
     assert "No longer needed" in client.get(_link(feedback_request), follow=True).content.decode()

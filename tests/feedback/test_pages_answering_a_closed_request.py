@@ -56,7 +56,10 @@ def test_answering_feedback_twice_on_the_page_is_409_with_the_apis_message(clien
 
 def test_answering_a_cancelled_request_on_the_page_is_409_with_the_apis_message(client, world, feedback_request):
     submission_change_stage(
-        submission=feedback_request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
+        submission=feedback_request.submission,
+        to_stage=Submission.Stage.WITHDRAWN,
+        withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+        actor=world.recruiter,
     )
     client.force_login(world.hiring_manager)
     url = reverse("feedback:feedback-respond", kwargs={"pk": feedback_request.pk})

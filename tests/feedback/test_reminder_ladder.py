@@ -142,7 +142,10 @@ def test_a_withdrawn_submission_stops_the_ladder(world, django_capture_on_commit
     with time_machine.travel(REMIND, tick=False):
         sweep()
         submission_change_stage(
-            submission=request.submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter
+            submission=request.submission,
+            to_stage=Submission.Stage.WITHDRAWN,
+            withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+            actor=world.recruiter,
         )
     with time_machine.travel(ESCALATE + timedelta(days=1), tick=False):
         sweep()

@@ -99,7 +99,12 @@ def test_the_stored_wait_follows_open_answer_cancel_hand_over_and_erase(world):
 
     # Cancel: the candidates leave the pipeline, their requests are cancelled, nothing waits.
     for submission in (third, fourth):
-        submission_change_stage(submission=submission, to_stage=Submission.Stage.WITHDRAWN, actor=world.recruiter)
+        submission_change_stage(
+            submission=submission,
+            to_stage=Submission.Stage.WITHDRAWN,
+            withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER,
+            actor=world.recruiter,
+        )
     _assert_kept(requisition, other)
     assert _stored(requisition)[requisition.pk] is None
 

@@ -160,8 +160,8 @@ class Command(BaseCommand):
             )
             cursor.execute(
                 f"INSERT INTO {_table(Submission)} "
-                "(requisition_id, candidate_id, stage, submitted_at, stage_changed_at, summary) "
-                "SELECT requisition.id, candidate.id, %s, %s, %s, '' "
+                "(requisition_id, candidate_id, stage, submitted_at, stage_changed_at, summary, withdrawal_reason) "
+                "SELECT requisition.id, candidate.id, %s, %s, %s, '', '' "
                 f"FROM {_table(Candidate)} candidate "
                 "JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS slot "
                 f"      FROM {_table(Requisition)} WHERE engagement_id = %s) requisition "
