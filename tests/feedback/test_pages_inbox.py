@@ -2,7 +2,7 @@
 
 import re
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -60,6 +60,9 @@ def test_hiring_manager_sees_only_their_open_requests(client, world):
 
 
 def test_inbox_lists_soonest_first_marks_overdue_and_shows_my_time_zone(client, world, time_machine):
+    # Inside New York's business hours (a Tuesday, 10:00): the two requests opened a moment apart
+    # fall due a moment apart. After hours both would fall due at the next opening, a tie.
+    time_machine.move_to(datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
     time_machine.move_to(timezone.now() - timedelta(days=10))
     late = _ask(world, name="Late Larry")
     time_machine.move_to(timezone.now() + timedelta(days=10))
