@@ -212,3 +212,21 @@ def test_the_orientation_page_asks_as_many_queries_for_2_or_12_readers(client, w
         factories.AssignmentFactory(requisition=world.requisition, recruiter=person, role=Assignment.Role.SOURCER)
         orientation_mark_read(user=person, engagement=world.acme_engagement)
     assert count() == few
+
+
+def test_the_admin_saves_a_note_through_the_service_as_a_new_version(client, world, note):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root@example.com", "x", full_name="Root"))
+    url = reverse("admin:engagements_orientationnote_change", args=[note.pk])
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url, {"topic": "culture", "title": note.title, "body": "Small teams.\nNew: a four-day week.", "_save": "Save"}
+    )
+
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.version == 2
+    assert note.versions.count() == 2
+    assert note.updated_by.email == "root@example.com"
