@@ -97,3 +97,58 @@ def can_see_candidate_contact(user: User) -> bool:
     """A candidate's email, phone and source are the provider's to use: the provider contacts and
     schedules candidates, so client users (hiring managers, client admins) never read them."""
     return user.is_unscoped_admin or user.is_provider_staff
+
+
+# --- Running the partnership: the implementation checklist and the orientation notes ------------
+
+MAY_NOT_CHANGE_CHECKLIST = (
+    "Only the engagement's account managers, the provider's admins and the client's admins change the checklist."
+)
+MAY_NOT_COMPLETE_TASK = "Only the task's owner or those who run the engagement can mark it done or reopen it."
+MAY_NOT_WRITE_ORIENTATION = (
+    "Only the engagement's account managers, the provider's admins and the client's admins write orientation notes."
+)
+MAY_NOT_MARK_ORIENTATION_READ = "Orientation is marked as read by the recruiters and sourcers on the engagement."
+
+
+def runs_engagement(user: User, engagement: Engagement) -> bool:
+    """Those who answer for the partnership on either side: the provider's admins and the
+    engagement's account managers, the client's admins (and the bootstrap admin)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == User.Role.CLIENT_ADMIN:
+        return user.organization_id == engagement.client_id
+    # The provider's side: those who manage the engagement (its account managers, provider admins).
+    return can_manage_engagement(user, engagement)
+
+
+def can_change_checklist(user: User, engagement: Engagement) -> bool:
+    """Add, edit, reorder and delete implementation tasks: those who run the engagement."""
+    return runs_engagement(user, engagement)
+
+
+def can_complete_task(user: User, task) -> bool:
+    """Mark a task done, or reopen it: its owner, and those who run the engagement."""
+    return bool(user.is_authenticated and user.is_active and task.owner_id == user.pk) or runs_engagement(
+        user, task.engagement
+    )
+
+
+def can_write_orientation(user: User, engagement: Engagement) -> bool:
+    """Write, edit and delete orientation notes: those who run the engagement (the client's admins
+    know what it is like to work there; the account managers know what recruiters ask)."""
+    return runs_engagement(user, engagement)
+
+
+ORIENTATION_READERS = frozenset({User.Role.RECRUITER, User.Role.SOURCER})
+
+
+def can_mark_orientation_read(user: User, engagement: Engagement) -> bool:
+    """The recruiters and sourcers of the engagement's provider mark its orientation as read (the
+    pages show it only on an engagement they see, which their assignments decide)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in ORIENTATION_READERS
+        and user.organization_id == engagement.provider_id
+    )

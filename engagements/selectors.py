@@ -14,13 +14,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import OutOfOffice, User
 
 from .local_dates import on_engagement_today_q
-from .models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
+from .models import (
+    Assignment,
+    Candidate,
+    Engagement,
+    ImplementationTask,
+    Interview,
+    OrientationRead,
+    Requisition,
+    Submission,
+)
+from .policies import ORIENTATION_READERS
 
 
 def active_assignment_q(at: datetime) -> Q:
@@ -363,3 +373,106 @@ def escalation_recipient_list(*, contact_id, client_id) -> QuerySet[User]:
 
 def escalation_recipients(*, engagement: Engagement) -> list[User]:
     return list(escalation_recipient_list(contact_id=engagement.escalation_contact_id, client_id=engagement.client_id))
+
+
+# --- The implementation checklist and the orientation ----------------------------------------------
+
+
+def implementation_task_list(*, engagement: Engagement) -> QuerySet:
+    """An engagement's checklist in its order, with each task's owner and who marked it done
+    (callers reach it through ``engagement_list``, which decides who sees it)."""
+    return (
+        ImplementationTask.objects.filter(engagement_id=engagement.pk)
+        .select_related("owner__organization", "completed_by")
+        .order_by("position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ImplementationProgress:
+    done: int
+    total: int
+    next_due: object | None  # the open task due first (undated ones last), or None
+
+    @property
+    def all_done(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def implementation_progress(*, engagement: Engagement, tasks: list | None = None) -> ImplementationProgress:
+    """How far the checklist has come: done of total, and the open task due next (one query, none
+    when the caller has the checklist's ``tasks`` already)."""
+    if tasks is None:
+        tasks = list(implementation_task_list(engagement=engagement))
+    open_tasks = sorted(
+        (task for task in tasks if task.completed_at is None),
+        key=lambda task: (task.due_on is None, task.due_on or date.max, task.position, task.pk),
+    )
+    return ImplementationProgress(
+        done=len(tasks) - len(open_tasks), total=len(tasks), next_due=open_tasks[0] if open_tasks else None
+    )
+
+
+def orientation_is_unread(*, user: User, engagement: Engagement) -> bool:
+    """Whether ``user``, a recruiter or sourcer, has not read the engagement's orientation as it
+    stands (``Engagement.orientation_version``, read from the instance given: no query for anyone
+    else, nor before a first note). One query."""
+    if user.role not in ORIENTATION_READERS or not engagement.orientation_version:
+        return False
+    return not OrientationRead.objects.filter(
+        engagement_id=engagement.pk, user_id=user.pk, version__gte=engagement.orientation_version
+    ).exists()
+
+
+def orientation_unread_engagement_ids(*, user: User, engagement_ids) -> set[int]:
+    """Of ``engagement_ids``, those whose orientation ``user`` (a recruiter or sourcer) has not read
+    as it stands: one query, however many (for a list of requisitions)."""
+    if user.role not in ORIENTATION_READERS:
+        return set()
+    read = OrientationRead.objects.filter(
+        engagement_id=OuterRef("pk"), user_id=user.pk, version__gte=OuterRef("orientation_version")
+    )
+    return set(
+        Engagement.objects.filter(id__in=list(engagement_ids), orientation_version__gt=0)
+        .exclude(Exists(read))
+        .values_list("id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class OrientationReader:
+    user: User
+    read_version: int | None  # the version they last marked read, None if never
+    read_at: datetime | None
+    has_read: bool
+
+
+def orientation_readers(*, engagement: Engagement, at: datetime | None = None) -> list[OrientationReader]:
+    """The people asked to read the engagement's orientation: the active recruiters and sourcers with
+    an assignment in effect on one of its requisitions, each with whether they have read its current
+    version; those who have not come first. One query."""
+    at = at or timezone.now()
+    assigned = Assignment.objects.filter(
+        active_assignment_q(at), requisition__engagement_id=engagement.pk, recruiter_id=OuterRef("pk")
+    )
+    read = OrientationRead.objects.filter(engagement_id=engagement.pk, user_id=OuterRef("pk"))
+    people = (
+        User.objects.filter(Exists(assigned), is_active=True, role__in=ORIENTATION_READERS)
+        .annotate(read_version=Subquery(read.values("version")[:1]), read_at=Subquery(read.values("read_at")[:1]))
+        .order_by("full_name", "email")
+    )
+    current = engagement.orientation_version
+    readers = [
+        OrientationReader(
+            user=person,
+            read_version=person.read_version,
+            read_at=person.read_at,
+            has_read=person.read_version is not None and person.read_version >= current,
+        )
+        for person in people
+    ]
+    return sorted(readers, key=lambda reader: reader.has_read)

@@ -17,6 +17,11 @@
     ids erased just now; never one already erased), ``erased_by`` (the person, or ``None`` for
     retention). Receivers blank whatever free text about these candidates their app keeps (the
     feedback app: the hiring managers' comments), set-based; raising rolls the erasure back.
+
+``implementation_task_closed``
+    Sent by ``engagements.implementation.implementation_task_complete`` inside its transaction,
+    once the task is marked done. Argument: ``task``. The app that chases tasks (partnership's
+    ``implementation_chase``) skips its reminders not sent yet.
 """
 
 from django.dispatch import Signal
@@ -24,3 +29,4 @@ from django.dispatch import Signal
 submission_stage_changed = Signal()
 interview_status_changed = Signal()
 candidate_erased = Signal()
+implementation_task_closed = Signal()

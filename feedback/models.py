@@ -414,8 +414,9 @@ class Reminder(models.Model):
 
     @property
     def request(self):
-        """What this reminder chases: a feedback or availability request, or an issue."""
-        return self.feedback_request or self.availability_request or self.partnership_item
+        """What this reminder chases: a feedback or availability request, an issue or an
+        implementation task."""
+        return self.feedback_request or self.availability_request or self.partnership_item or self.implementation_task
 
 
 # --- The reminder ladder -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ class PartnershipConfig(AppConfig):
         from . import (
             chase,  # noqa: F401  (registers overdue issues with feedback's reminder engine)
             handover,  # noqa: F401  (registers the open issues a person owns with accounts.handover)
+            implementation_chase,  # noqa: F401  (chases implementation tasks; hands over those a person owns)
             item_emails,  # noqa: F401  (registers the issue followers' outbox builders)
             win_emails,  # noqa: F401  (registers the wins' and weekly summary's outbox builders)
         )

@@ -7,7 +7,9 @@ engagement's own today (``local_dates``).
 
 They are split by part of the domain (``contract``: engagements, requisitions, assignments;
 ``pipeline``: candidates, submissions, interviews; ``candidates``: erasing candidates' personal
-data, by a person or by retention); import them from ``engagements.services``.
+data, by a person or by retention; ``orientation``: the orientation notes and who read them);
+import them from ``engagements.services``. The implementation checklist's are in
+``engagements.implementation``.
 """
 
 from .candidates import candidate_erase, candidates_erase_inactive, erased_name
@@ -27,6 +29,12 @@ from .contract import (
     requisition_create,
     requisition_update,
     staff_member_invite,
+)
+from .orientation import (
+    orientation_mark_read,
+    orientation_note_create,
+    orientation_note_delete,
+    orientation_note_update,
 )
 from .pipeline import (
     CANDIDATE_FIELDS,
@@ -71,6 +79,10 @@ __all__ = [
     "interview_create",
     "interview_set_status",
     "interview_update",
+    "orientation_mark_read",
+    "orientation_note_create",
+    "orientation_note_delete",
+    "orientation_note_update",
     "requisition_check_hiring_manager",
     "requisition_create",
     "requisition_update",

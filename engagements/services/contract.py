@@ -16,6 +16,7 @@ from rpo_portal.dates import require_sane_dates
 
 from .. import policies
 from ..activity import engagement_changed
+from ..implementation import implementation_checklist_create
 from ..local_dates import engagement_today, on_engagement_today_q
 from ..models import Assignment, Engagement, Requisition
 from ..selectors import requisition_teams
@@ -107,6 +108,8 @@ def engagement_create(
     _clean_engagement(engagement)
     engagement.save()
     engagement.account_managers.set(account_managers)
+    # It starts with the default implementation checklist (made once: by each step's key).
+    implementation_checklist_create(engagement=engagement)
     return engagement
 
 

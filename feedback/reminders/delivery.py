@@ -84,7 +84,7 @@ def reminder_deliver(*, reminder_id: int, claim: str | None = None, retry_in: fl
         return Outcome("not_claimed", "another worker got there first, or it is not due")
     reminder = _load(reminder_id)
     kind = kind_of_reminder(reminder)
-    request = reminder.request
+    request = getattr(reminder, kind.reminder_field)  # the request, issue or task it chases
     if not kind.is_open(request):
         _finish(reminder, status=Reminder.Status.SKIPPED, claimed_at=None, last_error="")
         return Outcome("skipped", f"the request is {kind.status_of(request)}")

@@ -36,6 +36,8 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Organization, OutOfOffice, User
 from engagements import services
+from engagements.implementation import implementation_checklist_create
+from engagements.ladder import LADDER_NONE, date_ladder
 from engagements.models import (
     Assignment,
     Candidate,
@@ -47,7 +49,7 @@ from engagements.models import (
     Submission,
     SubmissionStageChange,
 )
-from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder, ladder_at
 from partnership.models import (
     ItemComment,
     ItemFollower,
@@ -220,31 +222,69 @@ def _ensure_out_of_office(world: DemoWorld, now: datetime, created: Counter) -> 
         account_services.out_of_office_update(actor=away, out_of_office=absence, **period)
 
 
-def _ensure_relationship(world: DemoWorld, today: date, created: Counter) -> None:
+Side = ImplementationTask.Side
+
+
+def _topic_of(title: str) -> str:
+    """The topic of a demo orientation note, from its title."""
+    lowered = title.lower()
+    if "like to work" in lowered:
+        return OrientationNote.Topic.CULTURE
+    if "interview" in lowered:
+        return OrientationNote.Topic.INTERVIEW_PROCESS
+    return OrientationNote.Topic.OTHER
+
+
+def _ensure_relationship(world: DemoWorld, now: datetime, created: Counter) -> None:
+    """The implementation checklist (the default steps ``engagement_create`` made, as the demo's
+    clients went through them, and a few of their own) and the orientation notes, written through
+    the services so that each has its first version; one recruiter has read Acme's."""
     for client in data.CLIENTS:
         engagement = world.engagements[client.key]
-        for position, (title, owner, due_in_days, done) in enumerate(client.implementation_tasks, start=1):
-            due_on = engagement.started_on + timedelta(days=due_in_days) if engagement.started_on else None
-            completed_at = (
-                datetime.combine(due_on - timedelta(days=2), time(15), tzinfo=UTC) if done and due_on else None
-            )
-            _, was_created = ImplementationTask.objects.get_or_create(
-                engagement=engagement,
-                title=title,
-                defaults={
-                    "position": position,
-                    "owner": world.people[owner],
-                    "due_on": due_on,
-                    "completed_at": completed_at,
-                    "notes": "",
-                },
-            )
-            created["implementation_tasks"] += was_created
+        created["implementation_tasks"] += implementation_checklist_create(engagement=engagement)
+        by_key = {task.key: task for task in engagement.implementation_tasks.exclude(key="")}
+        for position, (key, title, owner, due_in_days, done) in enumerate(client.implementation_tasks, start=1):
+            task = by_key.get(key) if key else engagement.implementation_tasks.filter(key="", title=title).first()
+            if task is None:
+                task = ImplementationTask(engagement=engagement, key=key, created_at=now)
+                created["implementation_tasks"] += 1
+            person = world.people[owner]
+            due_on = engagement.started_on + timedelta(days=due_in_days)
+            task.title = title
+            task.position = position * 10
+            task.owner = person
+            task.owner_side = Side.CLIENT if person.is_client_user else Side.PROVIDER
+            task.due_on = due_on
+            task.completed_at = datetime.combine(due_on - timedelta(days=2), time(15), tzinfo=UTC) if done else None
+            task.completed_by = person if done else None
+            task.updated_at = now
+            if done:
+                for field, value in LADDER_NONE.items():
+                    setattr(task, field, value)
+            else:
+                # History, not news: an open step stands at the ladder step its times give, with no
+                # reminders recorded for the past (as the scaled requests), so the sweep has nothing
+                # from the past to record.
+                for field, value in date_ladder(engagement=engagement, due_on=due_on).items():
+                    setattr(task, field, value)
+                _, task.ladder_step, task.next_step_at = ladder_at(task, until=now)
+            task.save()
+        writers = {person.pk for person in engagement.account_managers.all()}
         for title, author, body in client.orientation_notes:
-            _, was_created = OrientationNote.objects.get_or_create(
-                engagement=engagement, title=title, defaults={"author": world.people[author], "body": body}
+            if OrientationNote.objects.filter(engagement=engagement, title=title).exists():
+                continue
+            person = world.people[author]
+            # Recruiters share what they learnt through the account manager, who writes the notes.
+            manager = world.people[client.account_managers[0]]
+            actor = person if person.is_client_user or person.pk in writers else manager
+            note = services.orientation_note_create(
+                actor=actor, engagement=engagement, title=title, body=body, topic=_topic_of(title)
             )
-            created["orientation_notes"] += was_created
+            created["orientation_notes"] += 1
+            if person != actor:
+                OrientationNote.objects.filter(pk=note.pk).update(author=person)
+        if client.orientation_reader:
+            services.orientation_mark_read(user=world.people[client.orientation_reader], engagement=engagement)
 
 
 # --- the whole ------------------------------------------------------------------------------------
@@ -393,7 +433,7 @@ def seed_demo(*, scale: int = 1, now: datetime | None = None, progress: Progress
     with transaction.atomic():
         world = _ensure_world(today=today, password_hash=password_hash, created=created)
         _ensure_out_of_office(world, now, created)
-        _ensure_relationship(world, today, created)
+        _ensure_relationship(world, now, created)
     progress("Organisations, people, engagements, implementation checklist and orientation notes ready.")
     _seed_base(world, now, created, progress)
     started = timezone.now()

@@ -145,8 +145,12 @@ class ClientSpec:
     candidate_locations: tuple[str, ...]
     rooms: tuple[str, ...]
     phone_format: str
-    implementation_tasks: tuple[tuple[str, str, int, bool], ...]  # title, owner, due day, done
+    # key (a default step's, engagements.implementation.DEFAULT_TASKS, or "" for one of the client's
+    # own), title, owner, due day (from the start), done
+    implementation_tasks: tuple[tuple[str, str, str, int, bool], ...]
     orientation_notes: tuple[tuple[str, str, str], ...]  # title, author, body
+    # Who has read the orientation as the demo leaves it ("": nobody yet).
+    orientation_reader: str = ""
 
 
 _STATUS = Requisition.Status
@@ -186,13 +190,21 @@ ACME = ClientSpec(
     rooms=("Video call (Zoom)", "Acme HQ, 5th floor, room Hudson", "Acme HQ, 3rd floor, room Liberty", "Phone screen"),
     phone_format="+1 212 {}",
     implementation_tasks=(
-        ("Kick-off workshop with the talent director", ACCOUNT_MANAGER, 3, True),
-        ("Agree the SLA policy and the escalation path", "admin@acme.example", 7, True),
-        ("Portal and ATS access for the recruiting team", "admin@talentbridge.example", 10, True),
-        ("Hiring-manager briefing: one-click feedback links", "admin@acme.example", 14, True),
-        ("Orientation notes for new recruiters", ACCOUNT_MANAGER, 21, True),
-        ("Intake meetings for the first requisitions", "recruiter@talentbridge.example", 21, True),
-        ("First quarterly business review with the mutual scorecard", ACCOUNT_MANAGER, 200, False),
+        ("kickoff", "Kick-off workshop with the talent director", ACCOUNT_MANAGER, 3, True),
+        ("sla_signoff", "Agree the SLA policy and the escalation path", "admin@acme.example", 7, True),
+        ("", "Portal and ATS access for the recruiting team", "admin@talentbridge.example", 10, True),
+        ("hiring_manager_training", "Hiring-manager briefing: feedback links", "admin@acme.example", 14, True),
+        (
+            "change_management",
+            "Change-management plan: where resistance is expected (finance hiring managers)",
+            "admin@acme.example",
+            14,
+            True,
+        ),
+        ("recruiter_orientation", "Orientation notes for new recruiters", "admin@acme.example", 21, True),
+        ("first_requisitions", "Intake of the first requisitions", RECRUITERS[0], 21, True),
+        ("thirty_day_review", "30-day review with the mutual scorecard", ACCOUNT_MANAGER, 30, True),
+        ("", "First quarterly business review with the mutual scorecard", ACCOUNT_MANAGER, 200, False),
     ),
     orientation_notes=(
         (
@@ -217,6 +229,7 @@ ACME = ClientSpec(
             "director's approval, usually within two business days.",
         ),
     ),
+    orientation_reader="recruiter@talentbridge.example",
 )
 
 GLOBEX = ClientSpec(
@@ -253,13 +266,22 @@ GLOBEX = ClientSpec(
     rooms=("Video call (Teams)", "Globex Berlin, Raum Spree", "Globex Munich plant, visitor centre"),
     phone_format="+49 30 {}",
     implementation_tasks=(
-        ("Kick-off workshop with the head of talent", ACCOUNT_MANAGER, 3, True),
-        ("Agree the SLA policy and the escalation path", "admin@globex.example", 7, True),
-        ("Works council briefing on the recruiting process", "admin@globex.example", 14, True),
-        ("Portal and ATS access for the recruiting team", "admin@talentbridge.example", 10, True),
-        ("Hiring-manager briefing: one-click feedback links", "admin@globex.example", 20, False),
-        ("Orientation notes for new recruiters", ACCOUNT_MANAGER, 30, False),
-        ("First quarterly business review with the mutual scorecard", ACCOUNT_MANAGER, 205, False),
+        ("kickoff", "Kick-off workshop with the head of talent", ACCOUNT_MANAGER, 3, True),
+        ("sla_signoff", "Agree the SLA policy and the escalation path", "admin@globex.example", 7, True),
+        ("", "Works council briefing on the recruiting process", "admin@globex.example", 14, True),
+        ("", "Portal and ATS access for the recruiting team", "admin@talentbridge.example", 10, True),
+        ("first_requisitions", "Intake of the first requisitions", RECRUITERS[0], 14, True),
+        (
+            "change_management",
+            "Change-management plan: where resistance is expected (plant managers, shift rotas)",
+            "admin@globex.example",
+            18,
+            True,
+        ),
+        ("hiring_manager_training", "Hiring-manager briefing: feedback links", "admin@globex.example", 20, False),
+        ("recruiter_orientation", "Orientation notes for new recruiters", "admin@globex.example", 30, False),
+        ("thirty_day_review", "30-day review with the mutual scorecard", ACCOUNT_MANAGER, 35, False),
+        ("", "First quarterly business review with the mutual scorecard", ACCOUNT_MANAGER, 205, False),
     ),
     orientation_notes=(
         (

@@ -5,13 +5,13 @@ Client side (what the client owes):
 - ``availability``: availability requests still open past their due time;
   both the overdue part of what waits on the client (``feedback.selectors.requests_waiting_on_client``,
   the set the requisition pages and the staff inbox list);
-- ``implementation_task`` owned by a client user, not completed, past its due date.
+- ``implementation_task`` of the client's side (``owner_side``), not completed, past its due date.
 
 Provider side (what the provider owes):
 - ``booking``: slots offered by the hiring manager but no interview booked from them within the
   engagement's availability SLA (``availability_due_hours``, counted in wall-clock hours from the
   offer), while the submission is still open;
-- ``implementation_task`` owned by anyone else (or nobody), not completed, past its due date;
+- ``implementation_task`` of the provider's side, not completed, past its due date;
 - ``requisition``: an open requisition with no submission ``FIRST_SUBMISSION_DUE_DAYS`` days after
   its opening date.
 
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When, Window
 
 from engagements.models import Engagement, ImplementationTask, Requisition, Submission
 from engagements.selectors import requisition_covering_recruiters
@@ -81,7 +81,7 @@ def task_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
 
 
 def client_owned_task_q() -> Q:
-    return Q(owner__organization_id=F("engagement__client_id"))
+    return Q(owner_side=ImplementationTask.Side.CLIENT)
 
 
 def requisition_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
@@ -149,9 +149,7 @@ def engagement_overdue(
         .select_related("owner")
         .annotate(
             total=Window(Count("pk")),
-            client_total=Window(
-                Sum(Case(When(owner__organization_id=engagement.client_id, then=Value(1)), default=Value(0)))
-            ),
+            client_total=Window(Sum(Case(When(client_owned_task_q(), then=Value(1)), default=Value(0)))),
         )
         .order_by("due_on", "pk")[:OVERDUE_LIST_LIMIT]
     )
@@ -205,7 +203,7 @@ def engagement_overdue(
     ]
     items += [
         OverdueItem(
-            "client" if task.owner is not None and task.owner.organization_id == engagement.client_id else "provider",
+            "client" if task.owner_side == ImplementationTask.Side.CLIENT else "provider",
             "implementation_task",
             f"Implementation: {task.title}",
             task.owner,

@@ -55,6 +55,7 @@ from ..pulse.questions import SIDE_TITLES
 from ..qbr import can_read_review_pack
 from ..scorecard.figures import escalations_sent
 from ..wins import offered_suggestions, recent_wins
+from .implementation import engagement_page_context as implementation_page_context
 
 REQUISITIONS_PER_PAGE = 25  # open requisitions first; the rest on the next pages
 ESCALATIONS_SHOWN = 20  # the latest ones in the window
@@ -184,6 +185,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["more_open_issues"] = len(open_issues) > OPEN_ISSUES_SHOWN
     context["may_raise_issue"] = can_raise_issue(user, engagement)
     context.update(_pulse_context(engagement, viewer=user, now=now))
+    context.update(implementation_page_context(engagement))
     # Wins: the latest with the people thanked, and the suggestions for those who decide on them
     # (two queries each, however many).
     context["recent_wins"] = recent_wins(engagement=engagement)

@@ -22,6 +22,7 @@ from engagements.models import Interview, Submission
 from engagements.policies import can_erase_candidate, can_work_pipeline
 from engagements.selectors import (
     interview_list,
+    orientation_is_unread,
     requisition_covering_recruiters,
     requisition_teams,
     submission_list,
@@ -187,6 +188,9 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_raise_issue": can_raise_issue(user, engagement, requisition),
         "list_label": "My requisitions" if user.role in MY_LIST_ROLES else "Requisitions",
         "days_open": days_open_of(requisition, now),
+        # A recruiter or sourcer who has not read the engagement's orientation as it stands (one query
+        # for them once there is a note; none for anyone else).
+        "orientation_unread": orientation_is_unread(user=user, engagement=engagement),
         "now": now,
     }
     return render_page(request, "partnership/requisitions/detail.html", context)

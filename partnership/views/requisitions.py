@@ -34,6 +34,7 @@ from engagements.models import Requisition, Submission
 from engagements.selectors import (
     Coverage,
     engagement_list,
+    orientation_unread_engagement_ids,
     requisition_covering_recruiters,
     requisition_teams,
     requisitions_in_care_of,
@@ -268,6 +269,12 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
         "mine": True,
         "query_prefix": "",
         "pulse_waiting": pulse_surveys_waiting_on(user=user, now=now),
+        # The engagements whose orientation I have not read as it stands (one query, however many rows).
+        "orientation_unread_ids": orientation_unread_engagement_ids(
+            user=user, engagement_ids={row.requisition.engagement_id for row in rows}
+        )
+        if rows
+        else set(),
     }
     return render_page(request, "partnership/requisitions/list.html", context)
 

@@ -228,9 +228,9 @@ def test_recording_takes_the_same_few_queries_for_3_or_60_due_requests(world):
     for _ in range(60):
         _request(world)
     many = record_queries()
-    # Per chased kind, the range of due ids; then the INSERT and the UPDATE for the feedback
-    # requests (the availability requests and the issues have none due).
-    assert few == many == 5
+    # Per chased kind (4), the range of due ids; then the INSERT and the UPDATE for the feedback
+    # requests (the availability requests, the issues and the implementation tasks have none due).
+    assert few == many == 6
     assert Reminder.objects.count() == 63 * 3
 
 

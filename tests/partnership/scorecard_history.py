@@ -219,7 +219,7 @@ def build_history(world) -> History:
     history.tasks = {
         "client": ImplementationTask.objects.create(
             engagement=engagement, title="Share the interview rooms list", owner=world.client_admin,
-            due_on=date(2026, 6, 10),
+            owner_side=ImplementationTask.Side.CLIENT, due_on=date(2026, 6, 10),
         ),
         "provider": ImplementationTask.objects.create(
             engagement=engagement, title="Set up the career site", owner=world.account_manager, due_on=date(2026, 6, 12)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from engagements.models import ImplementationTask
 from feedback import reminders
 from feedback.models import AvailabilityRequest, Digest, Reminder
 from partnership.chase import issue_chase_stop, issue_path
@@ -262,8 +263,8 @@ def test_recording_takes_the_same_few_queries_for_5_or_50_due_issues(world):
         _issue(world, owner=owner, due_on=later) for _ in range(25) for owner in (world.hiring_manager, world.recruiter)
     ]
     many = record_queries(many_issues[0].escalate_at)
-    # The range of due ids of each kind (3), and the INSERT and UPDATE of the issues.
-    assert few == many == 5
+    # The range of due ids of each kind (4, implementation tasks too), and the INSERT and UPDATE of the issues.
+    assert few == many == 6
     assert Reminder.objects.filter(partnership_item__isnull=False).count() == 55 * 3
     assert set(
         Reminder.objects.filter(partnership_item__in=many_issues, level="escalation").values_list(
@@ -327,11 +328,14 @@ def test_each_chased_kinds_sql_and_filter_pick_the_same_rows(world):
     ):
         type(request).objects.filter(pk=request.pk).update(status=status)
     chased_request(requisition=world.requisition, remind_at=at(2026, 1, 14, 9), model=AvailabilityRequest)
+    ImplementationTask.objects.create(engagement=world.acme_engagement, title="Kick-off")
+    ImplementationTask.objects.create(engagement=world.acme_engagement, title="Done", completed_at=at(2026, 1, 5, 9))
 
     assert [kind.reminder_field for kind in chased_kinds()] == [
         "feedback_request",
         "availability_request",
         "partnership_item",
+        "implementation_task",
     ]
     for kind in chased_kinds():
         table = connection.ops.quote_name(kind.model._meta.db_table)
