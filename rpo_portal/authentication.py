@@ -10,6 +10,7 @@ Its own module, not ``rpo_portal.api``: DRF imports the authentication classes w
 """
 
 from auditlog.context import auditlog_value
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
 
@@ -29,3 +30,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if authenticated is not None:
             audit_actor_set(authenticated[0])
         return authenticated
+
+
+class PortalTokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of the class above: knox's own (``knoxApiToken``, a bearer token
+    in ``Authorization: Token …``), found by drf-spectacular for this subclass too."""
+
+    target_class = "rpo_portal.authentication.TokenAuthentication"

@@ -27,14 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
 from engagements.activity import engagement_version
 from engagements.local_dates import local_date
-from engagements.models import Assignment, Engagement, ImplementationTask, OrientationRead
-from engagements.selectors import active_assignment_q
+from engagements.models import Engagement, ImplementationTask
+from engagements.selectors import orientation_readers
 from feedback.cost_of_waiting import HISTORY_DAYS, CostOfWaiting, compute_cost_of_waiting, cost_of_waiting
 from rpo_portal.cache import cache_get, cache_set
 
@@ -477,29 +477,16 @@ def _implementation(engagement: Engagement, *, end: datetime) -> ImplementationS
 
 
 def _orientation(engagement: Engagement, *, now: datetime) -> OrientationSummary:
-    """Who of the engagement's active recruiters and sourcers with an assignment in effect now has
-    read the current orientation (their read mark holds the engagement's ``orientation_version``):
-    one query."""
-    assigned = Assignment.objects.filter(active_assignment_q(now), requisition__engagement_id=engagement.pk).values(
-        "recruiter_id"
+    """Who of the people asked to read the engagement's orientation has read its current version
+    (``engagements.selectors.orientation_readers``, the one rule): one query."""
+    readers = orientation_readers(engagement=engagement, at=now)
+    for reader in readers:  # the template names the version a person read last
+        reader.user.read_version = reader.read_version
+    return OrientationSummary(
+        version=engagement.orientation_version,
+        read=[reader.user for reader in readers if reader.has_read],
+        not_read=[reader.user for reader in readers if not reader.has_read],
     )
-    read_version = OrientationRead.objects.filter(engagement_id=engagement.pk, user_id=OuterRef("pk")).values(
-        "version"
-    )[:1]
-    people = list(
-        User.objects.filter(
-            is_active=True,
-            organization_id=engagement.provider_id,
-            role__in=[User.Role.RECRUITER, User.Role.SOURCER],
-            pk__in=assigned,
-        )
-        .annotate(read_version=Subquery(read_version))
-        .order_by("full_name", "email")
-    )
-    version = engagement.orientation_version
-    read = [person for person in people if person.read_version is not None and person.read_version >= version]
-    not_read = [person for person in people if person.read_version is None or person.read_version < version]
-    return OrientationSummary(version=version, read=read, not_read=not_read)
 
 
 FIGURE_LABELS = tuple(spec.label for spec in FIGURES)

@@ -1,7 +1,10 @@
 """Orientation in the browser (issue 11): a client admin edits an orientation note; the recruiter on
 one of the engagement's requisitions sees "Orientation to read" on their requisition page, reads
 the note and marks it read, and the banner goes; the account manager sees that everyone has read
-the latest version. The pages pass the accessibility audit."""
+the latest version, and downloads the quarterly review pack as a PDF that says so. The pages pass
+the accessibility audit."""
+
+import subprocess
 
 import pytest
 
@@ -72,8 +75,18 @@ def test_an_edited_note_is_read_by_the_recruiters_and_the_account_manager_sees_i
     expect(manager.locator("#version-2")).to_contain_text("No take-home tests")
     assert not violations(manager)
 
-    # 4. (To come, by whoever builds the quarterly review pack: the account manager downloads the
-    #    review pack PDF here and checks it is a PDF holding the engagement's name.)
+    # 4. The account manager downloads the quarterly review pack as a PDF, whose orientation section
+    #    says the same.
+    manager.goto(f"/engagements/{engagement.pk}/")
+    manager.get_by_role("link", name="Quarterly review").click()
+    expect(manager.locator("#qbr-implementation")).to_contain_text(world.recruiter.display_name)
+    with manager.expect_download(timeout=60_000) as download_info:  # WeasyPrint takes a few seconds
+        manager.get_by_role("link", name="Download PDF").click(no_wait_after=True)
+    download = download_info.value
+    assert download.suggested_filename.endswith("-review.pdf")
+    text = subprocess.run(["pdftotext", download.path(), "-"], capture_output=True, check=True, text=True).stdout
+    assert engagement.name in text
+    assert world.recruiter.display_name in text
 
 
 def test_the_checklist_and_orientation_pages_pass_the_accessibility_audit(browsing, world):
