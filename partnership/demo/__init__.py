@@ -202,6 +202,8 @@ def _ensure_world(*, today: date, password_hash: str, created: Counter) -> DemoW
                 status=Engagement.Status.ACTIVE,
                 escalation_contact=people[client.admin],
                 time_zone=client.time_zone,
+                country=client.country,
+                region=client.region,
                 started_on=today - timedelta(days=ENGAGEMENT_AGE_DAYS),
             )
             created["engagements"] += 1

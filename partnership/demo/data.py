@@ -151,6 +151,9 @@ class ClientSpec:
     orientation_notes: tuple[tuple[str, str, str], ...]  # title, author, body
     # Who has read the orientation as the demo leaves it ("": nobody yet).
     orientation_reader: str = ""
+    # Whose public holidays are not business hours (Engagement.country, region).
+    country: str = ""
+    region: str = ""
 
 
 _STATUS = Requisition.Status
@@ -160,6 +163,8 @@ ACME = ClientSpec(
     key="acme",
     name="Acme Corp",
     time_zone="America/New_York",
+    country="US",
+    region="NY",
     domain="acme.example",
     code_prefix="ACME",
     engagement_name="Acme Corp partnership",
@@ -236,6 +241,8 @@ GLOBEX = ClientSpec(
     key="globex",
     name="Globex",
     time_zone="Europe/Berlin",
+    country="DE",
+    region="BE",
     domain="globex.example",
     code_prefix="GLX",
     engagement_name="Globex partnership",

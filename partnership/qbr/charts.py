@@ -54,6 +54,7 @@ class Chart:
     baseline_y: float
     target_y: float | None
     target_display: str
+    unit_note: str = ""  # the unit the bars' numbers are in, when they show the number alone
     width: int = WIDTH
     height: int = HEIGHT
     side_margin: int = SIDE
@@ -65,6 +66,17 @@ class Chart:
     @property
     def right(self) -> float:
         return self.width - self.side_margin
+
+
+# Units whose words would not fit over a bar ("4 business days"): the bar shows the number, the
+# caption names the unit.
+UNIT_NOTES = {"days": "in days", "business_days": "in business days"}
+
+
+def _bar_text(value: float | None, unit: str) -> str:
+    if value is None or unit not in UNIT_NOTES:
+        return format_value(value, unit)
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _nice_ceiling(value: float) -> float:
@@ -109,7 +121,7 @@ def bar_chart(
         bars.append(
             Bar(
                 label=label,
-                value_display=format_value(value, unit),
+                value_display=_bar_text(value, unit),
                 x=round(left, 1),
                 y=round(baseline - height, 1),
                 width=round(bar_width, 1),
@@ -121,7 +133,7 @@ def bar_chart(
                 fill=CURRENT if current else EARLIER,
             )
         )
-    words = ", ".join(f"{bar.label}: {bar.value_display}" for bar in bars)
+    words = ", ".join(f"{label}: {format_value(value, unit)}" for label, value in points)
     description = f"{title} by quarter. {words}." + (f" Target: {target_display}." if target_display else "")
     return Chart(
         key=key,
@@ -132,4 +144,5 @@ def bar_chart(
         baseline_y=baseline,
         target_y=target_y,
         target_display=target_display,
+        unit_note=UNIT_NOTES.get(unit, ""),
     )
