@@ -28,11 +28,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from engagements.activity import engagement_changed
-from engagements.selectors import escalation_recipients
 from feedback import notifications
-from feedback.models import Reminder, moment_has_come
+from feedback.models import Reminder
 from feedback.reminders.subjects import ChasedKind, register
 
+from .dated_chase import DatedWords, dated_digest_section, dated_reminder_email, sides_escalation_people
 from .ladder import LADDER_CLEARED
 from .models import PartnershipItem
 
@@ -56,11 +56,7 @@ def is_client_owned(item: PartnershipItem) -> bool:
 
 def escalation_people(item: PartnershipItem, *, now: datetime) -> notifications.EscalationPeople:
     """To the lead of the owner's side, copied to the other side's (the module's docstring)."""
-    engagement = item.engagement
-    client_side = escalation_recipients(engagement=engagement)
-    provider_side = list(engagement.account_managers.filter(is_active=True).order_by("id"))
-    to, cc = (client_side, provider_side) if is_client_owned(item) else (provider_side, client_side)
-    return notifications.EscalationPeople(to=to, cc=[person for person in cc if person not in to])
+    return sides_escalation_people(item.engagement, client_owned=is_client_owned(item))
 
 
 def _context(item: PartnershipItem, *, zone) -> dict:
@@ -76,47 +72,18 @@ def _context(item: PartnershipItem, *, zone) -> dict:
     }
 
 
+WORDS = DatedWords(
+    template="partnership/email/issue_reminder",
+    escalation_subject=lambda item: f"Could you help move an open issue forward? {item.title} ({item.engagement.name})",
+    overdue_subject=lambda item: f"Still open: {item.title} ({item.engagement.name}). Where does it stand?",
+    context=lambda item, *, zone: _context(item, zone=zone),
+    escalation_context=lambda item, now: {"waiting_days": max((now - item.due_at).days, 0)},
+)
+
+
 def issue_reminder_email(reminder: Reminder, *, now: datetime, escalation=None):
     """The owner's reminder (due soon, overdue) or the escalation to their side's lead."""
-    item: PartnershipItem = reminder.partnership_item
-    message_id = f"reminder-{reminder.pk}-{reminder.level}"
-    if reminder.level == Reminder.Level.ESCALATION:
-        people = escalation or notifications.EscalationPeople(
-            to=[reminder.recipient] if reminder.recipient else [], cc=[]
-        )
-        lead = (people.to or people.cc)[0]
-        zone = lead.zone
-        context = {
-            **_context(item, zone=zone),
-            "recipient_name": notifications.display_name(lead) if people.to else "",
-            "copied_names": [notifications.display_name(person) for person in people.cc] if people.to else [],
-            "waiting_days": max((now - item.due_at).days, 0),
-        }
-        return notifications.email_message(
-            "partnership/email/issue_reminder_escalation",
-            context,
-            subject=f"Could you help move an open issue forward? {item.title} ({item.engagement.name})",
-            to=notifications.addresses(people.to) or notifications.addresses(people.cc),
-            cc=notifications.addresses(people.cc),
-            zone=zone,
-            message_id=message_id,
-        )
-    owner = reminder.recipient or item.owner
-    zone = owner.zone
-    overdue = reminder.level == Reminder.Level.OVERDUE or moment_has_come(item.due_at, now)
-    context = {**_context(item, zone=zone), "recipient_name": notifications.display_name(owner), "overdue": overdue}
-    if overdue:
-        subject = f"Still open: {item.title} ({item.engagement.name}). Where does it stand?"
-    else:
-        subject = f"A friendly reminder: \u201c{item.title}\u201d is due {context['due_local']}"
-    return notifications.email_message(
-        "partnership/email/issue_reminder",
-        context,
-        subject=subject,
-        to=[owner.email],
-        zone=zone,
-        message_id=message_id,
-    )
+    return dated_reminder_email(reminder.partnership_item, reminder, now=now, escalation=escalation, words=WORDS)
 
 
 def _due_for(user_ref, *, now: datetime):
@@ -126,26 +93,16 @@ def _due_for(user_ref, *, now: datetime):
 
 def digest_section(user: User, *, now: datetime) -> dict | None:
     items = list(_due_for(user.pk, now=now).select_related("engagement").order_by("due_at", "id"))
-    if not items:
-        return None
-    zone = user.zone
     count = len(items)
-    return {
-        "heading": "Issues you own that are due",
-        "summary": f"{count} issue{'s' if count != 1 else ''} of yours due",
-        "items": [
-            {
-                "title": item.title,
-                "detail": item.engagement.name,
-                "due_local": notifications.local_time(item.due_at, zone),
-                "overdue": moment_has_come(item.due_at, now),
-                "due_soon": not moment_has_come(item.due_at, now),
-                "link": notifications.absolute_url(issue_path(item.pk)),
-                "link_label": "Update the issue",
-            }
-            for item in items
-        ],
-    }
+    return dated_digest_section(
+        items,
+        zone=user.zone,
+        now=now,
+        heading="Issues you own that are due",
+        summary=f"{count} issue{'s' if count != 1 else ''} of yours due",
+        link=lambda item: issue_path(item.pk),
+        link_label="Update the issue",
+    )
 
 
 def _register() -> ChasedKind:

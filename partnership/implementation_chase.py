@@ -33,11 +33,12 @@ from accounts.models import User
 from engagements.activity import engagement_changed
 from engagements.implementation import implementation_tasks_hand_over, implementation_tasks_held_q
 from engagements.models import ImplementationTask
-from engagements.selectors import escalation_recipients
 from engagements.signals import implementation_task_closed
 from feedback import notifications
-from feedback.models import Reminder, moment_has_come
+from feedback.models import Reminder
 from feedback.reminders.subjects import ChasedKind, register
+
+from .dated_chase import DatedWords, dated_digest_section, dated_reminder_email, sides_escalation_people
 
 Side = ImplementationTask.Side
 
@@ -54,11 +55,7 @@ def checklist_path(engagement_id: int) -> str:
 
 def escalation_people(task: ImplementationTask, *, now: datetime) -> notifications.EscalationPeople:
     """To the lead of the task's side, copied to the other side's (the module's docstring)."""
-    engagement = task.engagement
-    client_side = escalation_recipients(engagement=engagement)
-    provider_side = list(engagement.account_managers.filter(is_active=True).order_by("id"))
-    to, cc = (client_side, provider_side) if task.owner_side == Side.CLIENT else (provider_side, client_side)
-    return notifications.EscalationPeople(to=to, cc=[person for person in cc if person not in to])
+    return sides_escalation_people(task.engagement, client_owned=task.owner_side == Side.CLIENT)
 
 
 def _side_name(task: ImplementationTask) -> str:
@@ -78,47 +75,19 @@ def _context(task: ImplementationTask, *, zone) -> dict:
     }
 
 
+WORDS = DatedWords(
+    template="partnership/email/task_reminder",
+    escalation_subject=lambda task: (
+        f"Could you help with an implementation step? {task.title} ({task.engagement.name})"
+    ),
+    overdue_subject=lambda task: f"Implementation step still open: {task.title} ({task.engagement.name})",
+    context=lambda task, *, zone: _context(task, zone=zone),
+)
+
+
 def task_reminder_email(reminder: Reminder, *, now: datetime, escalation=None):
     """The owner's reminder (due soon, overdue) or the escalation to their side's lead."""
-    task: ImplementationTask = reminder.implementation_task
-    engagement = task.engagement
-    message_id = f"reminder-{reminder.pk}-{reminder.level}"
-    if reminder.level == Reminder.Level.ESCALATION:
-        people = escalation or notifications.EscalationPeople(
-            to=[reminder.recipient] if reminder.recipient else [], cc=[]
-        )
-        lead = (people.to or people.cc)[0]
-        zone = lead.zone
-        context = {
-            **_context(task, zone=zone),
-            "recipient_name": notifications.display_name(lead) if people.to else "",
-            "copied_names": [notifications.display_name(person) for person in people.cc] if people.to else [],
-        }
-        return notifications.email_message(
-            "partnership/email/task_reminder_escalation",
-            context,
-            subject=f"Could you help with an implementation step? {task.title} ({engagement.name})",
-            to=notifications.addresses(people.to) or notifications.addresses(people.cc),
-            cc=notifications.addresses(people.cc),
-            zone=zone,
-            message_id=message_id,
-        )
-    owner = reminder.recipient or task.owner
-    zone = owner.zone
-    overdue = reminder.level == Reminder.Level.OVERDUE or moment_has_come(task.due_at, now)
-    context = {**_context(task, zone=zone), "recipient_name": notifications.display_name(owner), "overdue": overdue}
-    if overdue:
-        subject = f"Implementation step still open: {task.title} ({engagement.name})"
-    else:
-        subject = f"A friendly reminder: \u201c{task.title}\u201d is due {context['due_local']}"
-    return notifications.email_message(
-        "partnership/email/task_reminder",
-        context,
-        subject=subject,
-        to=[owner.email],
-        zone=zone,
-        message_id=message_id,
-    )
+    return dated_reminder_email(reminder.implementation_task, reminder, now=now, escalation=escalation, words=WORDS)
 
 
 def _due_for(user_ref, *, now: datetime):
@@ -128,26 +97,16 @@ def _due_for(user_ref, *, now: datetime):
 
 def digest_section(user: User, *, now: datetime) -> dict | None:
     tasks = list(_due_for(user.pk, now=now).select_related("engagement").order_by("due_at", "id"))
-    if not tasks:
-        return None
-    zone = user.zone
     count = len(tasks)
-    return {
-        "heading": "Implementation steps you own that are due",
-        "summary": f"{count} implementation step{'s' if count != 1 else ''} due",
-        "items": [
-            {
-                "title": task.title,
-                "detail": task.engagement.name,
-                "due_local": notifications.local_time(task.due_at, zone),
-                "overdue": moment_has_come(task.due_at, now),
-                "due_soon": not moment_has_come(task.due_at, now),
-                "link": notifications.absolute_url(checklist_path(task.engagement_id)),
-                "link_label": "Open the checklist",
-            }
-            for task in tasks
-        ],
-    }
+    return dated_digest_section(
+        tasks,
+        zone=user.zone,
+        now=now,
+        heading="Implementation steps you own that are due",
+        summary=f"{count} implementation step{'s' if count != 1 else ''} due",
+        link=lambda task: checklist_path(task.engagement_id),
+        link_label="Open the checklist",
+    )
 
 
 def _register() -> ChasedKind:
