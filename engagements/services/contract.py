@@ -165,9 +165,11 @@ REQUISITION_DATE_FIELDS = ("opened_on", "target_on", "filled_on")
 
 
 def _record_filled_on(requisition: Requisition) -> bool:
-    """A filled requisition records the day it was filled: the engagement's today unless given."""
+    """A filled requisition records the day it was filled: the engagement's today unless given (and
+    never before its opening date, which may have been written as another zone's today)."""
     if requisition.status == Requisition.Status.FILLED and requisition.filled_on is None:
-        requisition.filled_on = engagement_today(requisition.engagement)
+        today = engagement_today(requisition.engagement)
+        requisition.filled_on = max(today, requisition.opened_on) if requisition.opened_on else today
         return True
     return False
 

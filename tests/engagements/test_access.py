@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import User
+from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Submission
 from engagements.selectors import (
     assignment_list,
@@ -242,7 +243,7 @@ def test_the_bootstrap_superuser_sees_everything(pipeline):
 
 def test_a_recruiter_whose_assignment_ended_no_longer_sees_the_engagement(world, pipeline):
     for assignment in Assignment.objects.filter(recruiter=world.recruiter):
-        assignment.ends_on = timezone.localdate() - timedelta(days=1)
+        assignment.ends_on = engagement_today(world.acme_engagement) - timedelta(days=1)
         assignment.save(update_fields=["ends_on"])
     assert not engagement_list(user=world.recruiter).exists()
     assert not submission_list(user=world.recruiter).exists()
@@ -254,7 +255,7 @@ def test_a_recruiter_assigned_from_next_week_does_not_see_the_engagement_yet(wor
         requisition=world.other_requisition,
         recruiter=world.idle_recruiter,
         role=Assignment.Role.BACKUP,
-        starts_on=timezone.localdate() + timedelta(days=7),
+        starts_on=engagement_today(world.acme_engagement) + timedelta(days=7),
     )
     assert not engagement_list(user=world.idle_recruiter).exists()
 

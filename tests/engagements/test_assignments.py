@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from accounts.models import User
+from engagements.local_dates import engagement_today
 from engagements.models import Assignment
 from engagements.selectors import requisition_covering_recruiter
 from engagements.services import assignment_create, assignment_end
@@ -26,7 +26,7 @@ def test_account_manager_assigns_a_primary_recruiter_from_today(world):
         actor=world.provider_admin, requisition=world.other_requisition, recruiter=world.recruiter, role=Role.PRIMARY
     )
     assert assignment.pk
-    assert assignment.starts_on == timezone.localdate()
+    assert assignment.starts_on == engagement_today(world.acme_engagement)
     assert assignment.ends_on is None
 
 
@@ -47,7 +47,9 @@ def test_the_database_refuses_a_second_open_ended_primary(world):
 
 
 def test_the_database_allows_a_second_primary_once_the_first_has_an_end(world):
-    Assignment.objects.filter(requisition=world.requisition, role=Role.PRIMARY).update(ends_on=timezone.localdate())
+    Assignment.objects.filter(requisition=world.requisition, role=Role.PRIMARY).update(
+        ends_on=engagement_today(world.acme_engagement)
+    )
     Assignment.objects.create(requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY)
     assert world.requisition.assignments.filter(role=Role.PRIMARY).count() == 2
 
@@ -196,12 +198,12 @@ def test_ending_an_assignment_defaults_to_today(world):
     assignment = world.requisition.assignments.get(role=Role.PRIMARY)
     assignment_end(actor=world.provider_admin, assignment=assignment)
     assignment.refresh_from_db()
-    assert assignment.ends_on == timezone.localdate()
+    assert assignment.ends_on == engagement_today(world.acme_engagement)
 
 
 def test_ending_an_assignment_on_a_given_day(world):
     assignment = world.requisition.assignments.get(role=Role.PRIMARY)
-    ends_on = timezone.localdate() - timedelta(days=1)
+    ends_on = engagement_today(world.acme_engagement) - timedelta(days=1)
     assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=ends_on)
     assignment.refresh_from_db()
     assert assignment.ends_on == ends_on
@@ -220,7 +222,7 @@ def test_an_assignment_cannot_end_before_it_started(world):
 
 def test_account_manager_hands_a_requisition_over_to_a_new_primary(world):
     current = world.requisition.assignments.get(role=Role.PRIMARY)
-    today = timezone.localdate()
+    today = engagement_today(world.acme_engagement)
     assignment_end(actor=world.provider_admin, assignment=current, ends_on=today - timedelta(days=1))
     successor = assignment_create(
         actor=world.provider_admin, requisition=world.requisition, recruiter=world.idle_recruiter, role=Role.PRIMARY
@@ -260,7 +262,7 @@ def test_two_account_managers_assigning_a_primary_at_once_get_exactly_one(world)
 
 def test_an_ended_assignment_is_not_extended_by_ending_it_later(world):
     assignment = Assignment.objects.get(requisition=world.requisition, recruiter=world.recruiter)
-    today = timezone.localdate()
+    today = engagement_today(world.acme_engagement)
     assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=today)
     with pytest.raises(ValidationError) as refused:
         assignment_end(actor=world.provider_admin, assignment=assignment, ends_on=today + timedelta(days=30))
