@@ -13,7 +13,7 @@
 
 The number of queries does not grow with the engagement: each part is a fixed set of aggregates
 or capped lists (about 16 per scorecard, and a dozen more). A complete quarter's scorecard and
-cost of waiting are kept in the cache under the engagement's version (``engagements.activity``):
+cost of waiting (part of the scorecard) are kept in the cache under the engagement's version (``engagements.activity``):
 whatever changes what they read bumps the version, so a kept one is exactly what would be
 computed, and the PDF or CSV downloaded after the page costs no scorecard. The quarter under way
 is kept only as long as the live scorecard (``scorecard.CACHE_SECONDS``: its figures move with
@@ -35,7 +35,7 @@ from engagements.activity import engagement_version
 from engagements.local_dates import local_date
 from engagements.models import Engagement, ImplementationTask
 from engagements.selectors import orientation_readers
-from feedback.cost_of_waiting import HISTORY_DAYS, CostOfWaiting, compute_cost_of_waiting, cost_of_waiting
+from feedback.cost_of_waiting import CostOfWaiting
 from rpo_portal.cache import cache_get, cache_set
 
 from .. import scorecard as scorecard_module
@@ -48,7 +48,6 @@ from .charts import Chart, bar_chart
 from .quarters import Quarter, engagement_start_day
 
 QUARTERS_SHOWN = 4  # the pack's quarter and the three before it
-COST_OF_WAITING_DAYS = HISTORY_DAYS  # 180
 HIRING_MANAGERS_SHOWN = 25  # slowest first
 RESOLVED_SHOWN = 20
 WINS_SHOWN = 20
@@ -120,21 +119,6 @@ def quarter_scorecard(*, engagement: Engagement, quarter: Quarter, now: datetime
         lambda: scorecard_between(engagement=engagement, start=start, end=end),
         dump=Scorecard.to_dict,
         load=lambda data: Scorecard.from_dict(data, engagement=engagement),
-    )
-
-
-def quarter_cost_of_waiting(*, engagement: Engagement, quarter: Quarter, end: datetime, now: datetime) -> CostOfWaiting:
-    """The cost of waiting over the ``COST_OF_WAITING_DAYS`` before the quarter's end; for the
-    quarter under way, the live one the scorecard page and the reminder emails use (kept an hour)."""
-    if end >= now:
-        return cost_of_waiting(engagement=engagement)
-    key = f"review-cost-of-waiting:{CACHE_FORMAT}:{engagement.pk}:{quarter.key}"
-    return _kept(
-        key,
-        engagement,
-        lambda: compute_cost_of_waiting(engagement=engagement, now=end, days=COST_OF_WAITING_DAYS),
-        dump=CostOfWaiting.to_dict,
-        load=CostOfWaiting.from_dict,
     )
 
 
@@ -361,7 +345,9 @@ def review_pack(*, engagement: Engagement, quarter: Quarter, now: datetime | Non
         hiring_managers=current.hiring_managers[:HIRING_MANAGERS_SHOWN],
         hiring_managers_more=max(0, len(current.hiring_managers) - HIRING_MANAGERS_SHOWN),
         hiring_managers_total=len(current.hiring_managers),
-        cost_of_waiting=quarter_cost_of_waiting(engagement=engagement, quarter=quarter, end=ends_at, now=now),
+        # The quarter's scorecard computed it (over the 180 days before the quarter's end; the live one
+        # for the quarter under way): read there, not computed a second time.
+        cost_of_waiting=current.cost_of_waiting,
         pulse=_pulse(engagement, quarter),
         pulse_min_answers=PULSE_MIN_ANSWERS,
         issues=_issues(engagement, start=start, end=ends_at, previous_start=previous_start),
