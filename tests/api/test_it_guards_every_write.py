@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organization, OutOfOffice
+from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Candidate, Engagement, Interview, Requisition, Submission
 from feedback.models import RequestStatus
 from feedback.services import availability_book
@@ -111,7 +112,7 @@ WRITES = [
         "assignment-end",
         "post",
         lambda p: f"/api/v1/assignments/{p.assignments['acme1_rita'].pk}/end/",
-        lambda p, user: {"ends_on": timezone.localdate().isoformat()},
+        lambda p, user: {"ends_on": engagement_today(p.world.acme_engagement).isoformat()},
         allowed=("provider_admin", "account_manager"),
         forbidden=("recruiter", "sourcer", "client_admin", "hiring_manager"),
         hidden=("other_hiring_manager", "globex_admin", "idle_recruiter"),
@@ -326,7 +327,8 @@ def test_allowed_writes_do_what_they_say(pipeline, client_for):
     response = client_for(world.account_manager).post(
         f"/api/v1/assignments/{pipeline.assignments['acme1_rita'].pk}/end/", {}, format="json"
     )
-    assert response.json()["ends_on"] == timezone.localdate().isoformat()
+    # the engagement's today, not the server's: they differ between UTC midnight and New York's
+    assert response.json()["ends_on"] == engagement_today(world.acme_engagement).isoformat()
 
     response = client_for(world.provider_admin).post(
         "/api/v1/engagements/",
