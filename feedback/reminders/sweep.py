@@ -138,8 +138,9 @@ def _record_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> 
     - The person chased (``kind.recipient_column``) receives every level but the escalation, which
       is recorded for ``kind.escalation_to_sql`` (the email adds the others and copies, see
       ``delivery``).
-    - A rung that goes stale once the next has come ("due soon" when already overdue) is recorded
-      as skipped, never sent.
+    - A rung that goes stale once the next has come ("due soon" when already overdue) is not
+      recorded at all: the ladder moves past it, so no later sweep looks at it again, and a row
+      written only to say "skipped" was a third of what the sweep wrote (issue 14).
     - Rows are inserted in (request, level) order, so concurrent sweeps take the unique-index
       locks in the same order and wait for each other instead of deadlocking.
     """
@@ -148,19 +149,19 @@ def _record_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> 
     at = connection.ops.adapt_datetimefield_value(now)
     leads_sql, leads_params = _escalation_leads_sql(kind, at)
     escalation = LADDER[-1].step
+    next_moment = _moment_sql("levels.step", offset=1)
     sql = f"""
         INSERT INTO {table(Reminder._meta.db_table)}
             ({fk_column}, level, recipient_id, status, created_at, send_after, attempts, last_error)
         SELECT request.id, levels.level,
                CASE WHEN levels.step = {escalation:d} THEN {kind.escalation_to_sql}
                     ELSE request.{kind.recipient_column} END,
-               CASE WHEN levels.stale = 1 AND {_moment_sql("levels.step", offset=1)} <= %s
-                    THEN '{Reminder.Status.SKIPPED}' ELSE '{Reminder.Status.PENDING}' END,
-               %s, %s, 0, ''
+               '{Reminder.Status.PENDING}', %s, %s, 0, ''
         FROM {table(kind.model._meta.db_table)} request
         JOIN ({_levels_sql()}) levels
           ON levels.step > request.ladder_step
          AND {_moment_sql("levels.step")} <= %s
+         AND (levels.stale = 0 OR {next_moment} IS NULL OR {next_moment} > %s)
         {kind.joins_sql}
         LEFT JOIN {leads_sql} leads ON leads.engagement_id = {kind.engagement_id_sql}
         WHERE {kind.open_sql} AND request.next_step_at <= %s

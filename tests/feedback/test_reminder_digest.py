@@ -58,7 +58,6 @@ def test_a_digest_reader_gets_one_morning_email_listing_everything_open(
     assert mail.outbox == []
     assert set(Reminder.objects.values_list("level", "status")) == {
         ("requested", "in_digest"),
-        ("due_soon", "skipped"),
         ("overdue", "in_digest"),
     }
 

@@ -215,10 +215,8 @@ def test_two_sweeps_at_once_record_and_send_each_level_once(world):
     assert errors == []
 
     assert all(levels(request) == {"due_soon": "sent"} for request in due_soon)
-    assert all(levels(request) == {"due_soon": "skipped", "overdue": "sent"} for request in overdue)
-    assert all(
-        levels(request) == {"due_soon": "skipped", "overdue": "sent", "escalation": "sent"} for request in escalated
-    )
+    assert all(levels(request) == {"overdue": "sent"} for request in overdue)
+    assert all(levels(request) == {"overdue": "sent", "escalation": "sent"} for request in escalated)
     assert Reminder.objects.count() == 10 + 20 + 30
     assert Reminder.objects.filter(status="sent").count() == 10 + 10 + 20
     assert len(mail.outbox) == 40

@@ -77,7 +77,7 @@ def test_a_request_first_swept_when_overdue_skips_the_stale_due_soon(world):
     request = _request(world)
     with time_machine.travel(DUE + timedelta(hours=1), tick=False):
         sweep()
-    assert levels(request) == {"due_soon": "skipped", "overdue": "sent"}
+    assert levels(request) == {"overdue": "sent"}
     assert len(mail.outbox) == 1
     assert "Still hoping for" in mail.outbox[0].subject
 
@@ -86,7 +86,7 @@ def test_a_request_first_swept_after_escalation_tells_the_hiring_manager_and_the
     request = _request(world)
     with time_machine.travel(ESCALATE + timedelta(hours=1), tick=False):
         sweep()
-    assert levels(request) == {"due_soon": "skipped", "overdue": "sent", "escalation": "sent"}
+    assert levels(request) == {"overdue": "sent", "escalation": "sent"}
     assert {tuple(message.to) for message in mail.outbox} == {
         (world.hiring_manager.email,),
         (world.client_admin.email,),
@@ -97,7 +97,7 @@ def test_availability_requests_climb_the_same_ladder(world):
     request = _request(world, model=AvailabilityRequest)
     with time_machine.travel(DUE, tick=False):
         sweep()
-    assert levels(request) == {"due_soon": "skipped", "overdue": "sent"}
+    assert levels(request) == {"overdue": "sent"}
     assert "interview availability" in mail.outbox[0].subject
 
 
@@ -123,7 +123,7 @@ def test_a_reminder_recorded_before_the_answer_is_never_sent(world, django_captu
     mail.outbox.clear()
     with time_machine.travel(DUE + timedelta(minutes=2), tick=False):
         sweep()
-    assert levels(request) == {"due_soon": "skipped", "overdue": "skipped"}
+    assert levels(request) == {"overdue": "skipped"}
     assert outbox_to(world.hiring_manager.email) == []
 
 
@@ -176,7 +176,7 @@ def test_changing_the_sla_affects_new_requests_only(world, django_capture_on_com
     with time_machine.travel(second.due_at, tick=False):
         sweep()
     assert levels(first) == {"requested": "sent"}
-    assert levels(second) == {"requested": "sent", "due_soon": "skipped", "overdue": "sent"}
+    assert levels(second) == {"requested": "sent", "overdue": "sent"}
 
 
 def test_escalation_goes_to_the_escalation_contact_when_one_is_named(world):
@@ -231,7 +231,7 @@ def test_recording_takes_the_same_few_queries_for_3_or_60_due_requests(world):
     # Per chased kind (4), the range of due ids; then the INSERT and the UPDATE for the feedback
     # requests (the availability requests, the issues and the implementation tasks have none due).
     assert few == many == 6
-    assert Reminder.objects.count() == 63 * 3
+    assert Reminder.objects.count() == 63 * 2
 
 
 def test_the_unique_constraint_is_the_guard_when_two_sweeps_read_the_same_due_set(world):
@@ -240,11 +240,11 @@ def test_the_unique_constraint_is_the_guard_when_two_sweeps_read_the_same_due_se
 
     request = _request(world)
     ids = (request.pk, request.pk)
-    assert _record_due_levels(FeedbackRequest, DUE, ids) == 2
+    assert _record_due_levels(FeedbackRequest, DUE, ids) == 1
     assert _record_due_levels(FeedbackRequest, DUE, ids) == 0
     assert _advance_ladders(FeedbackRequest, DUE, ids) == 1
     assert _advance_ladders(FeedbackRequest, DUE, ids) == 0
-    assert levels(request) == {"due_soon": "skipped", "overdue": "pending"}
+    assert levels(request) == {"overdue": "pending"}
 
 
 def test_an_inactive_escalation_contact_hands_over_to_the_client_admins(world):

@@ -127,7 +127,7 @@ def test_a_provider_step_escalates_to_the_account_managers_copying_the_client_si
     with time_machine.travel(task.escalate_at, tick=False):
         sweep()
 
-    assert _levels(task) == {"due_soon": "skipped", "overdue": "sent", "escalation": "sent"}
+    assert _levels(task) == {"overdue": "sent", "escalation": "sent"}
     assert Reminder.objects.get(implementation_task=task, level="escalation").recipient == world.account_manager
     [escalation] = _escalations()
     assert escalation.to == [world.account_manager.email]
@@ -138,15 +138,15 @@ def test_a_provider_step_escalates_to_the_account_managers_copying_the_client_si
 def test_a_step_marked_done_has_its_waiting_reminders_skipped_and_is_chased_no_more(world):
     task = _task(world, owner=world.client_admin)
     reminders.record_due_steps(now=task.due_at)  # recorded, not yet sent
-    assert _levels(task) == {"due_soon": "skipped", "overdue": "pending"}
+    assert _levels(task) == {"overdue": "pending"}
 
     assert implementation_task_complete(actor=world.client_admin, task=task) is True
     assert implementation_task_complete(actor=world.client_admin, task=task) is False  # a double click
 
-    assert _levels(task) == {"due_soon": "skipped", "overdue": "skipped"}
+    assert _levels(task) == {"overdue": "skipped"}
     with time_machine.travel(task.escalate_at, tick=False):
         sweep()
-    assert _levels(task) == {"due_soon": "skipped", "overdue": "skipped"}
+    assert _levels(task) == {"overdue": "skipped"}
     assert mail.outbox == []
     task.refresh_from_db()
     assert (task.completed_by, task.next_step_at) == (world.client_admin, None)
@@ -187,7 +187,7 @@ def test_a_digest_reader_finds_their_due_steps_in_the_morning_digest(world):
     with time_machine.travel(task.due_at, tick=False):
         sweep()
     assert mail.outbox == []
-    assert _levels(task) == {"due_soon": "skipped", "overdue": "in_digest"}
+    assert _levels(task) == {"overdue": "in_digest"}
 
     with time_machine.travel(at(2026, 1, 15, owner.digest_hour, zone=owner.zone), tick=False):
         digests()

@@ -102,8 +102,8 @@ def test_a_client_owned_issue_escalates_to_the_escalation_contact_copying_the_ac
     with time_machine.travel(issue.escalate_at, tick=False):
         sweep()
 
-    # Already past every moment: "due soon" is stale and skipped, the owner hears it is overdue.
-    assert _levels(issue) == {"due_soon": "skipped", "overdue": "sent", "escalation": "sent"}
+    # Already past every moment: "due soon" is stale and not recorded, the owner hears it is overdue.
+    assert _levels(issue) == {"overdue": "sent", "escalation": "sent"}
     assert Reminder.objects.get(partnership_item=issue, level="escalation").recipient == champion
     [escalation] = _escalations()
     assert escalation.to == [champion.email]
@@ -142,8 +142,8 @@ def test_an_issue_in_progress_is_chased_and_a_win_or_a_closed_issue_never_is(wor
     with time_machine.travel(in_progress.due_at, tick=False):
         sweep()
 
-    assert _levels(in_progress) == {"due_soon": "skipped", "overdue": "sent"}
-    assert Reminder.objects.filter(partnership_item__isnull=False).count() == 2
+    assert _levels(in_progress) == {"overdue": "sent"}
+    assert Reminder.objects.filter(partnership_item__isnull=False).count() == 1
     assert len(mail.outbox) == 1
 
 
@@ -153,7 +153,7 @@ def test_two_sweeps_reading_the_same_due_set_record_each_level_once(world):
 
     issue = _issue(world, owner=world.hiring_manager)
     ids = (issue.pk, issue.pk)
-    assert _record_due_levels(PartnershipItem, issue.due_at, ids) == 2
+    assert _record_due_levels(PartnershipItem, issue.due_at, ids) == 1
     assert _record_due_levels(PartnershipItem, issue.due_at, ids) == 0
     assert _advance_ladders(PartnershipItem, issue.due_at, ids) == 1
     issue.refresh_from_db()
@@ -191,7 +191,7 @@ def test_a_digest_reader_finds_their_due_issues_in_the_morning_digest(world):
     with time_machine.travel(issue.due_at, tick=False):
         sweep()
     assert mail.outbox == []
-    assert _levels(issue) == {"due_soon": "skipped", "overdue": "in_digest"}
+    assert _levels(issue) == {"overdue": "in_digest"}
 
     with time_machine.travel(at(2026, 1, 15, owner.digest_hour, zone=owner.zone), tick=False):
         digests()
@@ -225,13 +225,13 @@ def test_a_digest_lists_the_requests_and_the_issues_together(world):
 def test_an_issue_resolved_before_its_reminder_is_sent_has_it_skipped(world):
     issue = _issue(world, owner=world.hiring_manager)
     reminders.record_due_steps(now=issue.due_at)  # recorded, not yet sent
-    assert _levels(issue) == {"due_soon": "skipped", "overdue": "pending"}
+    assert _levels(issue) == {"overdue": "pending"}
 
     PartnershipItem.objects.filter(pk=issue.pk).update(status="resolved", resolution="Fixed windows agreed.")
     with time_machine.travel(issue.due_at + timedelta(minutes=1), tick=False):
         sweep()
 
-    assert _levels(issue) == {"due_soon": "skipped", "overdue": "skipped"}
+    assert _levels(issue) == {"overdue": "skipped"}
     assert mail.outbox == []
     with time_machine.travel(issue.escalate_at, tick=False):
         sweep()
@@ -245,7 +245,7 @@ def test_stopping_the_chase_skips_what_was_left_for_the_digest(world):
 
     assert issue_chase_stop(item=issue) == 1
 
-    assert _levels(issue) == {"due_soon": "skipped", "overdue": "skipped"}
+    assert _levels(issue) == {"overdue": "skipped"}
     issue.refresh_from_db()
     assert issue.next_step_at is None
 
@@ -265,7 +265,7 @@ def test_recording_takes_the_same_few_queries_for_5_or_50_due_issues(world):
     many = record_queries(many_issues[0].escalate_at)
     # The range of due ids of each kind (4, implementation tasks too), and the INSERT and UPDATE of the issues.
     assert few == many == 6
-    assert Reminder.objects.filter(partnership_item__isnull=False).count() == 55 * 3
+    assert Reminder.objects.filter(partnership_item__isnull=False).count() == 55 * 2
     assert set(
         Reminder.objects.filter(partnership_item__in=many_issues, level="escalation").values_list(
             "recipient_id", flat=True
@@ -296,7 +296,7 @@ def test_two_sweeps_at_once_record_and_send_each_issue_level_once(world):
         for thread in threads:
             thread.join(timeout=60)
     assert errors == []
-    assert all(_levels(issue) == {"due_soon": "skipped", "overdue": "sent", "escalation": "sent"} for issue in issues)
+    assert all(_levels(issue) == {"overdue": "sent", "escalation": "sent"} for issue in issues)
     assert Reminder.objects.count() == 30
     assert len(mail.outbox) == 20
     assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == 20

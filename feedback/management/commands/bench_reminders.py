@@ -1,11 +1,12 @@
 """``manage.py bench_reminders [--requests 100000]``: time one reminder sweep over many due requests.
 
 Creates N open feedback requests in a throwaway engagement (a third due soon, a third overdue, a
-third past the escalation time), then times one sweep's recording step (every due level written as
-a ``Reminder`` row, ladders advanced) with its query count, and compares it with one plain SQL
-SELECT of the same due set. Dispatch (publishing send tasks) is measured apart, with its batch
-bound, and without publishing anything: no email is sent. The bench data is removed at the end
-(and before starting, so a run interrupted half-way does not spoil the next).
+third past the escalation time), then times the beat's whole sweep task (record the due levels,
+advance the ladders, reclaim, publish up to a batch of send tasks to a queue no worker reads)
+against the physical limit measured in the same run: one ``INSERT ... SELECT ... ON CONFLICT DO
+NOTHING`` writing the same rows into an empty copy of the reminder table, committed. No email is
+sent. The bench data is removed at the end (and before starting, so a run interrupted half-way
+does not spoil the next). See bench/README.md.
 
 Meant for PostgreSQL (``make bench-reminders``); it also runs on SQLite.
 """
@@ -201,7 +202,7 @@ class Command(BaseCommand):
 
     def _limit_statement(self, into: str, now, engagement: Engagement) -> tuple[str, list]:
         """The physical limit: one INSERT ... SELECT ... ON CONFLICT DO NOTHING writing the rows the
-        sweep records (every due level of every bench request, the stale ones as skipped), with
+        sweep records (every due level of every bench request but the stale ones), with
         nothing else to do: the escalation recipient is known beforehand, no ladder moves, nothing
         is published. It does not read the ladders, so it writes the same rows after the sweep."""
         at = connection.ops.adapt_datetimefield_value(now)
@@ -218,15 +219,14 @@ class Command(BaseCommand):
             "(feedback_request_id, level, recipient_id, status, created_at, send_after, attempts, last_error) "
             "SELECT request.id, rung.level, "
             f"CASE WHEN rung.step = {LADDER[-1].step:d} THEN %s ELSE request.requested_of_id END, "
-            f"CASE WHEN {stale} THEN '{Reminder.Status.SKIPPED}' ELSE '{Reminder.Status.PENDING}' END, "
-            "%s, %s, 0, '' "
+            f"'{Reminder.Status.PENDING}', %s, %s, 0, '' "
             f"FROM {_table(FeedbackRequest)} request JOIN ({rungs}) rung ON CASE rung.step {moment} END <= %s "
-            "WHERE request.status = 'open' AND request.id >= %s "
+            f"WHERE request.status = 'open' AND request.id >= %s AND NOT ({stale}) "
             "ON CONFLICT DO NOTHING"
         )
         stale_params = [at] * sum(rung.stale_once_next_has_come for rung in LADDER)
         first = FeedbackRequest.objects.filter(submission__requisition__engagement=engagement).aggregate(Min("id"))
-        return sql, [escalation_to, *stale_params, at, at, at, first["id__min"]]
+        return sql, [escalation_to, at, at, at, first["id__min"], *stale_params]
 
     def _copy_of_reminders(self) -> str:
         """An empty table shaped like the reminders (its columns, defaults, checks, indexes and
