@@ -3,8 +3,12 @@ hiring manager's review at once (``send_to_review``, true by default): the stage
 the résumé review is open for the requisition's hiring manager and they get the request email.
 ``send_to_review: false`` keeps the submission at ``submitted``; a refusal leaves nothing behind."""
 
+from datetime import UTC, datetime, time
+
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from engagements.models import Submission, SubmissionStageChange
 from feedback.models import FeedbackRequest, RequestStatus
@@ -27,7 +31,10 @@ def test_a_submission_goes_to_the_hiring_managers_review_in_the_same_call(
     world, client_for, candidate, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    # Today at 15:00 UTC, mid-morning in New York: outside the hiring manager's quiet hours (20 to
+    # 8 there), when the request email goes at once rather than in the morning.
+    morning = datetime.combine(timezone.now().astimezone(UTC).date(), time(15), tzinfo=UTC)
+    with time_machine.travel(morning, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = _submit(client_for(world.recruiter), world, candidate, summary="Ten years of Django.")
 
     assert response.status_code == 201, response.content
