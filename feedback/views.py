@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,7 +28,7 @@ from engagements.business_hours import describe_business_hours
 from engagements.models import Submission
 from engagements.selectors import requisition_list, requisitions_in_care_of
 from rpo_portal.conflicts import Conflict
-from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page, see_other
+from rpo_portal.pages import add_service_errors, forbidden, not_found, render_page, see_other, short_moment, viewer_zone
 
 from .forms import BookingForm, FeedbackAnswerForm, SlotFormSet
 from .links import (
@@ -50,7 +51,6 @@ from .models import (
 )
 from .policies import can_book, can_respond
 from .selectors import (
-    INBOX_ITEM_RELATED,
     INBOX_LIMIT,
     availability_request_list,
     feedback_request_list,
@@ -480,6 +480,19 @@ class _Counted:
         return self.fetch(index.start or 0, index.stop)
 
 
+# What each row of a person's own inbox is called: a feedback request by its kind (as
+# ``get_kind_display``), an availability request (no kind: "") as the staff inbox calls it.
+_INBOX_LABELS = {**dict(FeedbackRequest.Kind.choices), "": "Interview availability"}
+_PK_SENTINEL = 987654321
+
+
+def _url_around_pk(url_name: str) -> tuple[str, str]:
+    """What comes before and after the ``pk`` in the URL ``url_name``: a page of rows reverses it
+    once, not once a row."""
+    before, after = reverse(url_name, kwargs={"pk": _PK_SENTINEL}).split(str(_PK_SENTINEL))
+    return before, after
+
+
 def _staff_requisition_ids(user):
     """The requisitions a provider staff member's inbox is about, as their requisitions page:
     a recruiter's or sourcer's own (assigned, or standing in for an away primary); an account
@@ -489,12 +502,17 @@ def _staff_requisition_ids(user):
     return requisition_list(user=user).values("id")
 
 
+@transaction.non_atomic_requests
 @never_cache
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """What is asked of me and still open; for provider staff, what waits on the hiring managers
     of the requisitions in their care (the same set as their requisitions page and the engagement
-    list: ``requests_waiting_on_client``), a page at a time, and the slots ready to book."""
+    list: ``requests_waiting_on_client``), a page at a time, and the slots ready to book.
+
+    Outside ``ATOMIC_REQUESTS``' transaction: the page only reads, and each of its reads is one
+    statement, so a transaction around them would add two round trips (BEGIN, COMMIT) and no
+    consistency (READ COMMITTED gives each statement its own snapshot either way)."""
     user = request.user
     limit = INBOX_LIMIT
     if user.is_provider_staff:
@@ -531,15 +549,28 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         return render_page(request, "feedback/inbox_staff.html", context, viewer=user)
 
-    # A page at a time, the most urgent first; the totals count every open request.
-    totals = inbox_totals(user=user, now=timezone.now())
-    rows = _Counted(lambda start, stop: inbox_rows(user=user, start=start, stop=stop), totals["total"])
+    # A page at a time, the most urgent first; the totals count every open request. Each row comes
+    # with what it shows (inbox_rows), its strings made here rather than by filters in the template.
+    now = timezone.now()
+    totals = inbox_totals(user=user, now=now)
+    rows = _Counted(lambda start, stop: inbox_rows(user=user, now=now, start=start, stop=stop), totals["total"])
     page = Paginator(rows, limit).get_page(request.GET.get("page"))
+    zone = viewer_zone(user)
+    urls = {
+        "feedback": _url_around_pk("feedback:feedback-respond"),
+        "availability": _url_around_pk("feedback:availability-respond"),
+    }
     items = [
-        _feedback_item(item)
-        if isinstance(item, FeedbackRequest)
-        else _availability_item(item, url_name="feedback:availability-respond")
-        for item in requests_named_by(list(page.object_list), related=INBOX_ITEM_RELATED)
+        {
+            "label": _INBOX_LABELS[row.feedback_kind],
+            "code": row.requisition_code,
+            "name": row.candidate_name,
+            "title": row.requisition_title,
+            "is_overdue": row.is_overdue,
+            "due": short_moment(row.due_at, zone),
+            "url": f"{urls[row.request_type][0]}{row.id}{urls[row.request_type][1]}",
+        }
+        for row in page.object_list
     ]
     context = {"items": items, "total": totals["total"], "overdue_count": totals["overdue"], "page": page}
     return render_page(request, "feedback/inbox.html", context, viewer=user)

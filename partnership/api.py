@@ -153,8 +153,11 @@ class EngagementScorecardView(APIView):
         with its one-line definition, the engagement's health and why, weekly trends, the hiring
         managers slowest first, and what is overdue on either side. For client admins and the
         provider's staff on the engagement."""
-        # Scoped as everywhere; the account managers the pages show are not read here.
-        engagement = get_object_or_404(engagement_list(user=request.user).prefetch_related(None), pk=pk)
+        # Scoped as everywhere; the account managers and organisations the pages show are not read
+        # here (the scorecard uses the engagement's own fields): its row alone, joined to nothing.
+        engagement = get_object_or_404(
+            engagement_list(user=request.user).select_related(None).prefetch_related(None), pk=pk
+        )
         if not policies.can_read_scorecard(request.user):
             raise PermissionDenied("The scorecard is for client admins and the provider's staff.")
         query = ScorecardQuerySerializer(data=request.query_params)

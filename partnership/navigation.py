@@ -8,10 +8,11 @@ worked out only when a template reads it (a client admin's may take one query).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.models import User
 
@@ -55,11 +56,22 @@ def nav_links(user, path: str) -> list[NavLink]:
     entries = UNSCOPED_ADMIN_LINKS if user.is_unscoped_admin else ROLE_LINKS.get(user.role, (INBOX,))
     entries = (*entries, API_DOCS, *((ADMIN,) if user.is_staff else ()))
     links = []
-    for label, url_name, prefixes in entries:
-        url = reverse(url_name)
+    for (label, _url_name, prefixes), url in zip(entries, _urls(entries), strict=True):
         current = any(path.startswith(prefix) for prefix in (url, *prefixes))
         links.append(NavLink(label=label, url=url, current=current))
     return links
+
+
+def _urls(entries) -> tuple[str, ...]:
+    """The URLs of ``entries``, reversed once per process (every page shows them), for the URL
+    configuration and script prefix in force: a test that swaps either gets its own."""
+    url_names = tuple(url_name for _label, url_name, _prefixes in entries)
+    return _reversed(url_names, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _reversed(url_names: tuple[str, ...], urlconf: str, script_prefix: str) -> tuple[str, ...]:
+    return tuple(reverse(url_name, urlconf=urlconf) for url_name in url_names)
 
 
 def navigation(request: HttpRequest) -> dict:

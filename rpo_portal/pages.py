@@ -10,16 +10,43 @@ moment on the page is shown in the viewer's own zone, named on the page.
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
+from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
+
+def viewer_zone(viewer) -> zoneinfo.ZoneInfo:
+    """The zone a page shows its moments in: the viewer's own, UTC for a visitor."""
+    return getattr(viewer, "zone", None) or UTC_ZONE
+
+
+def short_moment(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """``moment`` in ``zone`` as ``{{ moment|date:"D j M, H:i" }}`` shows it there ("Tue 17 Nov,
+    10:00", the names in the active language), for a view that makes a list's strings itself: the
+    filter costs ten times as much, once a row."""
+    days, months = _short_names(translation.get_language())
+    local = moment.astimezone(zone)
+    return f"{days[local.weekday()]} {local.day} {months[local.month]}, {local:%H:%M}"
+
+
+@cache
+def _short_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The abbreviated day and month names of ``language`` as the ``D`` and ``M`` of Django's date
+    format make them (``django.utils.dateformat``), translated once per language."""
+    with translation.override(language):
+        days = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+        months = ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
+    return days, months
 
 
 def render_page(request: HttpRequest, template: str, context: dict, *, viewer=None, status: int = 200) -> HttpResponse:
@@ -28,7 +55,7 @@ def render_page(request: HttpRequest, template: str, context: dict, *, viewer=No
     ``viewer`` is whom the page is for when that is not the signed-in user (the one-click link
     acts for the person it was sent to); by default the signed-in user."""
     viewer = viewer if viewer is not None else request.user
-    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    zone = viewer_zone(viewer)
     with timezone.override(zone):
         return render(request, template, {**context, "viewer": viewer, "zone_name": str(zone)}, status=status)
 

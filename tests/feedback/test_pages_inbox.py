@@ -258,3 +258,16 @@ def test_a_hiring_manager_pages_through_the_inbox_most_urgent_first(client, worl
     assert "5 waiting on you" in pages[2]
     for bad in ("0", "abc", "999", "-1"):  # a page that is not there: the nearest one, never an error
         assert client.get(INBOX, {"page": bad}).status_code == 200
+
+
+def test_a_hiring_managers_inbox_page_is_three_queries(client, world, django_assert_num_queries):
+    # The signed-in user (every page; the session comes from the cache), then the totals and the
+    # page's rows with what they show: one query each, outside any transaction (the page only reads).
+    for index in range(3):
+        _ask(world, name=f"Candidate {index}")
+    _open_availability(world)
+    client.force_login(world.hiring_manager)
+    with django_assert_num_queries(3) as queries:
+        page = client.get(INBOX).content.decode()
+    assert page.count('class="inbox-item') == 4
+    assert not any(query["sql"].startswith(("BEGIN", "SAVEPOINT")) for query in queries.captured_queries)
