@@ -30,6 +30,7 @@ from django.db.models import Count, F
 from django.utils import dateformat, timezone
 
 from accounts.models import User
+from engagements.activity import engagement_changed
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
@@ -320,6 +321,7 @@ def _offer(engagement: Engagement, suggestions: list[Suggestion], *, now: dateti
         ],
         ignore_conflicts=True,
     )
+    engagement_changed(engagement.pk)  # offered on the engagement page at once
     return len(new)
 
 

@@ -305,4 +305,6 @@ def suggestion_dismiss(*, actor: User, suggestion: SuggestedWin, now: datetime |
     changed = SuggestedWin.objects.filter(pk=suggestion.pk, status=SuggestedWin.Status.OFFERED).update(
         status=SuggestedWin.Status.DISMISSED, decided_by=actor, decided_at=now
     )
+    if changed:
+        engagement_changed(suggestion.engagement_id)  # no longer offered on the engagement page
     return bool(changed)

@@ -15,7 +15,7 @@ the results are shown only as aggregates.
 
 from .answering import pulse_answer, pulse_invitation_for_link, pulse_surveys_waiting_on
 from .questions import PULSE_MIN_ANSWERS, questions_for
-from .results import SideResult, SurveyResult, pulse_csv, pulse_survey_results, pulse_trends
+from .results import SideResult, SurveyResult, pulse_csv, pulse_survey_results, pulse_trends, pulse_waiting_on
 from .sending import pulse_reminders_send, pulse_survey_open, pulse_surveys_open
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "pulse_surveys_open",
     "pulse_surveys_waiting_on",
     "pulse_trends",
+    "pulse_waiting_on",
     "questions_for",
 ]

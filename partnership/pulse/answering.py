@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from engagements.activity import engagement_changed
 from rpo_portal.conflicts import Conflict
 
 from ..models import PulseInvitation, PulseResponse
@@ -73,6 +74,7 @@ def pulse_answer(*, invitation: PulseInvitation, scores: dict, comment: str = ""
                 invitation=invitation, survey_id=invitation.survey_id, side=invitation.side, comment=comment, **values
             )
             PulseInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=now)
+            engagement_changed(invitation.survey.engagement_id)  # its response rate, on the engagement page
     except IntegrityError as error:
         if not PulseResponse.objects.filter(invitation_id=invitation.pk).exists():
             raise

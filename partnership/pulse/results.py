@@ -215,6 +215,28 @@ def pulse_trends(*, engagement, last: int = 6, viewer=None) -> list[SurveyResult
     return [results[survey.pk] for survey in ordered]
 
 
+def pulse_waiting_on(*, engagement, viewer, now, last: int = 6) -> list[PulseSurvey]:
+    """The surveys among the engagement's last ``last`` (those ``pulse_trends`` shows) still open
+    and waiting on ``viewer``'s answer, newest first: one query. The engagement page asks this for
+    the signed-in person apart from its shared results (whose ``waiting_on_viewer`` it leaves aside)."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    latest = PulseSurvey.objects.filter(engagement_id=engagement.pk).order_by("-period_start").values("pk")[:last]
+    surveys = list(
+        PulseSurvey.objects.filter(
+            pk__in=latest,
+            closes_at__gt=now,
+            invitations__person_id=viewer.pk,
+            invitations__answered_at__isnull=True,
+        )
+        .distinct()
+        .order_by("-period_start")
+    )
+    for survey in surveys:
+        survey.engagement = engagement  # the page names it: no query
+    return surveys
+
+
 CSV_HEADER = ["period_start", "period", "side", "invited", "answered", "response_rate", "question", "average"]
 
 

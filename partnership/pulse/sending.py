@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import User
+from engagements.activity import engagement_changed
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from rpo_portal.outbox import outbox_enqueue
@@ -116,6 +117,7 @@ def pulse_survey_open(*, engagement: Engagement, period_start: date, now: dateti
                 payload={"invitation_id": invitation.pk},
                 recipient=invitation.person,
             )
+        engagement_changed(engagement.pk)  # the survey and its response rate, on the engagement page
     logger.info("Pulse %s opened for engagement %s: %d invited.", survey.period_label, engagement.pk, len(invitations))
     return survey
 

@@ -7,6 +7,13 @@ Who sees what: the engagement comes from ``engagement_list`` (not there -> 404).
 and the client's admin see the scorecard; a hiring manager is sent to their inbox from the list
 and refused (403) on an engagement they can see through their requisitions. Every figure comes
 from ``partnership.scorecard``; coverage from ``requisition_covering_recruiters``.
+
+What a busy page costs: the scorecard part is kept as rendered text beside the live scorecard
+(``_live_scorecard_body``), and the engagement-wide sections as one signed fragment
+(``_sections``, keyed by ``sections_key``: engagement version, side, permissions, zone, language,
+window and page; at most ``SECTIONS_SECONDS`` old for what changes without a version bump, see
+there). Only the header's links, the pulse surveys waiting on the viewer, and the CSRF token and
+address in the suggestions' forms are the viewer's own, made per request.
 """
 
 from __future__ import annotations
@@ -20,10 +27,12 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -31,6 +40,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from accounts.selectors import out_of_office_list
 from engagements import selectors as engagement_selectors
+from engagements.activity import engagement_version
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
@@ -50,7 +60,7 @@ from ..policies import (
     can_record_win,
     runs_engagement,
 )
-from ..pulse import PULSE_MIN_ANSWERS, pulse_trends, questions_for
+from ..pulse import PULSE_MIN_ANSWERS, pulse_trends, pulse_waiting_on, questions_for
 from ..pulse.questions import SIDE_TITLES
 from ..qbr import can_read_review_pack
 from ..scorecard.figures import escalations_sent
@@ -140,16 +150,48 @@ class EngagementRow:
 
 
 def _visible_engagement(request: HttpRequest, pk: int) -> tuple[Engagement | None, HttpResponse | None]:
-    engagement = engagement_selectors.engagement_list(user=request.user).filter(pk=pk).first()
+    user = request.user
+    engagement = (
+        Engagement.objects.select_related("provider", "client", "escalation_contact")
+        .prefetch_related("account_managers")
+        .filter(pk=pk)
+        .first()
+    )
+    if engagement is not None and not _sees_whole_engagement(user, engagement):
+        # Not one of the plain cases: engagement_list decides (a recruiter on a requisition of it,
+        # a backup standing in, a hiring manager, or someone who may not see it).
+        engagement = engagement_selectors.engagement_list(user=user).filter(pk=pk).first()
     if engagement is None:
         return None, not_found(request)
-    if not can_read_scorecard(request.user):
+    if not can_read_scorecard(user):
         return None, forbidden(
             request,
             "The partnership scorecard is for the account team and your organisation's admin. "
             "What is asked of you is in your inbox.",
         )
     return engagement, None
+
+
+def _sees_whole_engagement(user: User, engagement: Engagement) -> bool:
+    """True only where ``engagement_list(user=user)`` certainly holds ``engagement``, read from the
+    engagement and its account managers (prefetched) without a query: the bootstrap admin, the
+    client's admin, the provider's admin, and an account manager of the engagement. False means
+    "ask engagement_list", never "may not see" (a test holds the two in agreement)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_unscoped_admin:
+        return True
+    if user.organization_id is None:
+        return False
+    if user.role == User.Role.CLIENT_ADMIN:
+        return engagement.client_id == user.organization_id
+    if user.role == User.Role.PROVIDER_ADMIN:
+        return engagement.provider_id == user.organization_id
+    if user.role == User.Role.ACCOUNT_MANAGER:
+        return engagement.provider_id == user.organization_id and any(
+            manager.pk == user.pk for manager in engagement.account_managers.all()
+        )
+    return False
 
 
 @login_required
@@ -160,47 +202,175 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     user = request.user
     days, days_message = _window(request)
-    now = timezone.now()
-    # No ``now``: the live scorecard, cached until its engagement changes (or for about a minute:
-    # "overdue now" moves with the clock); a busy page costs about one computation a minute.
-    scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
     context = {
         "engagement": engagement,
         "days": days,
         "days_message": days_message,
         "windows": scorecard_module.WINDOWS,
-        "scorecard_body": _scorecard_body(scorecard, viewer=user),
+        "scorecard_body": _live_scorecard_body(engagement, days=days, viewer=user),
     }
     if request.headers.get("HX-Request") == "true" and request.GET.get("part") == "scorecard":
         # htmx swaps only the window-dependent part when the 30/90 switch is clicked.
         return render_page(request, "partnership/engagements/_scorecard.html", context, viewer=user)
-    context.update(_requisitions_context(request, engagement, now=now))
+    now = timezone.now()
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
     context["may_read_review_pack"] = can_read_review_pack(user, engagement)  # the quarterly review pack (qbr)
     context["may_read_history"] = runs_engagement(user, engagement)  # its History (views.history)
-    # Open issues, oldest first with their owner (one query; one more than shown says "and more").
-    open_issues = open_issues_for_engagement(engagement, limit=OPEN_ISSUES_SHOWN + 1, user=user)
-    context["open_issues"] = open_issues[:OPEN_ISSUES_SHOWN]
-    context["more_open_issues"] = len(open_issues) > OPEN_ISSUES_SHOWN
-    context["may_raise_issue"] = can_raise_issue(user, engagement)
-    context.update(_pulse_context(engagement, viewer=user, now=now))
-    context.update(implementation_page_context(engagement))
-    # Wins: the latest with the people thanked, and the suggestions for those who decide on them
-    # (two queries each, however many).
-    context["recent_wins"] = recent_wins(engagement=engagement)
-    context["may_record_win"] = can_record_win(user)
-    context["may_decide_suggestions"] = can_decide_suggested_wins(user)
-    if context["may_decide_suggestions"]:
-        context["suggested_wins"] = offered_suggestions(engagement=engagement)
+    # The one part of the page that is the viewer's own: the pulse surveys waiting on their answer.
+    context["pulse_waiting"] = pulse_waiting_on(engagement=engagement, viewer=user, now=now)
+    sections = _sections(engagement, viewer=user, days=days, page_number=request.GET.get("page"), now=now)
+    context["implementation_section"] = mark_safe(sections["implementation"])
+    context["engagement_sections"] = _put_in_viewers_own(request, sections["sections"])
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
 
 
-def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
+# --- The engagement-wide sections, rendered once per version, side, permissions and zone -------
+
+SECTIONS_FORMAT = 1  # part of every key: changed with _sections.html, the templates it includes or their context
+SECTIONS_SECONDS = scorecard_module.CACHE_SECONDS  # kept no longer than the scorecard beside them
+_sections_signer = signing.Signer(salt="partnership.engagement-page.sections")
+# Where the signed-in person's own values go in the shared HTML: written by the template as
+# attribute values, so that no text of a user (escaped, quotes included) can ever match them.
+CSRF_MARKER = "csrf-token-of-the-viewer"
+NEXT_MARKER = "address-of-the-viewers-page"
+_CSRF_MARKED = f'name="csrfmiddlewaretoken" value="{CSRF_MARKER}"'
+_NEXT_MARKED = f'name="next" value="{NEXT_MARKER}#'
+
+
+def _page_key(raw) -> str:
+    """The requisitions page asked for, as ``Paginator.get_page`` reads it: an integer, else page 1."""
+    try:
+        return str(int(raw))
+    except (TypeError, ValueError):
+        return "-"
+
+
+def sections_key(engagement: Engagement, *, version: int, viewer, days: int, page_number, zone_name: str) -> str:
+    """The cache key of the engagement page's engagement-wide sections: everything they depend on.
+
+    - The engagement and its version (engagements.activity): every service that changes what they
+      show bumps it when it commits (issues raised, updated, moved or resolved; wins recorded,
+      suggestions offered, accepted or dismissed; pulse surveys opened and answered; requisitions,
+      assignments, implementation tasks and the engagement itself), so such a change shows at
+      once. What changes without a bump shows within ``SECTIONS_SECONDS`` (the key is kept no
+      longer): an out-of-office period starting, ending or being set (accounts cannot import
+      engagements, so "is away" and "covers" lag by up to a minute), an assignment's first or last
+      day arriving, an issue falling overdue, a survey closing (its averages then shown), a
+      person's or organisation's name edited. The scorecard beside them is as fresh, for the same
+      reason ("overdue now" moves with the clock).
+    - The window (the pager's links carry it) and the requisitions page.
+    - What differs between viewers: the side, each permission that shows a button or section
+      (raise an issue, record a win, decide on suggestions), whose absences the viewer may see
+      (``out_of_office_list``: provider staff, their own organisation's), time zone and language.
+    Whoever reaches this part has passed ``_visible_engagement`` for this engagement: the key is
+    only ever read for an engagement the viewer may open, and everyone who may open it sees all of
+    its issues, wins and requisitions (hiring managers, who see less, are refused the page).
+    """
+    absences = (
+        f"org{viewer.organization_id}"
+        if viewer.is_authenticated and viewer.is_active and viewer.is_provider_staff
+        else "none"
+    )
+    flags = "".join(
+        "1" if allowed else "0"
+        for allowed in (
+            can_raise_issue(viewer, engagement),
+            can_record_win(viewer),
+            can_decide_suggested_wins(viewer),
+        )
+    )
+    return ":".join(
+        [
+            "engagement-page",
+            "sections",
+            str(SECTIONS_FORMAT),
+            str(engagement.pk),
+            str(version),
+            str(days),
+            _page_key(page_number),
+            "client" if viewer.is_client_user else "provider",
+            flags,
+            absences,
+            zone_name,
+            translation.get_language() or "",
+        ]
+    )
+
+
+def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: datetime) -> dict:
+    """The implementation section and the sections below the scorecard, as HTML, from the cache
+    when a viewer with the same key (``sections_key``) has seen this version of the engagement in
+    the last minute; rendered and kept otherwise.
+
+    Rendered without the request, like the scorecard part: no context processor can put anything
+    of the signed-in person into HTML served to others. The forms' CSRF token and their ``next``
+    address are markers, replaced per request (``_put_in_viewers_own``). Signed: whoever can
+    write to Redis cannot put HTML into pages. When the cache cannot be reached, rendered each time."""
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    version = engagement_version(engagement.pk)
+    key = None
+    if version is not None:
+        key = sections_key(
+            engagement, version=version, viewer=viewer, days=days, page_number=page_number, zone_name=str(zone)
+        )
+        stored = cache_get(key)
+        if isinstance(stored, str):
+            try:
+                parts = _sections_signer.unsign_object(stored)
+            except signing.BadSignature:
+                logger.warning("Ignoring the cached engagement sections %r, whose signature does not match.", key)
+            else:
+                if isinstance(parts, dict) and set(parts) == {"implementation", "sections"}:
+                    return parts
+    context = {
+        "engagement": engagement,
+        "days": days,
+        "csrf_token": CSRF_MARKER,
+        "suggestions_next": NEXT_MARKER,
+        **_requisitions_context(engagement, page_number=page_number, viewer=viewer, now=now),
+        **implementation_page_context(engagement),
+        **_pulse_context(engagement),
+    }
+    # Open issues, oldest first with their owner (one query; one more than shown says "and more").
+    # Not scoped per viewer: whoever gets here sees the whole engagement, so partnership_item_list
+    # would keep them all.
+    open_issues = open_issues_for_engagement(engagement, limit=OPEN_ISSUES_SHOWN + 1)
+    context["open_issues"] = open_issues[:OPEN_ISSUES_SHOWN]
+    context["more_open_issues"] = len(open_issues) > OPEN_ISSUES_SHOWN
+    context["may_raise_issue"] = can_raise_issue(viewer, engagement)
+    # Wins: the latest with the people thanked, and the suggestions for those who decide on them
+    # (two queries each, however many).
+    context["recent_wins"] = recent_wins(engagement=engagement)
+    context["may_record_win"] = can_record_win(viewer)
+    context["may_decide_suggestions"] = can_decide_suggested_wins(viewer)
+    if context["may_decide_suggestions"]:
+        context["suggested_wins"] = offered_suggestions(engagement=engagement)
+    with timezone.override(zone):
+        parts = {
+            "implementation": render_to_string("partnership/implementation/_engagement_section.html", context),
+            "sections": render_to_string("partnership/engagements/_sections.html", context),
+        }
+    if key is not None:
+        cache_set(key, _sections_signer.sign_object(parts), SECTIONS_SECONDS)
+    return parts
+
+
+def _put_in_viewers_own(request: HttpRequest, html: str):
+    """The shared sections with the signed-in person's CSRF token and page address where the
+    markers stand (the suggestions' forms; none when there is no form)."""
+    if _CSRF_MARKED in html:
+        html = html.replace(_CSRF_MARKED, f'name="csrfmiddlewaretoken" value="{escape(get_token(request))}"')
+    if _NEXT_MARKED in html:
+        html = html.replace(_NEXT_MARKED, f'name="next" value="{escape(request.get_full_path())}#')
+    return mark_safe(html)  # our own render (signed when stored), with escaped values put in
+
+
+def _pulse_context(engagement: Engagement) -> dict:
     """The pulse section: each side's average per question over the last surveys (None under the
-    threshold) and its response rate, and the survey waiting on the viewer's answer; one or two
-    queries, whatever the number of surveys."""
-    trends = pulse_trends(engagement=engagement, viewer=viewer)
+    threshold) and its response rate; one or two queries, whatever the number of surveys. The
+    surveys waiting on the viewer are the page's own part (``pulse_waiting_on``)."""
+    trends = pulse_trends(engagement=engagement)
     sides = []
     for side in (Side.CLIENT, Side.PROVIDER):
         results = [getattr(result, side) for result in trends]
@@ -212,12 +382,10 @@ def _pulse_context(engagement: Engagement, *, viewer, now: datetime) -> dict:
             for index, question in enumerate(questions_for(side))
         ]
         sides.append((side, SIDE_TITLES[side], rows, [row.response_rate_display for row in results]))
-    waiting = [result.survey for result in trends if result.waiting_on_viewer and result.survey.closes_at > now]
     return {
         "pulse_trends": trends,
         "pulse_sides": sides,
         "pulse_min_answers": PULSE_MIN_ANSWERS,
-        "pulse_waiting": waiting[::-1],
     }
 
 
@@ -283,6 +451,37 @@ def _scorecard_body(scorecard, *, viewer) -> str:
         html = render_to_string("partnership/engagements/_scorecard_body.html", context)
     cache_set(key, _scorecard_body_signer.sign(html), scorecard_module.STALE_SECONDS)
     return html  # a SafeString: rendered by the template, escaped there
+
+
+def _live_scorecard_body(engagement: Engagement, *, days: int, viewer) -> str:
+    """The live scorecard's part, kept as its rendered text beside the scorecard
+    (``engagement_scorecard_rendered``: the engagement's version, the window, and never longer than
+    the scorecard is served), so that a busy page reads one string and builds no scorecard from its
+    ~1,000 cached figures. Keyed like ``scorecard_body_key`` but for ``ends_at``, which the version
+    and that time stand for. Signed as well; a text whose signature does not match is rendered
+    afresh (through ``_scorecard_body``)."""
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    form = ":".join(
+        [
+            "engagement-page-body",
+            str(SCORECARD_BODY_FORMAT),
+            "client" if viewer.is_client_user else "provider",
+            str(zone),
+            translation.get_language() or "",
+        ]
+    )
+    text = scorecard_module.engagement_scorecard_rendered(
+        engagement=engagement,
+        days=days,
+        form=form,
+        render=lambda scorecard: _scorecard_body_signer.sign(_scorecard_body(scorecard, viewer=viewer)),
+    )
+    try:
+        return mark_safe(_scorecard_body_signer.unsign(text))  # our own render: signed when stored
+    except signing.BadSignature:
+        logger.warning("Ignoring the cached scorecard text %r, whose signature does not match.", form)
+    scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
+    return _scorecard_body(scorecard, viewer=viewer)
 
 
 def _complete_weeks_max(weeks, key: str) -> float | None:
@@ -395,7 +594,7 @@ class CoverageRow:
     away_until: datetime | None
 
 
-def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: datetime) -> dict:
+def _requisitions_context(engagement: Engagement, *, page_number, viewer, now: datetime) -> dict:
     """One page of the engagement's requisitions with who covers each today: a count, the page's
     rows and the coverage of those rows only (its assignments and absences), whatever the number
     of requisitions.
@@ -410,7 +609,7 @@ def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: 
         .annotate(closed_last=Case(When(status=Requisition.Status.OPEN, then=Value(0)), default=Value(1)))
         .order_by("closed_last", "-opened_on", "code", "pk")
     )
-    page = Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     ids = [row.pk for row in rows]
     # Who holds each role, read once: the coverage rule and the Backup column both use it.
@@ -420,9 +619,7 @@ def _requisitions_context(request: HttpRequest, engagement: Engagement, *, now: 
     away_until: dict[int, datetime] = {}
     if away_ids:
         # Shown only to those who may see absences (provider staff); others read "is away".
-        absences = out_of_office_list(user=request.user).filter(
-            user_id__in=away_ids, starts_at__lte=now, ends_at__gt=now
-        )
+        absences = out_of_office_list(user=viewer).filter(user_id__in=away_ids, starts_at__lte=now, ends_at__gt=now)
         for absence in absences.order_by("user_id", "-ends_at"):
             away_until.setdefault(absence.user_id, absence.ends_at)
     coverage_rows = []

@@ -447,8 +447,14 @@ def fixed_scorecard(world, monkeypatch):
         overdue_total={"client": 3, "provider": 1},
         escalations=1,
     )
-    monkeypatch.setattr(S, "engagement_scorecard", lambda **kwargs: card)
+    _serve(monkeypatch, card)
     return card
+
+
+def _serve(monkeypatch, card) -> None:
+    """The page shows ``card``: as the scorecard, and as the scorecard its kept text is rendered from."""
+    monkeypatch.setattr(scorecard_module, "engagement_scorecard", lambda **kwargs: card)
+    monkeypatch.setattr(scorecard_module, "engagement_scorecard_rendered", lambda **kwargs: kwargs["render"](card))
 
 
 def test_page_shows_health_trends_as_charts_and_as_a_table(client, world, fixed_scorecard):
@@ -556,7 +562,7 @@ def test_a_long_overdue_list_shows_the_ten_longest_and_folds_the_rest(client, wo
         for n in range(14)
     ]
     card = dataclasses.replace(fixed_scorecard, overdue=items, overdue_total={"client": 20, "provider": 0})
-    monkeypatch.setattr(S, "engagement_scorecard", lambda **kwargs: card)
+    _serve(monkeypatch, card)
 
     page = page_as(client, world.account_manager, detail(world.acme_engagement))
 
