@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -459,7 +459,7 @@ def _ids(ids: set[int]):
     """``ids`` for an ``__in`` lookup. On PostgreSQL one array parameter (``unnest``): a list of a
     thousand ids would cost a thousand parameters to prepare, in Python, on every query."""
     if connection.vendor == "postgresql" and ids:
-        return RawSQL("SELECT unnest(%s::integer[])", (sorted(ids),), output_field=IntegerField())
+        return RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),), output_field=BigIntegerField())
     return sorted(ids)
 
 
