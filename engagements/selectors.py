@@ -12,14 +12,16 @@ Access scoping lives here, one function per model, and the API and pages use onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import OutOfOffice, User
 
-from .local_dates import on_engagement_today_q
+from .local_dates import local_date, on_engagement_today_q
 from .models import (
     Assignment,
     Candidate,
@@ -221,11 +223,17 @@ def requisition_teams(*, requisition_ids, at: datetime | None = None, roles=None
     at = at or timezone.now()
     requisition_ids = list(requisition_ids)
     by_role: dict[tuple[int, str], list[Assignment]] = {}
-    assignments = Assignment.objects.filter(active_assignment_q(at), requisition_id__in=requisition_ids)
+    assignments = _maybe_in_effect(Assignment.objects.filter(requisition_id__in=requisition_ids), at)
     if roles is not None:
         assignments = assignments.filter(role__in=list(roles))
-    for assignment in assignments.select_related("recruiter").order_by("requisition_id", "-starts_on", "-id"):
-        by_role.setdefault((assignment.requisition_id, assignment.role), []).append(assignment)
+    in_effect = _InEffectToday(at)
+    for assignment in (
+        assignments.select_related("recruiter")
+        .annotate(engagement_time_zone=F("requisition__engagement__time_zone"))
+        .order_by("requisition_id", "-starts_on", "-id")
+    ):
+        if in_effect(assignment.engagement_time_zone, assignment.starts_on, assignment.ends_on):
+            by_role.setdefault((assignment.requisition_id, assignment.role), []).append(assignment)
     teams = {requisition_id: Team() for requisition_id in requisition_ids}
     for (requisition_id, role), same_role in by_role.items():
         team = teams.setdefault(requisition_id, Team())
@@ -299,29 +307,96 @@ def requisition_covering_recruiter(*, requisition: Requisition, at: datetime | N
 # --- Added for the requisition pages (issue 4) ----------------------------------------------------
 
 
-def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = None) -> list[int]:
-    """Requisitions ``user`` covers today only because their primary is out of office and named
-    ``user`` as backup (and no in-office backup of the requisition itself comes first). One query
-    for the candidates, then the coverage rule itself decides (requisition_covering_recruiters)."""
-    at = at or timezone.now()
-    away_now = OutOfOffice.objects.filter(starts_at__lte=at, ends_at__gt=at)
-    away_naming_me = away_now.filter(backup_id=user.pk).values("user_id")
-    # A cheap superset first, so the coverage rule below reads only a few requisitions: a
-    # requisition whose backups are all in the office is covered by one of them, never by the
-    # person the primary named for the absence.
-    backups = Assignment.objects.filter(
-        active_assignment_q(at), role=Assignment.Role.BACKUP, requisition_id=OuterRef("requisition_id")
+def _maybe_in_effect(assignments: QuerySet, at: datetime) -> QuerySet:
+    """``assignments`` narrowed to those whose dates may hold at ``at`` somewhere on Earth (a local
+    date is within a day of UTC's): ``_in_effect_today`` decides the rest, row by row. Cheaper to
+    build than ``active_assignment_q`` (no zone conditions, no joins) for the lists read whole."""
+    utc_day = at.astimezone(UTC).date()
+    return assignments.filter(starts_on__lte=utc_day + timedelta(days=1)).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=utc_day - timedelta(days=1))
     )
-    candidate_ids = list(
-        Assignment.objects.filter(
-            active_assignment_q(at), role=Assignment.Role.PRIMARY, recruiter_id__in=away_naming_me
-        )
-        .filter(~Exists(backups) | Exists(backups.filter(recruiter_id__in=away_now.values("user_id"))))
-        .values_list("requisition_id", flat=True)
+
+
+class _InEffectToday:
+    """Whether an assignment is in effect at ``at`` on its engagement's own date (the rule of
+    ``active_assignment_q``; ``local_dates.local_date``), each zone's date worked out once."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+        self.days: dict[str, date] = {}
+
+    def __call__(self, zone: str, starts_on: date, ends_on: date | None) -> bool:
+        today = self.days.get(zone)
+        if today is None:
+            today = self.days[zone] = local_date(zone, self.at)
+        return starts_on <= today and (ends_on is None or ends_on >= today)
+
+
+def _in_effect(assignments: QuerySet, at: datetime, *fields: str) -> list[tuple]:
+    """``fields`` of the ``assignments`` in effect at ``at``: one query of plain values."""
+    days: dict[str, date] = {}
+    found = []
+    rows = (
+        _maybe_in_effect(assignments, at)
+        .order_by()
+        .values_list("requisition__engagement__time_zone", "starts_on", "ends_on", *fields)
     )
+    for zone, starts_on, ends_on, *values in rows:  # the rule of _InEffectToday, inline: thousands of rows
+        today = days.get(zone)
+        if today is None:
+            today = days[zone] = local_date(zone, at)
+        if starts_on <= today and (ends_on is None or ends_on >= today):
+            found.append(values)
+    return found
+
+
+def _away_naming(user: User, at: datetime) -> QuerySet:
+    """The colleagues away at ``at`` who named ``user`` as their backup (a subquery)."""
+    return OutOfOffice.objects.filter(backup_id=user.pk, starts_at__lte=at, ends_at__gt=at).values("user_id")
+
+
+def _held_by_or_for(user: User, at: datetime, *, role: str | None = None) -> list[tuple]:
+    """(requisition_id, recruiter_id, role, engagement_id, provider_id) of the assignments in effect
+    at ``at`` of ``user`` and of the colleagues away then who named ``user`` as their backup: one
+    query, what "my requisitions" is made of."""
+    assignments = Assignment.objects.filter(Q(recruiter_id=user.pk) | Q(recruiter_id__in=_away_naming(user, at)))
+    if role is not None:
+        assignments = assignments.filter(role=role)
+    return _in_effect(
+        assignments,
+        at,
+        "requisition_id",
+        "recruiter_id",
+        "role",
+        "requisition__engagement_id",
+        "requisition__engagement__provider_id",
+    )
+
+
+def _covered_as_stand_in(user: User, at: datetime, candidate_ids: set[int]) -> list[int]:
+    """``requisition_ids_covered_as_stand_in`` among ``candidate_ids``, the requisitions where a
+    colleague away at ``at`` who named ``user`` holds a primary assignment in effect
+    (``_held_by_or_for``): those none of whose own backups is in the office (a cheap superset: one
+    query), then the coverage rule itself decides. No query without candidates."""
     if not candidate_ids:
         return []
-    coverage = requisition_covering_recruiters(requisition_ids=candidate_ids, at=at)
+    # A requisition whose backups in effect are all in the office is covered by one of them (the
+    # newest), never by the person the primary named for the absence.
+    away_now = OutOfOffice.objects.filter(user_id=OuterRef("recruiter_id"), starts_at__lte=at, ends_at__gt=at)
+    # The candidates' backups, found through a subquery (a superset: no list of ids to send).
+    of_candidates = Assignment.objects.filter(recruiter_id__in=_away_naming(user, at), role=Assignment.Role.PRIMARY)
+    backups = Assignment.objects.filter(
+        requisition_id__in=of_candidates.values("requisition_id"), role=Assignment.Role.BACKUP
+    ).annotate(away=Exists(away_now))
+    all_backups_in: dict[int, bool] = {}
+    for requisition_id, away in _in_effect(backups, at, "requisition_id", "away"):
+        all_backups_in[requisition_id] = all_backups_in.get(requisition_id, True) and not away
+    superset = sorted(
+        requisition_id for requisition_id in candidate_ids if not all_backups_in.get(requisition_id, False)
+    )
+    if not superset:
+        return []
+    coverage = requisition_covering_recruiters(requisition_ids=superset, at=at)
     return [
         requisition_id
         for requisition_id, covered in coverage.items()
@@ -329,12 +404,63 @@ def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = Non
     ]
 
 
+def requisition_ids_covered_as_stand_in(*, user: User, at: datetime | None = None) -> list[int]:
+    """Requisitions ``user`` covers today only because their primary is out of office and named
+    ``user`` as backup (and no in-office backup of the requisition itself comes first). One query
+    when nobody named ``user``; otherwise the candidates' backups, then the coverage rule itself
+    decides (requisition_covering_recruiters)."""
+    at = at or timezone.now()
+    held = _held_by_or_for(user, at, role=Assignment.Role.PRIMARY)
+    user_id = user.pk
+    return _covered_as_stand_in(user, at, {row[0] for row in held if row[1] != user_id})
+
+
 def requisitions_in_care_of(*, user: User, at: datetime | None = None) -> QuerySet[Requisition]:
     """What a recruiter or sourcer covers today: where they are assigned, and where they stand in
-    for a primary who is away. Their "my requisitions" page and their inbox are about these."""
-    stand_in_ids = requisition_ids_covered_as_stand_in(user=user, at=at)
-    assigned = requisition_list(user=user, mine=True).values("id")
-    return requisition_list(user=user).filter(Q(id__in=assigned) | Q(id__in=stand_in_ids))
+    for a primary who is away. Their "my requisitions" page and their inbox are about these.
+
+    The requisitions ``requisition_list(user=user)`` shows, narrowed to those ``mine`` (assigned
+    or hiring manager) or covered as a stand-in. For provider staff, worked out from one query of
+    their assignments and those of the colleagues who named them (``_held_by_or_for``), plus the
+    stand-in check when someone did: the result is a queryset of the ids found (and, for the
+    requisitions they would manage, the scope itself)."""
+    at = at or timezone.now()
+    if not user.is_provider_staff or user.is_unscoped_admin or not _can_see_anything(user):
+        stand_in_ids = requisition_ids_covered_as_stand_in(user=user, at=at)
+        assigned = requisition_list(user=user, mine=True).values("id")
+        return requisition_list(user=user).filter(Q(id__in=assigned) | Q(id__in=stand_in_ids))
+    user_id, organization_id = user.pk, user.organization_id  # read once: user may be a lazy object
+    care_ids: set[int] = set()
+    candidate_ids: set[int] = set()
+    engagement_ids: set[int] = set()
+    for requisition_id, recruiter_id, role, engagement_id, provider_id in _held_by_or_for(user, at):
+        # Both sets lie in engagements the user sees: theirs, or those of the colleague they stand in for.
+        if provider_id != organization_id:
+            continue
+        engagement_ids.add(engagement_id)
+        if recruiter_id == user_id:
+            care_ids.add(requisition_id)
+        elif role == Assignment.Role.PRIMARY:
+            candidate_ids.add(requisition_id)
+    care_ids.update(_covered_as_stand_in(user, at, candidate_ids))
+    if user.role == User.Role.PROVIDER_ADMIN:
+        visible_engagements = Engagement.objects.filter(provider_id=organization_id).values("id")
+    else:
+        managed = Engagement.account_managers.through.objects.filter(user_id=user_id).values("engagement_id")
+        visible_engagements = Engagement.objects.filter(
+            Q(id__in=managed) | Q(id__in=sorted(engagement_ids)), provider_id=organization_id
+        ).values("id")
+    return Requisition.objects.select_related("engagement", "hiring_manager").filter(
+        Q(id__in=_ids(care_ids)) | Q(hiring_manager_id=user_id, engagement_id__in=visible_engagements)
+    )
+
+
+def _ids(ids: set[int]):
+    """``ids`` for an ``__in`` lookup. On PostgreSQL one array parameter (``unnest``): a list of a
+    thousand ids would cost a thousand parameters to prepare, in Python, on every query."""
+    if connection.vendor == "postgresql" and ids:
+        return RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),), output_field=BigIntegerField())
+    return sorted(ids)
 
 
 def submission_stage_counts(*, requisition_ids) -> dict[int, dict[str, int]]:

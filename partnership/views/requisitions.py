@@ -25,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 
@@ -111,6 +113,10 @@ class RequisitionRow:
     covered_by: str
     covering_for: User | None = None
     my_roles: list[str] = field(default_factory=list)
+    # Made once in the view (escaped there), so the list's template renders a few nodes per row.
+    url: str = ""
+    badges: str = ""
+    cells: str = ""
 
     @property
     def waiting_count(self) -> int:
@@ -200,14 +206,17 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
     }
     counts = submission_stage_counts(requisition_ids=page_ids)
     waiting = open_requests_by_requisition(requisition_ids=page_ids) if page_ids else {}
-    coverage = requisition_covering_recruiters(requisition_ids=page_ids, at=now) if page_ids else {}
+    # Who holds each role today, read once: the coverage rule and "my roles" both read it.
+    teams = requisition_teams(requisition_ids=page_ids, at=now) if page_ids else {}
+    coverage = requisition_covering_recruiters(requisition_ids=page_ids, at=now, teams=teams) if page_ids else {}
     my_roles: dict[int, list[str]] = {}
-    if user.is_provider_staff and page_ids:
+    if user.is_provider_staff:
         # The roles I hold today: on a handover (or swap) day, not also the one whose last day it is.
-        for requisition_id, team in requisition_teams(requisition_ids=page_ids, at=now).items():
+        for requisition_id, team in teams.items():
             for assignment in team.holders:
                 if assignment.recruiter_id == user.pk:
                     my_roles.setdefault(requisition_id, []).append(assignment.get_role_display())
+    detail_url = reverse("partnership:requisition-detail", args=[int(URL_PLACEHOLDER)])
     rows = []
     for requisition_id in page_ids:
         requisition = requisitions.get(requisition_id)
@@ -219,25 +228,65 @@ def _requisition_rows(page_ids: list[int], *, user: User, now: datetime) -> list
         covering_for = None
         if covered and covered.primary_is_away and covered.recruiter is not None and covered.recruiter.pk == user.pk:
             covering_for = covered.primary
+        stage_counts = [(label, per_stage.get(stage, 0)) for stage, label in PIPELINE_COLUMNS]
+        out_count = sum(per_stage.get(stage, 0) for stage in OUT_STAGES)
+        days_open = days_open_of(requisition, now)
+        waiting_lines = [
+            f"{entry.count} waiting on {entry.person_name}, oldest {waited_for(entry.oldest_at, now)}"
+            for entry in entries
+        ]
         rows.append(
             RequisitionRow(
                 requisition=requisition,
-                stage_counts=[(label, per_stage.get(stage, 0)) for stage, label in PIPELINE_COLUMNS],
-                out_count=sum(per_stage.get(stage, 0) for stage in OUT_STAGES),
+                stage_counts=stage_counts,
+                out_count=out_count,
                 total=sum(per_stage.values()),
-                days_open=days_open_of(requisition, now),
+                days_open=days_open,
                 waiting=entries,
-                waiting_lines=[
-                    f"{entry.count} waiting on {entry.person_name}, oldest {waited_for(entry.oldest_at, now)}"
-                    for entry in entries
-                ],
+                waiting_lines=waiting_lines,
                 coverage=covered,
                 covered_by=coverage_line(covered),
                 covering_for=covering_for,
                 my_roles=my_roles.get(requisition_id, []),
+                url=detail_url.replace(URL_PLACEHOLDER, str(requisition_id)),
+                badges=_badges(requisition),
+                cells=_cells(stage_counts, out_count, days_open, waiting_lines),
             )
         )
     return rows
+
+
+# A requisition's address, reversed once per list: the id takes the placeholder's place.
+URL_PLACEHOLDER = "2147483647"
+
+
+def _badges(requisition: Requisition) -> str:
+    """The status (unless open) and the priority (when high or urgent) badges of a row."""
+    badges = ""
+    if requisition.status != Requisition.Status.OPEN:
+        badges += f' <span class="badge">{escape(requisition.get_status_display())}</span>'
+    if requisition.priority in ("urgent", "high"):
+        priority, label = escape(requisition.priority), escape(requisition.get_priority_display())
+        badges += f' <span class="badge priority-{priority}">{label}</span>'
+    return mark_safe(badges)  # every part escaped above, or our own constant
+
+
+def _cells(stage_counts: list[tuple[str, int]], out_count: int, days_open: int, waiting_lines: list[str]) -> str:
+    """A row's cells after its name: the count per stage, out, days open, what waits on the client
+    (the labels are PIPELINE_COLUMNS' constants, the figures numbers; only the lines need escaping)."""
+    counts = "".join(
+        f'<td class="num count{"" if count else " zero"}" data-label="{label}">{count}</td>'
+        for label, count in (*stage_counts, ("Out", out_count))
+    )
+    waiting = (
+        "".join(f'<span class="waiting-line">{escape(line)}</span>' for line in waiting_lines)
+        if waiting_lines
+        else '<span class="muted">Nothing</span>'
+    )
+    return mark_safe(
+        f'{counts}<td class="num days" data-label="Days open">{days_open}</td>\n'
+        f'        <td class="waiting" data-label="Waiting">{waiting}</td>'
+    )
 
 
 # --- The list: one view, three audiences --------------------------------------------------------
