@@ -73,3 +73,23 @@ def engagement_version(engagement_id: int) -> int | None:
     except Exception as error:
         warn_unreachable("read", key, error)
         return None
+
+
+def engagement_versions(engagement_ids) -> dict[int, int] | None:
+    """The current versions of these engagements, read in one round trip (``get_many``); one
+    started afresh where missing, as ``engagement_version`` does. None when the cache cannot be
+    reached."""
+    keys = {_key(engagement_id): int(engagement_id) for engagement_id in engagement_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception as error:
+        warn_unreachable("read", "engagement versions", error)
+        return None
+    versions = {keys[key]: int(value) for key, value in found.items()}
+    for engagement_id in keys.values():
+        if engagement_id not in versions:
+            version = engagement_version(engagement_id)
+            if version is None:
+                return None
+            versions[engagement_id] = version
+    return versions

@@ -153,4 +153,7 @@ def orientation_mark_read(*, user: User, engagement: Engagement) -> OrientationR
             read.version = version
             read.read_at = now
             read.save(update_fields=["version", "read_at"])
+        if created or read.read_at == now:
+            # "Orientation to read" leaves the reader's requisition list, kept under the version.
+            engagement_changed(engagement.pk)
     return read

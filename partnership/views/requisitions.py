@@ -14,25 +14,30 @@ number of requisitions or submissions:
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Window
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
+from engagements.activity import engagement_versions
 from engagements.local_dates import engagement_today
-from engagements.models import Requisition, Submission
+from engagements.models import Engagement, Requisition, Submission
 from engagements.selectors import (
     Coverage,
     engagement_list,
@@ -53,9 +58,12 @@ from feedback.selectors import (
     feedback_request_list,
     open_requests_by_requisition,
 )
-from rpo_portal.pages import render_page
+from rpo_portal.cache import cache_get, cache_set
+from rpo_portal.pages import render_page, viewer_zone
 
 from ..pulse import pulse_surveys_waiting_on
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 HIRING_MANAGER_PAGE_SIZE = 10
@@ -304,20 +312,103 @@ def requisition_list(request: HttpRequest) -> HttpResponse:
 
 
 def _my_requisitions(request: HttpRequest) -> HttpResponse:
-    """What I cover today: where I am assigned, and where I stand in for a primary who is away."""
+    """What I cover today: where I am assigned, and where I stand in for a primary who is away.
+
+    The table (its rows, counts and pager) is the person's own and costs most of the page (their
+    care set, each row's pipeline, waits and coverage), so it is kept for a minute under the
+    versions of their organisation's engagements (``my_table_key``); the surveys waiting on them
+    are read on every request."""
     user = request.user
     now = timezone.now()
+    zone = viewer_zone(user)
+    key = my_table_key(user, page_number=request.GET.get("page"), zone_name=str(zone))
+    table = _kept_table(key) if key is not None else None
+    if table is None:
+        table = _my_table(request, user=user, now=now, zone=zone)
+        if key is not None:
+            cache_set(key, _my_table_signer.sign_object(table), MY_TABLE_SECONDS)
+    context = {
+        "table_html": mark_safe(table["html"]),  # our own render, signed when kept
+        "total": table["total"],
+        "waiting_total": table["waiting_total"],
+        "mine": True,
+        "pulse_waiting": pulse_surveys_waiting_on(user=user, now=now),
+    }
+    return render_page(request, "partnership/requisitions/list.html", context)
+
+
+# --- "My requisitions" kept a minute under the versions of the engagements it can show ----------
+
+MY_TABLE_FORMAT = 1  # part of every key: changed with _table.html or the rows' shape
+MY_TABLE_SECONDS = 60
+_my_table_signer = signing.Signer(salt="partnership.my-requisitions.table")
+
+
+def my_table_key(user: User, *, page_number, zone_name: str) -> str | None:
+    """The cache key of a recruiter's or sourcer's own table: everything it depends on.
+
+    - The person (the table is theirs alone: their care set, their roles, what they stand in for,
+      which orientations they have not read) and the page asked for.
+    - The version of every engagement of their organisation (engagements.activity; one round trip
+      for all): each service that changes what a row shows bumps its engagement when it commits
+      (an assignment made or ended, a submission or its stage, a request opened, answered or
+      cancelled, a requisition, an orientation note changed or read), so such a change shows at
+      once. Their care set lies within these engagements (a recruiter is assigned, and stands in,
+      only on their own organisation's).
+    - Their time zone and language.
+    What changes without a bump shows within ``MY_TABLE_SECONDS`` (the key is kept no longer): an
+    out-of-office period of a colleague starting, ending or being set (who stands in for whom:
+    accounts cannot import engagements), an assignment's first or last day arriving, "oldest 3
+    hours" and "days open" moving with the clock. None when the cache cannot be reached."""
+    if not (user.is_provider_staff and user.organization_id):
+        return None
+    engagement_ids = Engagement.objects.filter(provider_id=user.organization_id).values_list("pk", flat=True)
+    versions = engagement_versions(list(engagement_ids))
+    if versions is None:
+        return None
+    try:
+        page = str(max(int(page_number), 1)) if page_number else "1"
+    except (TypeError, ValueError):
+        page = "1"
+    state = ",".join(f"{pk}.{version}" for pk, version in sorted(versions.items()))
+    digest = hashlib.sha256(state.encode()).hexdigest()
+    return ":".join(
+        [
+            "my-requisitions",
+            str(MY_TABLE_FORMAT),
+            str(user.pk),
+            page,
+            digest[:32],
+            zone_name,
+            translation.get_language() or "",
+        ]
+    )
+
+
+def _kept_table(key: str) -> dict | None:
+    stored = cache_get(key)
+    if not isinstance(stored, str):
+        return None
+    try:
+        table = _my_table_signer.unsign_object(stored)
+    except signing.BadSignature:
+        logger.warning("Ignoring the kept requisitions table %r, whose signature does not match.", key)
+        return None
+    if not (isinstance(table, dict) and set(table) == {"html", "total", "waiting_total"}):
+        return None
+    return table
+
+
+def _my_table(request: HttpRequest, *, user: User, now: datetime, zone) -> dict:
+    """The person's table rendered without the request (nothing of the session in it)."""
     queryset = requisitions_in_care_of(user=user, at=now).filter(status__in=ACTIVE_STATUSES)
     page, ids = _page(request, queryset, PAGE_SIZE)
     rows = _requisition_rows(list(page.object_list), user=user, now=now)
     context = {
         "rows": rows,
         "page": page,
-        "total": len(ids),
-        "waiting_total": ids.waiting_total,
         "mine": True,
         "query_prefix": "",
-        "pulse_waiting": pulse_surveys_waiting_on(user=user, now=now),
         # The engagements whose orientation I have not read as it stands (one query, however many rows).
         "orientation_unread_ids": orientation_unread_engagement_ids(
             user=user, engagement_ids={row.requisition.engagement_id for row in rows}
@@ -325,7 +416,9 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
         if rows
         else set(),
     }
-    return render_page(request, "partnership/requisitions/list.html", context)
+    with timezone.override(zone):
+        html = render_to_string("partnership/requisitions/_table.html", context)
+    return {"html": html, "total": len(ids), "waiting_total": ids.waiting_total}
 
 
 def _all_requisitions(request: HttpRequest) -> HttpResponse:
