@@ -409,6 +409,23 @@ def wrk(target: dict, headers: dict, seconds: int) -> dict:
     }
 
 
+def _log_length() -> int:
+    with open(OUT / "gunicorn.log", "rb") as log:
+        return sum(1 for _ in log)
+
+
+def _server_times(after_line: int) -> dict:
+    """p50 and p95 of the milliseconds gunicorn spent on each request logged since ``after_line``
+    (its access log, ``%(M)sms``): what the server took, without the time a request waited for a
+    free worker, which is the rest of what wrk measures."""
+    with open(OUT / "gunicorn.log", errors="replace") as log:
+        lines = log.readlines()[after_line:]
+    times = sorted(int(match.group(1)) for line in lines if (match := re.search(r" (\d+)ms$", line.rstrip())))
+    if not times:
+        return {"server_p50": float("nan"), "server_p95": float("nan")}
+    return {"server_p50": times[len(times) // 2], "server_p95": times[min(len(times) - 1, int(len(times) * 0.95))]}
+
+
 def run_closed(targets: list[dict], sessions: dict, token: str) -> list[tuple[dict, dict]]:
     """(floor, target) pairs: the floor measured just before each target, so that each ratio
     compares two figures taken within seconds of each other on a machine whose load moves."""
@@ -424,7 +441,10 @@ def run_closed(targets: list[dict], sessions: dict, token: str) -> list[tuple[di
             headers = headers_of(each, sessions, token)
             if WARMUP:
                 wrk(each, headers, WARMUP)
-            measured.append(wrk(each, headers, CLOSED_SECONDS))
+            logged = _log_length()
+            result = wrk(each, headers, CLOSED_SECONDS)
+            result.update(_server_times(logged))
+            measured.append(result)
         floor, row = measured
         say(
             f"{row['name']}: {row['rps']:.1f} requests/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms "
@@ -445,6 +465,7 @@ def report_closed(pairs: list[tuple[dict, dict]], *, submissions: int, cache: st
     header = (
         f"{'target':<20} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'failures':>8} | "
         f"{'floor req/s':>11} {'p50':>5} {'p95':>5} | {'share':>6} {'slower':>7}  >=1/3 floor, p95<{P95_MS:.0f}ms"
+        "  | in server p50/p95 (floor)"
     )
     print(header)
     print("-" * len(header))
@@ -456,12 +477,15 @@ def report_closed(pairs: list[tuple[dict, dict]], *, submissions: int, cache: st
         print(
             f"{row['name']:<20} {row['requests']:>8} {row['rps']:>7.1f} {row['p50']:>7.0f} {row['p95']:>7.0f} "
             f"{row['failures']:>8} | {floor['rps']:>11.1f} {floor['p50']:>5.0f} {floor['p95']:>5.0f} | "
-            f"{share:>6.2f} {1 / share if share else float('inf'):>6.1f}x  {'yes' if ok else 'NO'}"
+            f"{share:>6.2f} {1 / share if share else float('inf'):>6.1f}x  {'yes' if ok else 'NO':<22}"
+            f"  | {row['server_p50']:.0f}/{row['server_p95']:.0f} ms "
+            f"({floor['server_p50']:.0f}/{floor['server_p95']:.0f})"
         )
     print()
     print(
         "The ratios are what count: absolute figures move with whatever else the machine runs, so each "
-        "target is compared with the floor measured just before it."
+        "target is compared with the floor measured just before it. 'In server' is gunicorn's own time per "
+        "request (its access log); the rest of wrk's figure is the wait for one of the workers."
     )
     print(f"wrk's output: {OUT}/wrk.log, server log: {OUT}/gunicorn.log")
     return all_ok
