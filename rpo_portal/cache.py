@@ -18,6 +18,7 @@ import json
 import logging
 from typing import Any
 
+from django.core import signing
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -101,3 +102,26 @@ def cache_delete(key: str) -> None:
         cache.delete(key)
     except Exception as error:
         warn_unreachable("delete", key, error)
+
+
+# --- Rendered parts of pages kept for other viewers: signed ----------------------------------------
+
+
+def signed_set(key: str, value: dict, timeout: float | None, *, salt: str) -> bool:
+    """Keep ``value`` (a dict JSON can hold, such as rendered HTML parts) signed with the secret
+    key under ``salt``, so that whoever can write to Redis cannot put HTML into pages."""
+    return cache_set(key, signing.Signer(salt=salt).sign_object(value), timeout)
+
+
+def signed_get(key: str, *, salt: str, fields: set[str]) -> dict | None:
+    """What ``signed_set`` kept under ``key`` with ``salt``, if it is a dict of exactly ``fields``;
+    None when missing, unreadable or signed otherwise (the last logged: the caller renders afresh)."""
+    stored = cache_get(key)
+    if not isinstance(stored, str):
+        return None
+    try:
+        value = signing.Signer(salt=salt).unsign_object(stored)
+    except signing.BadSignature:
+        logger.warning("Ignoring the kept value %r, whose signature does not match.", key)
+        return None
+    return value if isinstance(value, dict) and set(value) == fields else None

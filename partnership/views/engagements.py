@@ -46,7 +46,7 @@ from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
 from engagements.selectors import requisition_covering_recruiters, requisition_teams
 from feedback.cost_of_waiting import MIN_CANDIDATES as COST_MIN_CANDIDATES
-from rpo_portal.cache import cache_get, cache_set
+from rpo_portal.cache import cache_get, cache_set, signed_get, signed_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
@@ -229,7 +229,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 SECTIONS_FORMAT = 1  # part of every key: changed with _sections.html, the templates it includes or their context
 SECTIONS_SECONDS = scorecard_module.CACHE_SECONDS  # kept no longer than the scorecard beside them
-_sections_signer = signing.Signer(salt="partnership.engagement-page.sections")
+SECTIONS_SALT = "partnership.engagement-page.sections"
 # Where the signed-in person's own values go in the shared HTML: written by the template as
 # attribute values, so that no text of a user (escaped, quotes included) can ever match them.
 CSRF_MARKER = "csrf-token-of-the-viewer"
@@ -314,15 +314,9 @@ def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: da
         key = sections_key(
             engagement, version=version, viewer=viewer, days=days, page_number=page_number, zone_name=str(zone)
         )
-        stored = cache_get(key)
-        if isinstance(stored, str):
-            try:
-                parts = _sections_signer.unsign_object(stored)
-            except signing.BadSignature:
-                logger.warning("Ignoring the cached engagement sections %r, whose signature does not match.", key)
-            else:
-                if isinstance(parts, dict) and set(parts) == {"implementation", "sections"}:
-                    return parts
+        parts = signed_get(key, salt=SECTIONS_SALT, fields={"implementation", "sections"})
+        if parts is not None:
+            return parts
     context = {
         "engagement": engagement,
         "days": days,
@@ -352,7 +346,7 @@ def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: da
             "sections": render_to_string("partnership/engagements/_sections.html", context),
         }
     if key is not None:
-        cache_set(key, _sections_signer.sign_object(parts), SECTIONS_SECONDS)
+        signed_set(key, parts, SECTIONS_SECONDS, salt=SECTIONS_SALT)
     return parts
 
 

@@ -15,13 +15,11 @@ number of requisitions or submissions:
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Window
 from django.http import HttpRequest, HttpResponse
@@ -58,12 +56,10 @@ from feedback.selectors import (
     feedback_request_list,
     open_requests_by_requisition,
 )
-from rpo_portal.cache import cache_get, cache_set
+from rpo_portal.cache import signed_get, signed_set
 from rpo_portal.pages import render_page, viewer_zone
 
 from ..pulse import pulse_surveys_waiting_on
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 HIRING_MANAGER_PAGE_SIZE = 10
@@ -322,11 +318,11 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     zone = viewer_zone(user)
     key = my_table_key(user, page_number=request.GET.get("page"), zone_name=str(zone))
-    table = _kept_table(key) if key is not None else None
+    table = signed_get(key, salt=MY_TABLE_SALT, fields={"html", "total", "waiting_total"}) if key else None
     if table is None:
         table = _my_table(request, user=user, now=now, zone=zone)
         if key is not None:
-            cache_set(key, _my_table_signer.sign_object(table), MY_TABLE_SECONDS)
+            signed_set(key, table, MY_TABLE_SECONDS, salt=MY_TABLE_SALT)
     context = {
         "table_html": mark_safe(table["html"]),  # our own render, signed when kept
         "total": table["total"],
@@ -341,7 +337,7 @@ def _my_requisitions(request: HttpRequest) -> HttpResponse:
 
 MY_TABLE_FORMAT = 1  # part of every key: changed with _table.html or the rows' shape
 MY_TABLE_SECONDS = 60
-_my_table_signer = signing.Signer(salt="partnership.my-requisitions.table")
+MY_TABLE_SALT = "partnership.my-requisitions.table"
 
 
 def my_table_key(user: User, *, page_number, zone_name: str) -> str | None:
@@ -383,20 +379,6 @@ def my_table_key(user: User, *, page_number, zone_name: str) -> str | None:
             translation.get_language() or "",
         ]
     )
-
-
-def _kept_table(key: str) -> dict | None:
-    stored = cache_get(key)
-    if not isinstance(stored, str):
-        return None
-    try:
-        table = _my_table_signer.unsign_object(stored)
-    except signing.BadSignature:
-        logger.warning("Ignoring the kept requisitions table %r, whose signature does not match.", key)
-        return None
-    if not (isinstance(table, dict) and set(table) == {"html", "total", "waiting_total"}):
-        return None
-    return table
 
 
 def _my_table(request: HttpRequest, *, user: User, now: datetime, zone) -> dict:
