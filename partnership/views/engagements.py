@@ -174,24 +174,11 @@ def _visible_engagement(request: HttpRequest, pk: int) -> tuple[Engagement | Non
 
 def _sees_whole_engagement(user: User, engagement: Engagement) -> bool:
     """True only where ``engagement_list(user=user)`` certainly holds ``engagement``, read from the
-    engagement and its account managers (prefetched) without a query: the bootstrap admin, the
-    client's admin, the provider's admin, and an account manager of the engagement. False means
-    "ask engagement_list", never "may not see" (a test holds the two in agreement)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_unscoped_admin:
-        return True
-    if user.organization_id is None:
-        return False
-    if user.role == User.Role.CLIENT_ADMIN:
-        return engagement.client_id == user.organization_id
-    if user.role == User.Role.PROVIDER_ADMIN:
-        return engagement.provider_id == user.organization_id
-    if user.role == User.Role.ACCOUNT_MANAGER:
-        return engagement.provider_id == user.organization_id and any(
-            manager.pk == user.pk for manager in engagement.account_managers.all()
-        )
-    return False
+    engagement and its account managers (prefetched) without a query: those who run it
+    (``runs_engagement``: the bootstrap admin, the client's admins, the provider's admins and its
+    account managers). False means "ask engagement_list", never "may not see" (a test holds the
+    two in agreement)."""
+    return bool(user.is_authenticated and user.is_active) and runs_engagement(user, engagement)
 
 
 @login_required
