@@ -411,7 +411,32 @@ class Submission(models.Model):
         return stage in self.TRANSITIONS.get(self.stage, frozenset())
 
 
-class SubmissionStageChange(models.Model):
+class OfSubmission(models.Model):
+    """A row about one submission that carries the submission's engagement too (``engagement``,
+    set once: a requisition never changes engagement), so that what is read per engagement and
+    period (the scorecard's windows, the health map) is one index range of this table, with no join
+    to submissions and no list of the engagement's requisitions: its cost follows the rows of the
+    window, never the size of the history, and its plan needs no statistics (issue 14).
+
+    ``save`` fills it from the submission when not given (one query when the submission's requisition
+    is not loaded); ``bulk_create`` does not call ``save``, so bulk writers set ``engagement_id``
+    themselves, and the column being NOT NULL refuses a row that has none.
+    """
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.engagement_id is None and self.submission_id is not None:
+            self.engagement_id = self.submission.requisition.engagement_id
+        super().save(*args, **kwargs)
+
+
+class SubmissionStageChange(OfSubmission):
     """Append-only history of a submission's stages (written only by submission services)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="stage_changes")
@@ -426,15 +451,20 @@ class SubmissionStageChange(models.Model):
         indexes = [
             # history of one submission, in order: WHERE submission_id = ? ORDER BY changed_at
             models.Index(fields=["submission", "changed_at"], name="stage_change_submission_idx"),
-            # the scorecard's stage ratios: WHERE changed_at >= ? AND changed_at < ?
-            models.Index(fields=["changed_at"], name="stage_change_changed_at_idx"),
+            # the scorecard's stage ratios: WHERE engagement_id = ? AND changed_at >= ? AND
+            # changed_at < ?, read from the index alone
+            models.Index(
+                fields=["engagement", "changed_at"],
+                include=["from_stage", "to_stage"],
+                name="stage_change_engagement_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.from_stage or '—'} → {self.to_stage}"
 
 
-class Interview(models.Model):
+class Interview(OfSubmission):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         COMPLETED = "completed", "Completed"
@@ -467,8 +497,13 @@ class Interview(models.Model):
         indexes = [
             # interview lists by submission, soonest first
             models.Index(fields=["submission", "starts_at"], name="interview_submission_idx"),
-            # the scorecard's no-shows (both kinds) and reschedules: WHERE starts_at >= ? AND starts_at < ?
-            models.Index(fields=["starts_at"], name="interview_starts_at_idx"),
+            # the scorecard's no-shows (both kinds) and reschedules: WHERE engagement_id = ? AND
+            # starts_at >= ? AND starts_at < ?, read from the index alone
+            models.Index(
+                fields=["engagement", "starts_at"],
+                include=["status", "rescheduled_count"],
+                name="interview_engagement_idx",
+            ),
         ]
 
     def __str__(self) -> str:

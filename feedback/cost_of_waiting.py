@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from engagements.business_hours import BusinessCalendar, add_business_hours
-from engagements.models import Engagement, Requisition, Submission
+from engagements.models import Engagement, Submission
 from rpo_portal.cache import cache_get, cache_set
 
 from .models import FeedbackRequest
@@ -114,24 +114,17 @@ def _bucket_of(calendar: BusinessCalendar, opened: datetime, ended: datetime, da
     return 2
 
 
-def compute_cost_of_waiting(
-    *, engagement: Engagement, now: datetime, days: int = HISTORY_DAYS, requisition_ids: list[int] | None = None
-) -> CostOfWaiting:
+def compute_cost_of_waiting(*, engagement: Engagement, now: datetime, days: int = HISTORY_DAYS) -> CostOfWaiting:
     """The cost of waiting over the ``days`` before ``now``, computed (no cache). The requests are
-    selected by the list of the engagement's requisitions (``requisition_ids``, read here unless
-    the caller has it), not through a join on the requisition's engagement: a plan that does not
-    depend on table statistics (see ``partnership.scorecard.figures``)."""
-    if requisition_ids is None:
-        requisition_ids = list(
-            Requisition.objects.filter(engagement_id=engagement.pk).order_by().values_list("pk", flat=True)
-        )
+    selected by the engagement they carry (``engagements.models.OfSubmission``): no list of the
+    engagement's requisitions, no plan that depends on table statistics."""
     calendar = engagement.business_calendar
     start_of_day = timedelta(hours=calendar.day_start.hour, minutes=calendar.day_start.minute)
     end_of_day = timedelta(hours=calendar.day_end.hour, minutes=calendar.day_end.minute)
     day_hours = (end_of_day - start_of_day).total_seconds() / 3600
     rows = (
         FeedbackRequest.objects.filter(
-            submission__requisition_id__in=requisition_ids,
+            engagement_id=engagement.pk,
             submission__submitted_at__gte=now - timedelta(days=days),
             submission__submitted_at__lt=now,
             created_at__lt=now,
@@ -172,14 +165,12 @@ def compute_cost_of_waiting(
     )
 
 
-def cost_of_waiting(
-    *, engagement: Engagement, now: datetime | None = None, requisition_ids: list[int] | None = None
-) -> CostOfWaiting:
+def cost_of_waiting(*, engagement: Engagement, now: datetime | None = None) -> CostOfWaiting:
     """The engagement's cost of waiting now, from the cache when computed within the hour (so a
     batch of reminder emails about one engagement computes it once); as of another ``now``,
-    computed exactly. ``requisition_ids``: the engagement's requisitions, when the caller has them."""
+    computed exactly."""
     if now is not None and abs((now - timezone.now()).total_seconds()) > 5:
-        return compute_cost_of_waiting(engagement=engagement, now=now, requisition_ids=requisition_ids)
+        return compute_cost_of_waiting(engagement=engagement, now=now)
     key = f"cost-of-waiting:{CACHE_FORMAT}:{engagement.pk}"
     stored = cache_get(key)
     if isinstance(stored, dict):
@@ -187,6 +178,6 @@ def cost_of_waiting(
             return CostOfWaiting.from_dict(stored)
         except (KeyError, TypeError):
             pass
-    result = compute_cost_of_waiting(engagement=engagement, now=timezone.now(), requisition_ids=requisition_ids)
+    result = compute_cost_of_waiting(engagement=engagement, now=timezone.now())
     cache_set(key, result.to_dict(), CACHE_SECONDS)
     return result

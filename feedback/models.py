@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from engagements.business_hours import BusinessCalendar, is_outside_business_hours
-from engagements.models import Interview, Submission
+from engagements.models import Interview, OfSubmission, Submission
 
 User = settings.AUTH_USER_MODEL
 
@@ -98,7 +98,7 @@ class ChasedRequest(models.Model):
         return self.is_overdue_at(timezone.now())
 
 
-class FeedbackRequest(ChasedRequest):
+class FeedbackRequest(ChasedRequest, OfSubmission):
     class Kind(models.TextChoices):
         RESUME_REVIEW = "resume_review", "Résumé review"
         INTERVIEW = "interview", "Post-interview assessment"
@@ -156,6 +156,22 @@ class FeedbackRequest(ChasedRequest):
                 include=["requested_of", "created_at"],
                 condition=Q(status="open"),
                 name="feedback_request_waiting_idx",
+            ),
+            # What is overdue now, per engagement (the scorecard's list, the engagement list's
+            # health): the open requests only, however long the history.
+            models.Index(
+                fields=["engagement", "due_at"], condition=Q(status="open"), name="feedback_request_open_due_idx"
+            ),
+            # The scorecard per engagement and period (``OfSubmission``): feedback due in a window
+            # (on time or not), and answered in one (turnaround), each read from the index alone.
+            models.Index(
+                fields=["engagement", "due_at"], include=["status", "answered_at"], name="feedback_request_due_idx"
+            ),
+            models.Index(
+                fields=["engagement", "answered_at"],
+                include=["created_at"],
+                condition=Q(answered_at__isnull=False),
+                name="feedback_request_answered_idx",
             ),
         ]
 
@@ -220,7 +236,7 @@ class Feedback(models.Model):
         return f"{self.get_decision_display()} ({self.rating}/5) on {self.request}"
 
 
-class AvailabilityRequest(ChasedRequest):
+class AvailabilityRequest(ChasedRequest, OfSubmission):
     """Interview slots asked of a hiring manager (or interviewer) after an advance."""
 
     reminder_field = "availability_request"
@@ -257,6 +273,13 @@ class AvailabilityRequest(ChasedRequest):
                 include=["requested_of", "created_at"],
                 condition=Q(status="open"),
                 name="availability_waiting_idx",
+            ),
+            # The scorecard's availability lead time per engagement and period (``OfSubmission``).
+            models.Index(
+                fields=["engagement", "answered_at"],
+                include=["created_at"],
+                condition=Q(status="answered"),
+                name="availability_answered_idx",
             ),
         ]
 

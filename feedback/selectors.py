@@ -241,7 +241,7 @@ class WaitingOn:
     oldest_at: datetime
 
 
-def requests_waiting_on_client(model, *, requisition_ids) -> QuerySet:
+def requests_waiting_on_client(model, *, requisition_ids=None, engagement_ids=None) -> QuerySet:
     """What waits on the client side: the open requests of ``model`` (FeedbackRequest or
     AvailabilityRequest) about these requisitions' candidates (a submission that leaves the
     pipeline has its requests cancelled, so an open one is about a candidate still in play); read
@@ -251,8 +251,17 @@ def requests_waiting_on_client(model, *, requisition_ids) -> QuerySet:
     ``Requisition.waiting_on_client_since``, kept from this set by ``oldest_wait_of_requisition``;
     ``open_requests_by_requisition``), the engagement pages' client-side overdue counts (this set,
     ``.overdue(now)``) and the provider staff's inbox (``waiting_on_client_page``) all read it.
-    ``requisition_ids`` comes from a scoped selector (ids, or a queryset kept as a subquery)."""
-    return model.objects.filter(status=RequestStatus.OPEN, submission__requisition_id__in=requisition_ids).order_by()
+    ``requisition_ids`` comes from a scoped selector (ids, or a queryset kept as a subquery);
+    ``engagement_ids`` instead means every requisition of these engagements, read from the engagement
+    the requests carry (``OfSubmission``), with no join to submissions (the engagement pages)."""
+    if (requisition_ids is None) == (engagement_ids is None):
+        raise TypeError("requests_waiting_on_client takes requisition_ids or engagement_ids")
+    of = (
+        Q(submission__requisition_id__in=requisition_ids)
+        if requisition_ids is not None
+        else Q(engagement_id__in=engagement_ids)
+    )
+    return model.objects.filter(of, status=RequestStatus.OPEN).order_by()
 
 
 def waiting_on_client_totals(*, requisition_ids, now: datetime) -> dict[str, int]:

@@ -334,12 +334,13 @@ def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datet
     interviews = []
     interviewers = []
     row_interviews = []  # per row: its interview or None
-    for (_, _, plan, planned), submission in zip(rows, submissions, strict=True):
+    for (engagement, _, plan, planned), submission in zip(rows, submissions, strict=True):
         from_stage = ""
         for to_stage, at, changed_by in planned.events:
             changes.append(
                 SubmissionStageChange(
                     submission_id=submission.pk,
+                    engagement_id=engagement.pk,
                     from_stage=from_stage,
                     to_stage=to_stage,
                     changed_by_id=changed_by.pk,
@@ -352,6 +353,7 @@ def write_in_bulk(plans: list[tuple[Engagement, PlannedRequisition]], now: datet
             interviews.append(
                 Interview(
                     submission_id=submission.pk,
+                    engagement_id=engagement.pk,
                     starts_at=interview.starts_at,
                     ends_at=interview.ends_at,
                     location=interview.location,
@@ -406,7 +408,7 @@ def _chased(
     """A request as ``feedback_request_open`` would have opened it at ``opened_at``, answered at
     ``answered_at`` (or cancelled when the submission left the pipeline), at its ladder step."""
     ladder = feedback_services.request_ladder(engagement=engagement, opened_at=opened_at, due_hours=due_hours)
-    request = model(created_at=opened_at, **ladder, **fields)
+    request = model(created_at=opened_at, engagement_id=engagement.pk, **ladder, **fields)
     cancelled_at = None if answered_at else _closed_by(planned, opened_at)
     if answered_at is not None:
         request.status, request.answered_at = RequestStatus.ANSWERED, answered_at

@@ -230,7 +230,7 @@ def scorecard_between(*, engagement: Engagement, start: datetime, end: datetime)
 def _compute(engagement: Engagement, days: int, now: datetime, start: datetime | None = None) -> Scorecard:
     start, end = (start if start is not None else now - timedelta(days=days)), now
     zone = ZoneInfo(engagement.time_zone)
-    window = {"engagement": engagement, "requisition_ids": q.requisition_ids(engagement), "start": start, "end": end}
+    window = {"engagement": engagement, "start": start, "end": end}
 
     health_start = now - timedelta(days=HEALTH_DAYS)
     on_time_weeks = q.feedback_on_time_by_week(**window, health_start=health_start)
@@ -239,9 +239,7 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
     interviews = q.interviews(**window)
     escalations = q.escalations(**window, recent_start=now - timedelta(days=ESCALATION_DAYS))
     requisition_rows = q.requisition_rows(engagement_ids=[engagement.pk], start=min(start, health_start), end=end)
-    overdue, overdue_total = engagement_overdue(
-        engagement=engagement, requisition_ids=window["requisition_ids"], now=now
-    )
+    overdue, overdue_total = engagement_overdue(engagement=engagement, now=now)
 
     def total(weeks: dict, index) -> int:
         return sum(values[index] for values in weeks.values())
@@ -309,19 +307,17 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
         health=health,
         charted=list(CHARTED),
         weeks=weeks,
-        hiring_managers=_hiring_managers(engagement, window["requisition_ids"], start, end, now),
+        hiring_managers=_hiring_managers(engagement, start, end, now),
         overdue=overdue,
         overdue_total=overdue_total,
         escalations=escalations["window"],
         # As of the scorecard's end: the live one from its own cache (an hour), another moment computed.
-        cost_of_waiting=cost_of_waiting(engagement=engagement, now=now, requisition_ids=window["requisition_ids"]),
+        cost_of_waiting=cost_of_waiting(engagement=engagement, now=now),
     )
 
 
-def _hiring_managers(
-    engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, now: datetime
-) -> list[HiringManagerRow]:
-    rows = q.hiring_manager_rows(engagement=engagement, requisition_ids=requisition_ids, start=start, end=end, now=now)
+def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[HiringManagerRow]:
+    rows = q.hiring_manager_rows(engagement=engagement, start=start, end=end, now=now)
     if not rows:
         return []
     people = {

@@ -4,13 +4,14 @@ Every function takes the engagement and the window [``start``, ``end``) and retu
 weekly series come from the same grouped query as the window's totals where the figure adds up
 (counts), and from one grouped query per source where it does not (medians).
 
-One engagement's figures select its rows by the list of its requisitions (``requisition_ids``,
-read once per scorecard), not by joining requisitions on ``engagement_id``: the join's plan
-depends on statistics. Without them (right after a bulk load) PostgreSQL takes the engagement to
-have one requisition, puts it outside a nested loop and rereads every row of the window once per
-requisition: 27 s for the interview aggregate and 66 s for a scorecard at ``seed_demo --scale
-100``, on a machine where the same scorecard takes 1 s after ``ANALYZE``. Filtered by the list,
-each row of the window is read once, with or without statistics (``test_scorecard_plans``).
+One engagement's figures read its rows by the engagement they carry (``engagement_id`` on
+feedback and availability requests, interviews and stage changes: ``engagements.models.OfSubmission``),
+through an index on (engagement, moment) that holds what the figure reads: each figure is one range
+of one index, with no join to submissions, whatever the size of the history and whether or not the
+planner has statistics (``test_scorecard_plans``). Before, they were selected by the list of the
+engagement's requisitions and joined to every submission of the engagement (a hash of 50,000
+submissions per figure at ``seed_demo --scale 100``); before that, by a join on requisitions whose
+plan fell off a cliff without statistics (66 s for a scorecard after a bulk load).
 """
 
 from __future__ import annotations
@@ -33,60 +34,50 @@ from .types import ratio, share
 Stage = Submission.Stage
 
 
-def requisition_ids(engagement: Engagement) -> list[int]:
-    """The engagement's requisitions: what the figures of one engagement filter on (see above)."""
-    return list(Requisition.objects.filter(engagement_id=engagement.pk).order_by().values_list("pk", flat=True))
-
-
-def _of(requisition_ids: list[int], path: str = "submission__") -> Q:
-    return Q(**{f"{path}requisition_id__in": requisition_ids})
+def _of(engagement: Engagement, path: str = "") -> Q:
+    """The rows of one engagement, by the engagement they carry (``OfSubmission``)."""
+    return Q(**{f"{path}engagement_id": engagement.pk})
 
 
 def _week(value: datetime, zone: ZoneInfo):
     return value.astimezone(zone).date()
 
 
-def feedback_due(*, engagement_ids=None, requisition_ids=None, start: datetime, end: datetime):
+def feedback_due(*, engagement_ids, start: datetime, end: datetime):
     """The feedback requests "feedback on time" is measured on over [``start``, ``end``): those due
     in it, cancelled ones aside. The figure, its weekly trend and the health rule all count these,
-    answered on time or not (``answered_on_time_q``). Of some engagements, or of one engagement's
-    requisitions."""
-    of = (
-        _of(requisition_ids)
-        if requisition_ids is not None
-        else Q(submission__requisition__engagement_id__in=engagement_ids)
+    answered on time or not (``answered_on_time_q``). Of some engagements."""
+    return FeedbackRequest.objects.filter(engagement_id__in=engagement_ids, due_at__gte=start, due_at__lt=end).exclude(
+        status=RequestStatus.CANCELLED
     )
-    return FeedbackRequest.objects.filter(of, due_at__gte=start, due_at__lt=end).exclude(status=RequestStatus.CANCELLED)
 
 
 def feedback_on_time(*, engagement_ids, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
     """{engagement id: (due, answered on time)} over [``start``, ``end``): one grouped query."""
     rows = (
         feedback_due(engagement_ids=engagement_ids, start=start, end=end)
-        .values("submission__requisition__engagement_id")
+        .values("engagement_id")
         .annotate(due=Count("pk"), on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
         .order_by()
     )
-    return {row["submission__requisition__engagement_id"]: (row["due"], row["on_time"]) for row in rows}
+    return {row["engagement_id"]: (row["due"], row["on_time"]) for row in rows}
 
 
-def feedback_on_time_by_week(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, health_start: datetime
-):
+def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: datetime, health_start: datetime):
     """{week: (due, answered on time, due since health_start, on time since health_start)}: the
     window's trend and the health rule's period (``feedback_on_time``'s numbers) in one query."""
     zone = ZoneInfo(engagement.time_zone)
     on_time = FeedbackRequest.objects.answered_on_time_q()
     recent = Q(due_at__gte=health_start)
     rows = (
-        feedback_due(requisition_ids=requisition_ids, start=min(start, health_start), end=end)
+        feedback_due(engagement_ids=[engagement.pk], start=min(start, health_start), end=end)
         .annotate(week=TruncWeek("due_at", tzinfo=zone))
         .values("week")
         .annotate(
-            due=Count("pk", filter=Q(due_at__gte=start)),
-            on_time=Count("pk", filter=Q(due_at__gte=start) & on_time),
-            recent_due=Count("pk", filter=recent),
-            recent_on_time=Count("pk", filter=recent & on_time),
+            due=Count("due_at", filter=Q(due_at__gte=start)),
+            on_time=Count("due_at", filter=Q(due_at__gte=start) & on_time),
+            recent_due=Count("due_at", filter=recent),
+            recent_on_time=Count("due_at", filter=recent & on_time),
         )
         .order_by()
     )
@@ -99,12 +90,10 @@ def _turnaround():
     return Median(HoursBetween("answered_at", "created_at"))
 
 
-def feedback_turnaround_by_week(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime
-) -> dict:
+def feedback_turnaround_by_week(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
     zone = ZoneInfo(engagement.time_zone)
     rows = (
-        FeedbackRequest.objects.filter(_of(requisition_ids), answered_at__gte=start, answered_at__lt=end)
+        FeedbackRequest.objects.filter(_of(engagement), answered_at__gte=start, answered_at__lt=end)
         .annotate(week=TruncWeek("answered_at", tzinfo=zone))
         .values("week")
         .annotate(median=_turnaround())
@@ -113,29 +102,25 @@ def feedback_turnaround_by_week(
     return {_week(row["week"], zone): row["median"] for row in rows}
 
 
-def feedback_turnaround(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime
-) -> float | None:
-    return FeedbackRequest.objects.filter(_of(requisition_ids), answered_at__gte=start, answered_at__lt=end).aggregate(
+def feedback_turnaround(*, engagement: Engagement, start: datetime, end: datetime) -> float | None:
+    return FeedbackRequest.objects.filter(_of(engagement), answered_at__gte=start, answered_at__lt=end).aggregate(
         median=_turnaround()
     )["median"]
 
 
-def availability_lead(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime
-) -> float | None:
+def availability_lead(*, engagement: Engagement, start: datetime, end: datetime) -> float | None:
     return AvailabilityRequest.objects.filter(
-        _of(requisition_ids),
+        _of(engagement),
         status=RequestStatus.ANSWERED,
         answered_at__gte=start,
         answered_at__lt=end,
     ).aggregate(median=_turnaround())["median"]
 
 
-def interviews(*, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime) -> dict:
+def interviews(*, engagement: Engagement, start: datetime, end: datetime) -> dict:
     """Interviews starting in the window: no-shows of each kind (the candidate's count on the
     provider's side, the hiring manager's on the client's) and the times they were moved."""
-    return Interview.objects.filter(_of(requisition_ids), starts_at__gte=start, starts_at__lt=end).aggregate(
+    return Interview.objects.filter(_of(engagement), starts_at__gte=start, starts_at__lt=end).aggregate(
         candidate_no_shows=Count("pk", filter=Q(status=Interview.Status.NO_SHOW)),
         hiring_manager_no_shows=Count("pk", filter=Q(status=Interview.Status.HM_NO_SHOW)),
         reschedules=Sum("rescheduled_count"),
@@ -143,8 +128,8 @@ def interviews(*, engagement: Engagement, requisition_ids: list[int], start: dat
 
 
 def escalation_q(engagement_ids) -> Q:
-    return Q(feedback_request__submission__requisition__engagement_id__in=engagement_ids) | Q(
-        availability_request__submission__requisition__engagement_id__in=engagement_ids
+    return Q(feedback_request__engagement_id__in=engagement_ids) | Q(
+        availability_request__engagement_id__in=engagement_ids
     )
 
 
@@ -155,13 +140,9 @@ def escalations_sent(*, engagement_ids, start: datetime, end: datetime):
     )
 
 
-def escalations(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, recent_start: datetime
-) -> dict:
+def escalations(*, engagement: Engagement, start: datetime, end: datetime, recent_start: datetime) -> dict:
     """Escalations sent in the window, and since ``recent_start`` (the health rule's period)."""
-    of = _of(requisition_ids, "feedback_request__submission__") | _of(
-        requisition_ids, "availability_request__submission__"
-    )
+    of = _of(engagement, "feedback_request__") | _of(engagement, "availability_request__")
     since = min(start, recent_start)
     return Reminder.objects.filter(of, level=Reminder.Level.ESCALATION, sent_at__gte=since, sent_at__lt=end).aggregate(
         window=Count("pk", filter=Q(sent_at__gte=start)), recent=Count("pk", filter=Q(sent_at__gte=recent_start))
@@ -169,7 +150,7 @@ def escalations(
 
 
 def stage_moves_by_week(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, health_start: datetime
+    *, engagement: Engagement, start: datetime, end: datetime, health_start: datetime
 ) -> tuple[dict, dict]:
     """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history,
     and the submissions made and moves to interview since ``health_start`` (the health rule's
@@ -177,23 +158,26 @@ def stage_moves_by_week(
     zone = ZoneInfo(engagement.time_zone)
     in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
     submitted, interview = Q(from_stage="", to_stage=Stage.SUBMITTED), Q(to_stage=Stage.INTERVIEW)
+    offer, from_offer = Q(to_stage=Stage.OFFER), Q(from_stage=Stage.OFFER)
+    # Only the moves counted (about half of all: not the moves to review, nor rejections before an
+    # offer), read from stage_change_engagement_idx alone (each count is of a column it holds).
     rows = (
         SubmissionStageChange.objects.filter(
-            _of(requisition_ids), changed_at__gte=min(start, health_start), changed_at__lt=end
+            _of(engagement), changed_at__gte=min(start, health_start), changed_at__lt=end
         )
+        .filter(submitted | interview | offer | from_offer)
         .annotate(week=TruncWeek("changed_at", tzinfo=zone))
         .values("week")
         .annotate(
-            submitted=Count("pk", filter=in_window & submitted),
-            interview=Count("pk", filter=in_window & interview),
-            offer=Count("pk", filter=in_window & Q(to_stage=Stage.OFFER)),
-            hired=Count("pk", filter=in_window & Q(from_stage=Stage.OFFER, to_stage=Stage.HIRED)),
+            submitted=Count("to_stage", filter=in_window & submitted),
+            interview=Count("to_stage", filter=in_window & interview),
+            offer=Count("to_stage", filter=in_window & offer),
+            hired=Count("to_stage", filter=in_window & from_offer & Q(to_stage=Stage.HIRED)),
             offer_lost=Count(
-                "pk",
-                filter=in_window & Q(from_stage=Stage.OFFER, to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN]),
+                "to_stage", filter=in_window & from_offer & Q(to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN])
             ),
-            recent_submitted=Count("pk", filter=recent & submitted),
-            recent_interview=Count("pk", filter=recent & interview),
+            recent_submitted=Count("to_stage", filter=recent & submitted),
+            recent_interview=Count("to_stage", filter=recent & interview),
         )
         .order_by()
     )
@@ -306,11 +290,11 @@ def provider_target_figures(*, engagements: list[Engagement], start: datetime, e
     queries whatever the number of engagements (the health map)."""
     ids = [engagement.pk for engagement in engagements]
     moves = {
-        row["submission__requisition__engagement_id"]: row
+        row["engagement_id"]: row
         for row in SubmissionStageChange.objects.filter(
-            submission__requisition__engagement_id__in=ids, changed_at__gte=start, changed_at__lt=end
+            engagement_id__in=ids, changed_at__gte=start, changed_at__lt=end
         )
-        .values("submission__requisition__engagement_id")
+        .values("engagement_id")
         .annotate(
             submitted=Count("pk", filter=Q(from_stage="", to_stage=Stage.SUBMITTED)),
             interview=Count("pk", filter=Q(to_stage=Stage.INTERVIEW)),
@@ -333,9 +317,7 @@ def provider_target_figures(*, engagements: list[Engagement], start: datetime, e
     }
 
 
-def hiring_manager_rows(
-    *, engagement: Engagement, requisition_ids: list[int], start: datetime, end: datetime, now: datetime
-) -> list[dict]:
+def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[dict]:
     """Per person asked for feedback: one grouped query (see ``HiringManagerRow``)."""
     asked = Q(created_at__gte=start, created_at__lt=end)
     answered = Q(answered_at__isnull=False)
@@ -343,7 +325,7 @@ def hiring_manager_rows(
     overdue = FeedbackRequest.objects.overdue_q(now)
     is_open = Q(status=RequestStatus.OPEN)
     return list(
-        FeedbackRequest.objects.filter(_of(requisition_ids))
+        FeedbackRequest.objects.filter(_of(engagement))
         .exclude(status=RequestStatus.CANCELLED)
         .filter(asked | is_open)
         .values("requested_of_id")

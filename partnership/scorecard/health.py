@@ -100,10 +100,7 @@ def engagement_health_map(
         return {}
     ids = [engagement.pk for engagement in engagements]
     on_time = figures.feedback_on_time(engagement_ids=ids, start=now - timedelta(days=HEALTH_DAYS), end=now)
-    engagement_of = Coalesce(
-        "feedback_request__submission__requisition__engagement_id",
-        "availability_request__submission__requisition__engagement_id",
-    )
+    engagement_of = Coalesce("feedback_request__engagement_id", "availability_request__engagement_id")
     escalations = {
         row["engagement"]: row["n"]
         for row in figures.escalations_sent(engagement_ids=ids, start=now - timedelta(days=ESCALATION_DAYS), end=now)

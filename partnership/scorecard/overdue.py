@@ -67,8 +67,7 @@ def _booking_open_q() -> Q:
 
 def booking_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q:
     per_engagement = _any_of(
-        Q(submission__requisition__engagement_id=engagement.pk) & _booking_late_q(engagement, now)
-        for engagement in engagements
+        Q(engagement_id=engagement.pk) & _booking_late_q(engagement, now) for engagement in engagements
     )
     return per_engagement & _booking_open_q()
 
@@ -102,47 +101,42 @@ def requisition_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q
 # --- one engagement: the list --------------------------------------------------------------------
 
 
-def _first(queryset, order: str):
-    """The first rows of ``queryset`` with the number of all its rows (one query)."""
-    rows = list(queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk")[:OVERDUE_LIST_LIMIT])
-    return rows, (rows[0].total if rows else 0)
+def _first(queryset, order: str, related: tuple[str, ...] = ()):
+    """The first rows of ``queryset`` with the number of all its rows, and ``related`` joined for
+    those rows only: one query for the ids and the total (which reads every row counted, so it
+    joins nothing), and one more to load the rows listed when there are any (one query in all
+    when nothing is to be joined)."""
+    counted = queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk")
+    if not related:  # nothing to join: the rows come with their total
+        rows = list(counted[:OVERDUE_LIST_LIMIT])
+        return rows, (rows[0].total if rows else 0)
+    head = list(counted.values_list("pk", "total")[:OVERDUE_LIST_LIMIT])
+    if not head:
+        return [], 0
+    loaded = queryset.model.objects.select_related(*related).in_bulk([pk for pk, _ in head])
+    return [loaded[pk] for pk, _ in head], head[0][1]
 
 
 def _candidate_on(submission) -> str:
     return f"{submission.candidate.full_name} for {submission.requisition.code} {submission.requisition.title}"
 
 
-def engagement_overdue(
-    *, engagement: Engagement, now: datetime, requisition_ids: list[int] | None = None
-) -> tuple[list[OverdueItem], dict[str, int]]:
-    """Everything overdue on either side, longest overdue first; and the totals per side.
-    ``requisition_ids``: the engagement's requisitions, when the caller has read them (the
-    requests are selected by that list: a plan that does not depend on statistics, see
-    ``figures``)."""
-    if requisition_ids is None:
-        requisition_ids = list(
-            Requisition.objects.filter(engagement_id=engagement.pk).order_by().values_list("pk", flat=True)
-        )
-    in_engagement = Q(submission__requisition_id__in=requisition_ids)
+def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
+    """Everything overdue on either side, longest overdue first; and the totals per side. The
+    requests are selected by the engagement they carry (``engagements.models.OfSubmission``)."""
+    in_engagement = Q(engagement_id=engagement.pk)
     related = ("requested_of", "submission__candidate", "submission__requisition")
 
     feedback, feedback_total = _first(
-        requests_waiting_on_client(FeedbackRequest, requisition_ids=requisition_ids)
-        .overdue(now)
-        .select_related(*related),
-        "due_at",
+        requests_waiting_on_client(FeedbackRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", related
     )
     availability, availability_total = _first(
-        requests_waiting_on_client(AvailabilityRequest, requisition_ids=requisition_ids)
-        .overdue(now)
-        .select_related(*related),
-        "due_at",
+        requests_waiting_on_client(AvailabilityRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", related
     )
     bookings, booking_total = _first(
-        AvailabilityRequest.objects.filter(
-            in_engagement & _booking_late_q(engagement, now) & _booking_open_q()
-        ).select_related(*related),
+        AvailabilityRequest.objects.filter(in_engagement & _booking_late_q(engagement, now) & _booking_open_q()),
         "answered_at",
+        related,
     )
     tasks = list(
         ImplementationTask.objects.filter(task_overdue_q([engagement], now))
@@ -242,11 +236,10 @@ def overdue_counts(*, engagements: list[Engagement], now: datetime) -> dict[int,
     if not engagements:
         return counts
     ids = list(counts)
-    engagement_of_request = "submission__requisition__engagement_id"
-    requisition_ids = Requisition.objects.filter(engagement_id__in=ids).values("id")
+    engagement_of_request = "engagement_id"
     for model in (FeedbackRequest, AvailabilityRequest):
         rows = (
-            requests_waiting_on_client(model, requisition_ids=requisition_ids)
+            requests_waiting_on_client(model, engagement_ids=ids)
             .overdue(now)
             .values(engagement_of_request)
             .annotate(n=Count("pk"))

@@ -64,10 +64,11 @@ def submission(requisition, submitted_at, *moves):
         # A withdrawal is recorded with its reason (the check constraint asks for one).
         withdrawal_reason=Submission.WithdrawalReason.OTHER_OFFER if stage == Stage.WITHDRAWN else "",
     )
-    changes = [SubmissionStageChange(submission=sub, from_stage="", to_stage=Stage.SUBMITTED, changed_at=submitted_at)]
+    of = {"submission": sub, "engagement_id": requisition.engagement_id}
+    changes = [SubmissionStageChange(**of, from_stage="", to_stage=Stage.SUBMITTED, changed_at=submitted_at)]
     previous = Stage.SUBMITTED
     for to_stage, moment in moves:
-        changes.append(SubmissionStageChange(submission=sub, from_stage=previous, to_stage=to_stage, changed_at=moment))
+        changes.append(SubmissionStageChange(**of, from_stage=previous, to_stage=to_stage, changed_at=moment))
         previous = to_stage
     SubmissionStageChange.objects.bulk_create(changes)
     return sub

@@ -266,6 +266,18 @@ def test_scale_two_makes_about_twice_the_submissions_of_scale_one_and_reruns_add
     assert counts() == before
 
 
+def test_every_row_about_a_submission_carries_the_submissions_engagement(seeded):
+    """The bulk writer sets what ``OfSubmission.save`` would: the scorecard counts by it."""
+    seed("--scale", "1")
+    engagement_of_submission = F("submission__requisition__engagement_id")
+    for model in (FeedbackRequest, AvailabilityRequest, Interview, SubmissionStageChange):
+        assert model.objects.count() > 0
+        assert not model.objects.exclude(engagement_id=engagement_of_submission).exists(), model.__name__
+    assert set(FeedbackRequest.objects.values_list("engagement_id", flat=True)) == set(
+        Engagement.objects.values_list("pk", flat=True)
+    )
+
+
 def test_a_scale_below_one_is_refused():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("seed_demo", "--scale", "0", stdout=StringIO())

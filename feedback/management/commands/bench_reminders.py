@@ -176,9 +176,10 @@ class Command(BaseCommand):
             created = [at(ladder[0] - 20 * hour) for ladder in ladders]
             cursor.execute(
                 f"INSERT INTO {_table(FeedbackRequest)} "
-                "(kind, submission_id, requested_of_id, status, remind_at, due_at, escalate_at, next_step_at, "
-                " ladder_step, created_at) "
-                f"SELECT %s, submission.id, requisition.hiring_manager_id, 'open', {by_third}, {by_third}, "
+                "(kind, submission_id, engagement_id, requested_of_id, status, remind_at, due_at, escalate_at, "
+                " next_step_at, ladder_step, created_at) "
+                f"SELECT %s, submission.id, requisition.engagement_id, requisition.hiring_manager_id, 'open', "
+                f"       {by_third}, {by_third}, "
                 f"       {by_third}, {by_third}, 0, {by_third} "
                 f"FROM {_table(Submission)} submission "
                 f"JOIN {_table(Requisition)} requisition ON requisition.id = submission.requisition_id "
