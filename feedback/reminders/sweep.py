@@ -12,14 +12,17 @@ The partial unique indexes on (request, level) are the guard that makes two conc
 Publishing is one pipelined batch (``publish_many``: on Redis one round trip per
 ``rpo_portal.tasks.PUBLISH_BATCH`` messages instead of one per message).
 
-What it costs (``make bench-reminders``, 100,000 due requests on PostgreSQL): the INSERT and the
-UPDATE are the work; both are dominated by writing rows and index entries (the UPDATE changes
-``next_step_at``, which the sweep's partial index holds, so every index of the request table gets a
-new entry), and by the deferred foreign-key checks of the new rows at COMMIT, which the limit pays
-too. Folding the UPDATE into the INSERT as one statement (a CTE that locks the due rows in id
-order, advances them and records from the locked rows) was measured and was no faster (slower in
-both paired runs): locking the rows first writes each of them once more, and the index entries
-the UPDATE writes are the same. The statements stay portable (SQLite runs the same SQL).
+What it costs (``make bench-reminders``, 100,000 due requests on PostgreSQL, bench/README.md of
+2026-12-01): the INSERT (about 1.0-1.4 s) and its COMMIT (the deferred foreign-key checks of the
+new rows, 1.0-1.3 s) cost what the limit's do, a little more for reading the ladders and the
+requests together; the ladder UPDATE 0.35-0.53 s, since feedback's requests keep their ladders in
+narrow tables of their own (``feedback.models.RequestLadder``: on the wide request table, where
+``next_step_at`` was indexed, the update was never HOT and gave each of its eight indexes a new
+entry, 1.4-1.8 s); publishing 2,000 send tasks 0.4-0.6 s of Celery's Python. The whole sweep took
+1.67-1.77x the limit. Folding the UPDATE into the INSERT as one statement (a CTE that locks the due
+rows in id order, advances them and records from the locked rows) was measured and was no faster
+(slower in both paired runs): locking the rows first writes each of them once more. The statements
+stay portable (SQLite runs the same SQL).
 """
 
 from __future__ import annotations
