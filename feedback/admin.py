@@ -54,7 +54,7 @@ class ChasedRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What feedback and availability requests have in common: who was asked, by when, how far
     the reminder ladder has gone."""
 
-    list_filter = ("status", OverdueFilter, "ladder_step", "submission__requisition__engagement")
+    list_filter = ("status", OverdueFilter, "ladder__ladder_step", "submission__requisition__engagement")
     search_fields = (
         "submission__candidate__full_name",
         "submission__requisition__code",
@@ -72,6 +72,10 @@ class ChasedRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="requisition", ordering="submission__requisition__code")
     def requisition(self, request) -> str:
         return request.submission.requisition.code
+
+    @admin.display(description="ladder step", ordering="ladder__ladder_step")
+    def ladder_step(self, request) -> str:
+        return request.ladder.get_ladder_step_display()
 
     @admin.display(boolean=True, description="overdue", ordering="due_at")
     def overdue(self, request) -> bool:
@@ -118,7 +122,7 @@ class FeedbackRequestAdmin(ChasedRequestAdmin):
         "overdue",
         "answered_at",
     )
-    list_select_related = ("submission__candidate", "submission__requisition", "requested_of")
+    list_select_related = ("submission__candidate", "submission__requisition", "requested_of", "ladder")
     list_filter = ("kind", *ChasedRequestAdmin.list_filter)
     inlines = (FeedbackInline, FeedbackReminderInline)
 
@@ -165,7 +169,7 @@ class AvailabilityRequestAdmin(ChasedRequestAdmin):
         "answered_at",
         "booked_interview_id",
     )
-    list_select_related = ("submission__candidate", "submission__requisition", "requested_of")
+    list_select_related = ("submission__candidate", "submission__requisition", "requested_of", "ladder")
     inlines = (AvailabilitySlotInline, AvailabilityReminderInline)
 
 

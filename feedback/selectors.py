@@ -51,7 +51,7 @@ def _scoped(queryset: QuerySet, *, user: User, mine: bool) -> QuerySet:
 
 
 def feedback_request_list(*, user: User, mine: bool = False) -> QuerySet[FeedbackRequest]:
-    queryset = FeedbackRequest.objects.select_related(*_REQUEST_RELATED, "interview", "feedback")
+    queryset = FeedbackRequest.objects.select_related(*_REQUEST_RELATED, "interview", "feedback", "ladder")
     return _scoped(queryset, user=user, mine=mine)
 
 
@@ -60,9 +60,9 @@ def availability_request_list(*, user: User, mine: bool = False) -> QuerySet[Ava
     # (rpo_portal.dates): one in the year 9999 cannot be shown east of UTC, nor booked.
     earliest, latest = sane_range()
     slots = AvailabilitySlot.objects.filter(starts_at__gte=earliest, ends_at__lte=latest)
-    queryset = AvailabilityRequest.objects.select_related(*_REQUEST_RELATED, "booked_interview").prefetch_related(
-        Prefetch("slots", queryset=slots)
-    )
+    queryset = AvailabilityRequest.objects.select_related(
+        *_REQUEST_RELATED, "booked_interview", "ladder"
+    ).prefetch_related(Prefetch("slots", queryset=slots))
     return _scoped(queryset, user=user, mine=mine)
 
 

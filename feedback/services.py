@@ -32,6 +32,8 @@ from .models import (
     FeedbackRequest,
     Reminder,
     RequestStatus,
+    ladder_model_of,
+    ladder_row,
 )
 from .policies import can_book, can_respond
 from .reminders.notices import feedback_received_enqueue, interview_invitations_enqueue, slots_offered_enqueue
@@ -119,7 +121,9 @@ def _open(model, *, lookup: dict, defaults: dict):
         return existing, False
     try:
         with transaction.atomic():
-            return model.objects.create(**lookup, **defaults), True
+            request = model.objects.create(**lookup, **defaults)
+            ladder_row(request).save(force_insert=True)
+            return request, True
     except IntegrityError:
         return model.objects.get(**lookup), False
 
@@ -147,7 +151,7 @@ def feedback_request_open(
     request, created = _open(
         FeedbackRequest,
         lookup=lookup,
-        defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
+        defaults={**ladder, "created_at": at},
     )
     if created:
         _record_request_notice(request, at=at)
@@ -166,7 +170,7 @@ def availability_request_open(
     request, created = _open(
         AvailabilityRequest,
         lookup={"submission": submission, "requested_of": requested_of, "status": RequestStatus.OPEN},
-        defaults={**ladder, "created_at": at, "next_step_at": ladder["remind_at"]},
+        defaults={**ladder, "created_at": at},
     )
     if created:
         _record_request_notice(request, at=at)
@@ -180,14 +184,14 @@ def _close(request, *, status: str, at: datetime, refresh: bool = True) -> None:
     Its requisition's wait on the client side is refreshed, unless the caller closes many and
     refreshes their requisitions once (``refresh=False``)."""
     request.status = status
-    request.next_step_at = None
     if status == RequestStatus.ANSWERED:
         request.answered_at = at
-        fields = ["status", "answered_at", "next_step_at"]
+        fields = ["status", "answered_at"]
     else:
         request.cancelled_at = at
-        fields = ["status", "cancelled_at", "next_step_at"]
+        fields = ["status", "cancelled_at"]
     request.save(update_fields=fields)
+    ladder_model_of(type(request)).objects.filter(request=request).update(next_step_at=None)
     field = request.reminder_field
     Reminder.objects.filter(**{field: request}, status__in=[Reminder.Status.PENDING, Reminder.Status.IN_DIGEST]).update(
         status=Reminder.Status.SKIPPED

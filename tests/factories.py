@@ -142,12 +142,19 @@ class _ChasedRequestFactory(factory.django.DjangoModelFactory):
     remind_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(hours=20))
     due_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(hours=24))
     escalate_at = factory.LazyAttribute(lambda o: o.due_at + timedelta(hours=12))
-    next_step_at = factory.LazyAttribute(lambda o: o.remind_at if o.status == RequestStatus.OPEN else None)
     status = RequestStatus.OPEN
     answered_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == RequestStatus.ANSWERED else None)
 
     class Meta:
         skip_postgeneration_save = True
+
+    @factory.post_generation
+    def ladder_row(obj, create, extracted, **kwargs):
+        """Its ladder, as the services open it (``feedback.models.ladder_row``); none for a closed request."""
+        if create:
+            from feedback.models import ladder_row
+
+            ladder_row(obj).save(force_insert=True)
 
     @factory.post_generation
     def keep_the_wait(obj, create, extracted, **kwargs):

@@ -12,7 +12,7 @@ from engagements.api.serializers import UserPersonSerializer
 from engagements.models import Candidate, Interview, Requisition
 from rpo_portal.api import AwareDateTimeField, ScopedRelatedField
 
-from ..models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder
+from ..models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, LadderStep, Reminder
 from ..services import MAX_COMMENT_LENGTH, MAX_SLOTS
 
 # --- Output ---------------------------------------------------------------------------------------
@@ -65,6 +65,12 @@ class _ChasedRequestSerializer(serializers.ModelSerializer):
         source="is_overdue", read_only=True, help_text="Open and past its due time (the ``?overdue=`` filter)."
     )
     reminders = ReminderSerializer(many=True, read_only=True, help_text="Reminders and escalations, oldest first.")
+    ladder_step = serializers.ChoiceField(
+        source="ladder.ladder_step",
+        choices=LadderStep.choices,
+        read_only=True,
+        help_text="How far the reminder ladder has gone (the last level recorded).",
+    )
 
     COMMON_FIELDS = [
         "id",

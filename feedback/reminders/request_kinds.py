@@ -14,7 +14,7 @@ from engagements.models import Requisition, Submission
 from engagements.selectors import escalation_recipients, requisition_covering_recruiters
 
 from .. import notifications
-from ..models import AvailabilityRequest, FeedbackRequest, RequestStatus
+from ..models import AvailabilityRequest, FeedbackRequest, RequestStatus, ladder_model_of
 from .subjects import ChasedKind, register
 
 
@@ -72,6 +72,7 @@ def _request_kind(model) -> ChasedKind:
         ),
         # Listed in the digest as the requests they are (digests._open_requests), not as a section.
         digest_section=None,
+        ladder_model=ladder_model_of(model),
     )
 
 

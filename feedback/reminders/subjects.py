@@ -4,9 +4,9 @@ quiet-hours and digest rule) chases every kind of thing someone owes by a due ti
 
 Feedback registers its two requests (``feedback.reminders.request_kinds``); a higher app registers its
 own kinds from its ``AppConfig.ready`` (partnership's overdue issues: ``partnership.chase``), so
-feedback never imports it. A registered kind's model has the ladder fields of
-``feedback.models.ChasedRequest`` (``remind_at``, ``due_at``, ``escalate_at``, ``ladder_step``,
-``next_step_at``, with a partial index on ``next_step_at`` for its open rows), and ``Reminder`` has
+feedback never imports it. A registered kind's model has the ladder's moments (``remind_at``,
+``due_at``, ``escalate_at``) and its state (``ladder_step``, ``next_step_at``, with a partial index
+on ``next_step_at`` for its open rows) on the row or in a ``ladder_model`` of its own, and ``Reminder`` has
 a nullable foreign key to it, named ``reminder_field``, with a partial unique (that key, level)
 constraint.
 
@@ -60,6 +60,11 @@ class ChasedKind:
     # (None when this kind is listed with the requests themselves, or when there is nothing).
     digest_has: Callable[..., Any]  # (user_ref, *, now)
     digest_section: Callable[..., dict | None] | None = None  # (user, *, now) → {"heading", "items"}
+    # Where the ladder is kept: None on the row itself (``ladder_step``, ``next_step_at``, with a
+    # partial index on ``next_step_at`` for the rows ``open_sql`` chases); or a narrow table with
+    # the same two fields, keyed by the row's id (``feedback.models.RequestLadder``: a kind with
+    # many due rows and a wide, much indexed table, where the sweep's UPDATE would be costly).
+    ladder_model: Any = None
 
 
 _KINDS: dict[str, ChasedKind] = {}

@@ -12,14 +12,17 @@ The partial unique indexes on (request, level) are the guard that makes two conc
 Publishing is one pipelined batch (``publish_many``: on Redis one round trip per
 ``rpo_portal.tasks.PUBLISH_BATCH`` messages instead of one per message).
 
-What it costs (``make bench-reminders``, 100,000 due requests on PostgreSQL): the INSERT and the
-UPDATE are the work; both are dominated by writing rows and index entries (the UPDATE changes
-``next_step_at``, which the sweep's partial index holds, so every index of the request table gets a
-new entry), and by the deferred foreign-key checks of the new rows at COMMIT, which the limit pays
-too. Folding the UPDATE into the INSERT as one statement (a CTE that locks the due rows in id
-order, advances them and records from the locked rows) was measured and was no faster (slower in
-both paired runs): locking the rows first writes each of them once more, and the index entries
-the UPDATE writes are the same. The statements stay portable (SQLite runs the same SQL).
+What it costs (``make bench-reminders``, 100,000 due requests on PostgreSQL, bench/README.md of
+2026-12-01): the INSERT (about 1.0-1.4 s) and its COMMIT (the deferred foreign-key checks of the
+new rows, 1.0-1.3 s) cost what the limit's do, a little more for reading the ladders and the
+requests together; the ladder UPDATE 0.35-0.53 s, since feedback's requests keep their ladders in
+narrow tables of their own (``feedback.models.RequestLadder``: on the wide request table, where
+``next_step_at`` was indexed, the update was never HOT and gave each of its eight indexes a new
+entry, 1.4-1.8 s); publishing 2,000 send tasks 0.4-0.6 s of Celery's Python. The whole sweep took
+1.67-1.77x the limit. Folding the UPDATE into the INSERT as one statement (a CTE that locks the due
+rows in id order, advances them and records from the locked rows) was measured and was no faster
+(slower in both paired runs): locking the rows first writes each of them once more. The statements
+stay portable (SQLite runs the same SQL).
 """
 
 from __future__ import annotations
@@ -30,8 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Max, Min, Q, When
-from django.db.models import Value as V
+from django.db.models import Max, Min, Q
 from django.db.models.expressions import RawSQL
 
 from accounts.models import User
@@ -39,7 +41,7 @@ from engagements.models import Engagement
 from engagements.selectors import escalation_recipient_list
 from rpo_portal.delivery import REDISPATCH_AFTER, SENDING_LEASE, publish_all
 
-from ..models import LADDER, Reminder, RequestStatus, moment_has_come_q
+from ..models import LADDER, Reminder
 from .subjects import ChasedKind, chased_kinds, kind_of_model
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,33 @@ def _moment_sql(step_column: str, *, offset: int = 0) -> str:
     return f"CASE {step_column} {whens} END"
 
 
+@dataclass(frozen=True)
+class _Ladder:
+    """Where a kind's ladder (``ladder_step``, ``next_step_at``) is read and written."""
+
+    table: str  # the table holding it (quoted)
+    alias: str  # its alias in ``from_sql``: "ladder", or "request" when it is the request's own row
+    key: str  # the column of ``table`` holding the request's id
+    from_sql: str  # the FROM clause reading the chased rows as ``request`` with their ladders
+
+
+def _ladder_of(kind: ChasedKind) -> _Ladder:
+    """Feedback's requests keep their ladders in a narrow table of their own (``kind.ladder_model``,
+    ``feedback.models.RequestLadder``); the other kinds, a few per engagement, on the row itself."""
+    table = connection.ops.quote_name
+    requests = table(kind.model._meta.db_table)
+    if kind.ladder_model is None:
+        return _Ladder(table=requests, alias="request", key=kind.model._meta.pk.column, from_sql=f"{requests} request")
+    ladders = table(kind.ladder_model._meta.db_table)
+    key = kind.ladder_model._meta.pk.column
+    return _Ladder(
+        table=ladders,
+        alias="ladder",
+        key=key,
+        from_sql=f"{ladders} ladder JOIN {requests} request ON request.id = ladder.{key}",
+    )
+
+
 def _escalation_leads_sql(kind: ChasedKind, at) -> tuple[str, list]:
     """The engagements with an escalation of ``kind`` due now, each with its two leads, as a
     derived table ``leads`` (engagement_id, client_id, client_lead_id, provider_lead_id) compiled
@@ -114,6 +143,7 @@ def _escalation_leads_sql(kind: ChasedKind, at) -> tuple[str, list]:
     )
     provider_sql, provider_params = provider_lead.query.sql_with_params()
     table = connection.ops.quote_name
+    ladder = _ladder_of(kind)
     escalation = LADDER[-1]
     return (
         f"""(SELECT engagement.id AS engagement_id, engagement.client_id AS client_id,
@@ -121,10 +151,10 @@ def _escalation_leads_sql(kind: ChasedKind, at) -> tuple[str, list]:
              FROM {table(Engagement._meta.db_table)} engagement
              WHERE engagement.id IN (
                  SELECT {kind.engagement_id_sql}
-                 FROM {table(kind.model._meta.db_table)} request
+                 FROM {ladder.from_sql}
                  {kind.joins_sql}
-                 WHERE {kind.open_sql} AND request.next_step_at <= %s
-                   AND request.ladder_step < {escalation.step:d} AND request.{escalation.moment} <= %s)
+                 WHERE {kind.open_sql} AND {ladder.alias}.next_step_at <= %s
+                   AND {ladder.alias}.ladder_step < {escalation.step:d} AND request.{escalation.moment} <= %s)
              GROUP BY engagement.id, engagement.client_id)""",
         [*client_params, *provider_params, at, at],
     )
@@ -148,6 +178,7 @@ def _record_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> 
     table = connection.ops.quote_name
     at = connection.ops.adapt_datetimefield_value(now)
     leads_sql, leads_params = _escalation_leads_sql(kind, at)
+    ladder = _ladder_of(kind)
     escalation = LADDER[-1].step
     next_moment = _moment_sql("levels.step", offset=1)
     sql = f"""
@@ -157,28 +188,19 @@ def _record_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> 
                CASE WHEN levels.step = {escalation:d} THEN {kind.escalation_to_sql}
                     ELSE request.{kind.recipient_column} END,
                '{Reminder.Status.PENDING}', %s, %s, 0, ''
-        FROM {table(kind.model._meta.db_table)} request
+        FROM {ladder.from_sql}
         JOIN ({_levels_sql()}) levels
-          ON levels.step > request.ladder_step
+          ON levels.step > {ladder.alias}.ladder_step
          AND {_moment_sql("levels.step")} <= %s
          AND (levels.stale = 0 OR {next_moment} IS NULL OR {next_moment} > %s)
         {kind.joins_sql}
         LEFT JOIN {leads_sql} leads ON leads.engagement_id = {kind.engagement_id_sql}
-        WHERE {kind.open_sql} AND request.next_step_at <= %s
-          AND request.id BETWEEN %s AND %s
+        WHERE {kind.open_sql} AND {ladder.alias}.next_step_at <= %s
+          AND {ladder.alias}.{ladder.key} BETWEEN %s AND %s
         ORDER BY request.id, levels.step
         ON CONFLICT DO NOTHING
     """
     return sql, [at, at, at, at, *leads_params, at, *ids]
-
-
-def due_set_sql(model) -> str:
-    """The plain SELECT of the due set (what the benchmark compares one sweep with)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    return (
-        f"SELECT id, requested_of_id, ladder_step, remind_at, due_at, escalate_at FROM {table} "
-        f"WHERE status = '{RequestStatus.OPEN}' AND next_step_at <= %s"
-    )
 
 
 def _record_due_levels(model, now: datetime, ids: tuple[int, int]) -> int:
@@ -188,33 +210,51 @@ def _record_due_levels(model, now: datetime, ids: tuple[int, int]) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _advance_ladders(model, now: datetime, ids: tuple[int, int]) -> int:
-    """Move each due request (with an id in ``ids``) to the highest rung whose moment has come, and
-    set when the next rung falls due (none past the top): one UPDATE built from ``LADDER``."""
+def _advance_statement(kind: ChasedKind, now: datetime, ids: tuple[int, int]) -> tuple[str, list]:
+    """Move each due ladder of ``kind`` (with a request id in ``ids``) to the highest rung whose
+    moment has come, and set when the next rung falls due (none past the top), in one UPDATE built
+    from ``LADDER``. (SQL rather than the ORM: a narrow ladder table is updated from its request's
+    moments, a join the ORM's ``update`` does not write.)"""
+    ladder = _ladder_of(kind)
+    at = connection.ops.adapt_datetimefield_value(now)
     reached = [
         (rung, LADDER[index + 1].moment if index + 1 < len(LADDER) else None) for index, rung in enumerate(LADDER)
-    ][::-1]
-    open_q = kind_of_model(model).open_q
-    return model.objects.filter(open_q, next_step_at__lte=now, id__range=ids).update(
-        ladder_step=Case(
-            *(When(moment_has_come_q(rung.moment, now), then=V(rung.step)) for rung, _ in reached[:-1]),
-            default=V(LADDER[0].step),
-        ),
-        next_step_at=Case(
-            *(
-                When(moment_has_come_q(rung.moment, now), then=F(following) if following else V(None))
-                for rung, following in reached[:-1]
-            ),
-            default=F(LADDER[1].moment),
-        ),
+    ][::-1][:-1]
+    step = " ".join(f"WHEN request.{rung.moment} <= %s THEN {rung.step:d}" for rung, _ in reached)
+    following = " ".join(
+        f"WHEN request.{rung.moment} <= %s THEN {f'request.{moment}' if moment else 'NULL'}" for rung, moment in reached
     )
+    assignments = (
+        f"ladder_step = CASE {step} ELSE {LADDER[0].step:d} END, "
+        f"next_step_at = CASE {following} ELSE request.{LADDER[1].moment} END"
+    )
+    where = f"{kind.open_sql} AND {ladder.alias}.next_step_at <= %s AND {ladder.alias}.{ladder.key} BETWEEN %s AND %s"
+    if ladder.alias == "request":
+        sql = f"UPDATE {ladder.table} AS request SET {assignments} WHERE {where}"
+    else:
+        requests = connection.ops.quote_name(kind.model._meta.db_table)
+        sql = (
+            f"UPDATE {ladder.table} AS ladder SET {assignments} FROM {requests} request "
+            f"WHERE request.id = ladder.{ladder.key} AND {where}"
+        )
+    return sql, [*[at] * (2 * len(reached)), at, *ids]
+
+
+def _advance_ladders(model, now: datetime, ids: tuple[int, int]) -> int:
+    sql, params = _advance_statement(kind_of_model(model), now, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 def _due_id_ranges(model, now: datetime):
     """The ids of ``model``'s due requests, as consecutive ranges of ``RECORD_CHUNK`` ids."""
-    bounds = model.objects.filter(kind_of_model(model).open_q, next_step_at__lte=now).aggregate(
-        low=Min("id"), high=Max("id")
-    )
+    kind = kind_of_model(model)
+    if kind.ladder_model is None:
+        due = model.objects.filter(kind.open_q, next_step_at__lte=now)
+    else:  # a closed request's ladder has no next step
+        due = kind.ladder_model.objects.filter(next_step_at__lte=now)
+    bounds = due.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return
     for start in range(bounds["low"], bounds["high"] + 1, RECORD_CHUNK):

@@ -47,6 +47,8 @@ from feedback.models import (
     Reminder,
     RequestStatus,
     ladder_at,
+    ladder_model_of,
+    ladder_row,
 )
 from feedback.reminders.notices import feedback_received_key, interview_invitations_key, slots_offered_key
 from rpo_portal.outbox import outbox_mark_sent
@@ -171,10 +173,11 @@ def _record_history(requisition: Requisition, now: datetime, created: Counter) -
     reminders = []
     for model, field in ((FeedbackRequest, "feedback_request"), (AvailabilityRequest, "availability_request")):
         requests = list(model.objects.filter(about_requisition))
+        ladders = []
         for request in requests:
-            closed_at = request.answered_at or request.cancelled_at or now
-            passed, request.ladder_step, next_step_at = ladder_at(request, until=min(closed_at, now))
-            request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
+            until = min(request.answered_at or request.cancelled_at or now, now)
+            passed, _, _ = ladder_at(request, until=until)
+            ladders.append(ladder_row(request, until=until))
             reminders += [
                 Reminder(
                     **{field: request},
@@ -190,7 +193,7 @@ def _record_history(requisition: Requisition, now: datetime, created: Counter) -
                 )
                 for rung in passed
             ]
-        model.objects.bulk_update(requests, ["ladder_step", "next_step_at"])
+        ladder_model_of(model).objects.bulk_update(ladders, ["ladder_step", "next_step_at"])
         created[f"{field}s"] += len(requests)
     Reminder.objects.bulk_create(reminders)
     notices = Reminder.objects.filter(
@@ -402,11 +405,11 @@ def _chased(
     opened_at: datetime,
     due_hours: int,
     answered_at: datetime | None,
-    now: datetime,
     **fields,
 ):
     """A request as ``feedback_request_open`` would have opened it at ``opened_at``, answered at
-    ``answered_at`` (or cancelled when the submission left the pipeline), at its ladder step."""
+    ``answered_at`` (or cancelled when the submission left the pipeline). Its ladder row is
+    written after the requests (``_write_feedback_in_bulk``)."""
     ladder = feedback_services.request_ladder(engagement=engagement, opened_at=opened_at, due_hours=due_hours)
     request = model(created_at=opened_at, engagement_id=engagement.pk, **ladder, **fields)
     cancelled_at = None if answered_at else _closed_by(planned, opened_at)
@@ -414,8 +417,6 @@ def _chased(
         request.status, request.answered_at = RequestStatus.ANSWERED, answered_at
     elif cancelled_at is not None:
         request.status, request.cancelled_at = RequestStatus.CANCELLED, cancelled_at
-    _, request.ladder_step, next_step_at = ladder_at(request, until=min(answered_at or cancelled_at or now, now))
-    request.next_step_at = next_step_at if request.status == RequestStatus.OPEN else None
     return request
 
 
@@ -436,7 +437,7 @@ def _write_feedback_in_bulk(rows, submissions, row_interviews, now: datetime, cr
     feedback_requests, answers, availability_requests, offers = [], [], [], []
     for (engagement, _, plan, planned), submission, interview in zip(rows, submissions, row_interviews, strict=True):
         # Ids rather than objects: a few hundred thousand rows go faster without related-object checks.
-        common = {"submission_id": submission.pk, "requested_of_id": plan.staffing.hiring_manager.pk, "now": now}
+        common = {"submission_id": submission.pk, "requested_of_id": plan.staffing.hiring_manager.pk}
         in_review = next((at for stage, at, _ in planned.events if stage == Stage.HM_REVIEW), None)
         if in_review is not None:
             answer = planned.resume_answer
@@ -486,6 +487,15 @@ def _write_feedback_in_bulk(rows, submissions, row_interviews, now: datetime, cr
                 answers.append((request, answer))
     FeedbackRequest.objects.bulk_create(feedback_requests, batch_size=BULK_BATCH_SIZE)
     AvailabilityRequest.objects.bulk_create(availability_requests, batch_size=BULK_BATCH_SIZE)
+    for model, requests in ((FeedbackRequest, feedback_requests), (AvailabilityRequest, availability_requests)):
+        # Each at its ladder step, as the sweep would have left it (a closed one has no next step).
+        ladder_model_of(model).objects.bulk_create(
+            [
+                ladder_row(request, until=min(request.answered_at or request.cancelled_at or now, now))
+                for request in requests
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
     Feedback.objects.bulk_create(
         [_answer_row(request, answer) for request, answer in answers], batch_size=BULK_BATCH_SIZE
     )

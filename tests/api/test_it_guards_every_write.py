@@ -412,13 +412,15 @@ def _submitted_submission(p):
 
 
 def _answered(request) -> None:
-    request.status, request.answered_at, request.next_step_at = RequestStatus.ANSWERED, timezone.now(), None
-    request.save(update_fields=["status", "answered_at", "next_step_at"])
+    request.status, request.answered_at = RequestStatus.ANSWERED, timezone.now()
+    request.save(update_fields=["status", "answered_at"])
+    type(request.ladder).objects.filter(pk=request.pk).update(next_step_at=None)
 
 
 def _cancelled(request) -> None:
-    request.status, request.cancelled_at, request.next_step_at = RequestStatus.CANCELLED, timezone.now(), None
-    request.save(update_fields=["status", "cancelled_at", "next_step_at"])
+    request.status, request.cancelled_at = RequestStatus.CANCELLED, timezone.now()
+    request.save(update_fields=["status", "cancelled_at"])
+    type(request.ladder).objects.filter(pk=request.pk).update(next_step_at=None)
 
 
 def _past_slot(request):

@@ -133,7 +133,7 @@ def test_a_candidate_sent_to_review_before_a_holiday_is_due_after_it(time_machin
     assert request.remind_at == _at(LOS_ANGELES, 2026, 4, 1, 13, 0)  # 6 business hours: Mon 2, Wed 4
     assert request.due_at == _at(LOS_ANGELES, 2026, 4, 1, 15, 0)
     assert request.escalate_at == _at(LOS_ANGELES, 2026, 4, 2, 15, 0)
-    assert request.next_step_at == request.remind_at
+    assert request.ladder.next_step_at == request.remind_at
 
 
 # --- the holidays the SLA page lists -----------------------------------------------------------

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from engagements.models import Submission
-from feedback.models import FeedbackRequest, Reminder
+from feedback.models import FeedbackRequest, Reminder, ladder_row
 from feedback.tasks import send_digests, sweep_reminders
 from tests import factories
 
@@ -44,11 +44,12 @@ def chased_request(
         "remind_at": remind_at,
         "due_at": due_at,
         "escalate_at": escalate_at,
-        "next_step_at": remind_at,
     }
     if model is FeedbackRequest:
         fields["kind"] = FeedbackRequest.Kind.RESUME_REVIEW
-    return model.objects.create(**fields)
+    request = model.objects.create(**fields)
+    ladder_row(request).save(force_insert=True)
+    return request
 
 
 def sweep():

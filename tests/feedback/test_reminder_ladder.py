@@ -47,8 +47,8 @@ def test_ladder_goes_due_soon_then_overdue_then_escalated_each_sent_once(world):
         sweep()
     assert levels(request) == {"due_soon": "sent"}
     assert [message.to for message in mail.outbox] == [[world.hiring_manager.email]]
-    request.refresh_from_db()
-    assert (request.ladder_step, request.next_step_at) == (LadderStep.DUE_SOON, DUE)
+    request.ladder.refresh_from_db()
+    assert (request.ladder.ladder_step, request.ladder.next_step_at) == (LadderStep.DUE_SOON, DUE)
 
     with time_machine.travel(DUE + timedelta(minutes=3), tick=False):
         sweep()
@@ -68,8 +68,8 @@ def test_ladder_goes_due_soon_then_overdue_then_escalated_each_sent_once(world):
     with time_machine.travel(ESCALATE + timedelta(days=3), tick=False):
         sweep()
     assert len(mail.outbox) == 3
-    request.refresh_from_db()
-    assert (request.ladder_step, request.next_step_at) == (LadderStep.ESCALATED, None)
+    request.ladder.refresh_from_db()
+    assert (request.ladder.ladder_step, request.ladder.next_step_at) == (LadderStep.ESCALATED, None)
     assert Reminder.objects.filter(feedback_request=request).count() == 3
 
 

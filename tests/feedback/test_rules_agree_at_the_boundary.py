@@ -132,6 +132,6 @@ def test_the_demo_history_and_the_sweep_record_the_same_levels_at_the_same_momen
         passed, step, _ = ladder_at(FeedbackRequest.objects.get(pk=request.pk), until=moment)
         swept = Reminder.objects.filter(feedback_request=request).exclude(level=Reminder.Level.REQUESTED)
         assert sorted(swept.values_list("level", flat=True)) == sorted(rung.level for rung in passed)
-        request.refresh_from_db()
-        assert request.ladder_step == step
+        request.ladder.refresh_from_db()
+        assert request.ladder.ladder_step == step
     assert [rung.level for rung in LADDER] == ["due_soon", "overdue", "escalation"]

@@ -41,7 +41,6 @@ def _feedback(sub, created: datetime, *, hours_to_answer: float) -> None:
         created_at=created,
         status=RequestStatus.ANSWERED,
         answered_at=created + timedelta(hours=hours_to_answer),
-        next_step_at=None,
     )
 
 

@@ -376,17 +376,22 @@ def test_no_reminder_from_the_past_is_left_to_send(seeded):
     """The history is recorded as sent; open requests wait only for their next level."""
     assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists()
     for model in (FeedbackRequest, AvailabilityRequest):
+        assert not model.objects.filter(ladder__isnull=True).exists()  # every request has its ladder
         open_requests = model.objects.filter(status=RequestStatus.OPEN)
-        assert not open_requests.filter(next_step_at__lte=NOW).exists()
-        assert not open_requests.filter(next_step_at__isnull=True).exclude(ladder_step=LadderStep.ESCALATED).exists()
-        assert not open_requests.filter(escalate_at__lte=NOW).exclude(ladder_step=LadderStep.ESCALATED).exists()
-        assert not model.objects.exclude(status=RequestStatus.OPEN).filter(next_step_at__isnull=False).exists()
+        assert not open_requests.filter(ladder__next_step_at__lte=NOW).exists()
+        assert (
+            not open_requests.filter(ladder__next_step_at__isnull=True)
+            .exclude(ladder__ladder_step=LadderStep.ESCALATED)
+            .exists()
+        )
+        assert not open_requests.filter(escalate_at__lte=NOW).exclude(ladder__ladder_step=LadderStep.ESCALATED).exists()
+        assert not model.objects.exclude(status=RequestStatus.OPEN).filter(ladder__next_step_at__isnull=False).exists()
 
 
 def test_service_written_requests_have_their_reminder_history_and_scaled_ones_none(seeded):
     base = FeedbackRequest.objects.exclude(SCALED)
     assert base.count() == Reminder.objects.filter(level=Reminder.Level.REQUESTED, feedback_request__in=base).count()
-    escalated = base.filter(status=RequestStatus.OPEN, ladder_step=LadderStep.ESCALATED)
+    escalated = base.filter(status=RequestStatus.OPEN, ladder__ladder_step=LadderStep.ESCALATED)
     assert escalated.exists()
     for request in escalated.prefetch_related("reminders__recipient"):
         levels = {reminder.level: reminder for reminder in request.reminders.all()}

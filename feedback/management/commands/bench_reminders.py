@@ -28,7 +28,7 @@ from accounts.models import Organization, User
 from engagements.models import Candidate, Engagement, Requisition, Submission
 from engagements.selectors import escalation_recipients
 from feedback import tasks as sweep_tasks
-from feedback.models import LADDER, FeedbackRequest, Reminder
+from feedback.models import LADDER, FeedbackRequest, FeedbackRequestLadder, LadderStep, Reminder
 from feedback.services import waiting_on_client_refresh
 from rpo_portal.celery import app as celery_app
 
@@ -108,6 +108,9 @@ class Command(BaseCommand):
                 cursor.execute(
                     f"DELETE FROM {_table(Reminder)} WHERE feedback_request_id IN ({requests})", [engagement_id]
                 )
+                cursor.execute(
+                    f"DELETE FROM {_table(FeedbackRequestLadder)} WHERE request_id IN ({requests})", [engagement_id]
+                )
                 cursor.execute(f"DELETE FROM {_table(FeedbackRequest)} WHERE id IN ({requests})", [engagement_id])
                 cursor.execute(f"DELETE FROM {_table(Submission)} WHERE id IN ({submissions})", [engagement_id])
                 cursor.execute(f"DELETE FROM {_table(Candidate)} WHERE engagement_id = %s", [engagement_id])
@@ -177,14 +180,23 @@ class Command(BaseCommand):
             cursor.execute(
                 f"INSERT INTO {_table(FeedbackRequest)} "
                 "(kind, submission_id, engagement_id, requested_of_id, status, remind_at, due_at, escalate_at, "
-                " next_step_at, ladder_step, created_at) "
+                " created_at) "
                 f"SELECT %s, submission.id, requisition.engagement_id, requisition.hiring_manager_id, 'open', "
-                f"       {by_third}, {by_third}, "
-                f"       {by_third}, {by_third}, 0, {by_third} "
+                f"       {by_third}, {by_third}, {by_third}, {by_third} "
                 f"FROM {_table(Submission)} submission "
                 f"JOIN {_table(Requisition)} requisition ON requisition.id = submission.requisition_id "
                 "WHERE requisition.engagement_id = %s",
-                [FeedbackRequest.Kind.RESUME_REVIEW, *remind, *due, *escalate, *remind, *created, engagement.pk],
+                [FeedbackRequest.Kind.RESUME_REVIEW, *remind, *due, *escalate, *created, engagement.pk],
+            )
+            # Each with its ladder as it opened (feedback.models.ladder_row): nothing sent, the
+            # first level due at remind_at.
+            cursor.execute(
+                f"INSERT INTO {_table(FeedbackRequestLadder)} (request_id, ladder_step, next_step_at) "
+                f"SELECT request.id, %s, request.remind_at FROM {_table(FeedbackRequest)} request "
+                f"JOIN {_table(Submission)} submission ON submission.id = request.submission_id "
+                f"JOIN {_table(Requisition)} requisition ON requisition.id = submission.requisition_id "
+                "WHERE requisition.engagement_id = %s",
+                [LadderStep.NONE, engagement.pk],
             )
         # Written past the services: keep what waits on the client side as they would.
         waiting_on_client_refresh(requisition_ids=engagement.requisitions.values_list("id", flat=True))
@@ -197,7 +209,16 @@ class Command(BaseCommand):
         the planner guesses the due set's size and may pick nested loops."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Organization, User, Engagement, Requisition, Candidate, Submission, FeedbackRequest):
+                for model in (
+                    Organization,
+                    User,
+                    Engagement,
+                    Requisition,
+                    Candidate,
+                    Submission,
+                    FeedbackRequest,
+                    FeedbackRequestLadder,
+                ):
                     cursor.execute(f"ANALYZE {_table(model)}")
                 cursor.execute(f"ANALYZE {_table(Reminder)}")
 
@@ -250,7 +271,7 @@ class Command(BaseCommand):
         elsewhere into the table itself, rolled back."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # what the sweep left (old row versions) goes first
-                cursor.execute(f"VACUUM {_table(FeedbackRequest)}")
+                cursor.execute(f"VACUUM {_table(FeedbackRequestLadder)}")
             copy = self._copy_of_reminders()
             sql, params = self._limit_statement(copy, now, engagement)
             connection.close()  # a fresh connection, as the sweep's worker has one
