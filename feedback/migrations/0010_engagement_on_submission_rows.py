@@ -95,6 +95,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="feedbackrequest",
             index=models.Index(
+                fields=["engagement", "created_at"],
+                include=("requested_of", "status", "answered_at", "due_at"),
+                name="feedback_request_asked_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="feedbackrequest",
+            index=models.Index(
                 fields=["engagement", "due_at"], include=("status", "answered_at"), name="feedback_request_due_idx"
             ),
         ),

@@ -318,25 +318,37 @@ def provider_target_figures(*, engagements: list[Engagement], start: datetime, e
 
 
 def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[dict]:
-    """Per person asked for feedback: one grouped query (see ``HiringManagerRow``)."""
-    asked = Q(created_at__gte=start, created_at__lt=end)
+    """Per person asked for feedback (see ``HiringManagerRow``): what was asked of them in the
+    window, one grouped query read from ``feedback_request_asked_idx`` alone; and what they have
+    open now, whenever asked, one grouped query of the open requests only
+    (``feedback_request_open_due_idx``). Neither reads the rest of the engagement's history."""
     answered = Q(answered_at__isnull=False)
     on_time = FeedbackRequest.objects.answered_on_time_q()
     overdue = FeedbackRequest.objects.overdue_q(now)
-    is_open = Q(status=RequestStatus.OPEN)
-    return list(
-        FeedbackRequest.objects.filter(_of(engagement))
+    asked = (
+        FeedbackRequest.objects.filter(_of(engagement), created_at__gte=start, created_at__lt=end)
         .exclude(status=RequestStatus.CANCELLED)
-        .filter(asked | is_open)
         .values("requested_of_id")
         .annotate(
-            requests=Count("pk", filter=asked),
-            answered=Count("pk", filter=asked & answered),
-            answered_on_time=Count("pk", filter=asked & on_time),
-            measurable=Count("pk", filter=asked & (answered | overdue)),
-            median_turnaround_hours=Median(HoursBetween("answered_at", "created_at"), filter=asked & answered),
-            open_now=Count("pk", filter=is_open),
-            overdue_now=Count("pk", filter=overdue),
+            requests=Count("created_at"),
+            answered=Count("created_at", filter=answered),
+            answered_on_time=Count("created_at", filter=on_time),
+            measurable=Count("created_at", filter=answered | overdue),
+            median_turnaround_hours=Median(HoursBetween("answered_at", "created_at"), filter=answered),
         )
         .order_by()
     )
+    rows = {row["requested_of_id"]: {**row, "open_now": 0, "overdue_now": 0} for row in asked}
+    open_now = (
+        FeedbackRequest.objects.filter(_of(engagement), status=RequestStatus.OPEN)
+        .values("requested_of_id")
+        .annotate(open_now=Count("due_at"), overdue_now=Count("due_at", filter=overdue))
+        .order_by()
+    )
+    for row in open_now:
+        person = row["requested_of_id"]
+        none_asked = {"requested_of_id": person, "requests": 0, "answered": 0, "answered_on_time": 0}
+        rows.setdefault(person, {**none_asked, "measurable": 0, "median_turnaround_hours": None}).update(
+            open_now=row["open_now"], overdue_now=row["overdue_now"]
+        )
+    return list(rows.values())
