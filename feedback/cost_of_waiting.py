@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from engagements.business_hours import BusinessCalendar, add_business_hours
+from engagements.business_hours import WorkedClock
 from engagements.models import Engagement, Submission
 from rpo_portal.cache import cache_get, cache_set
 
@@ -105,11 +105,14 @@ class CostOfWaiting:
         )
 
 
-def _bucket_of(calendar: BusinessCalendar, opened: datetime, ended: datetime, day_hours: float) -> int:
-    """0, 1 or 2: the index in BUCKETS of a wait from ``opened`` to ``ended``."""
-    if ended < add_business_hours(opened, day_hours, calendar):
+def _bucket_of(clock: WorkedClock, opened: datetime, ended: datetime, day_hours: float) -> int:
+    """0, 1 or 2: the index in BUCKETS of a wait from ``opened`` to ``ended``: under one business
+    day (``ended`` before ``add_business_hours(opened, day_hours)``), up to three (at or before
+    three days' worth), or over three."""
+    gap = clock.worked(ended) - clock.worked(opened)
+    if clock.before_hours_after(ended, opened, day_hours, gap=gap):
         return 0
-    if ended <= add_business_hours(opened, 3 * day_hours, calendar):
+    if clock.before_hours_after(ended, opened, 3 * day_hours, or_at=True, gap=gap):
         return 1
     return 2
 
@@ -139,14 +142,18 @@ def compute_cost_of_waiting(*, engagement: Engagement, now: datetime, days: int 
             "cancelled_at",
         )
     )
+    rows = list(rows)
     longest: dict[int, int] = {}
     withdrawn: set[int] = set()
-    for submission_id, stage, stage_changed, opened, answered, cancelled in rows.iterator(chunk_size=5000):
+    try:  # one table of the calendar's days over the requests' span, read for every wait
+        zone = calendar.zone
+        first = min((row[3] for row in rows), default=now).astimezone(zone).date()
+        clock = WorkedClock(calendar, first, now.astimezone(zone).date())
+    except ValueError:  # a calendar with no working time (stored before it was validated): no waits
+        rows = []
+    for submission_id, stage, stage_changed, opened, answered, cancelled in rows:
         ended = min(moment for moment in (answered, cancelled, now) if moment is not None)
-        try:
-            bucket = _bucket_of(calendar, opened, max(ended, opened), day_hours)
-        except ValueError:  # a calendar with no working time (stored before it was validated)
-            continue
+        bucket = _bucket_of(clock, opened, max(ended, opened), day_hours)
         if bucket > longest.get(submission_id, -1):
             longest[submission_id] = bucket
         if stage == Submission.Stage.WITHDRAWN and stage_changed < now:  # not a withdrawal after ``now``
