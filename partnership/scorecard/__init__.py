@@ -12,8 +12,9 @@ what a scorecard reads bump their engagement's version when they commit, so a ne
 move shows at once in that engagement and leaves every other engagement's cached scorecard in
 place. A scorecard is also kept only about ``CACHE_SECONDS`` (with a little jitter, so that
 processes do not all recompute at once), since some figures change with the clock alone ("overdue
-now"). A cached scorecard costs no query; computing one costs about 15. The API keeps its JSON of
-a live scorecard beside it (``engagement_scorecard_rendered``) and serves that text as stored.
+now"). A cached scorecard costs no query; computing one costs about 21 (one index range per
+figure, see ``figures``). The API keeps its JSON of a live scorecard beside it
+(``engagement_scorecard_rendered``) and serves that text as stored.
 
 While one request computes a scorecard, others asking for it do not wait: they get the previous
 one if it is at most ``STALE_SECONDS`` old, and otherwise compute it themselves. A shared cache
@@ -145,20 +146,27 @@ def engagement_scorecard(*, engagement: Engagement, days: int = 30, now: datetim
 
 
 def engagement_scorecard_rendered(
-    *, engagement: Engagement, days: int = 30, form: str, render: Callable[[Scorecard], str]
+    *,
+    engagement: Engagement,
+    days: int = 30,
+    form: str,
+    render: Callable[[Scorecard], str],
+    check: Callable[[str], bool] | None = None,
 ) -> str:
     """The live scorecard as ``render`` turns it into text (the API's JSON, ``form`` naming it),
     kept in the cache as that text: a reader gets it as stored, with no scorecard rebuilt from the
     cache and rendered again. It is kept for the scorecard of the engagement's current version only
     (not for the previous one served while another request computes) and never longer than that
-    scorecard is served (``CACHE_SECONDS`` from its computation)."""
+    scorecard is served (``CACHE_SECONDS`` from its computation). A kept text that ``check``
+    refuses (signed with another key, say) is rendered afresh and replaced, so one bad entry costs
+    one render."""
     days = window_days(days)
     version = engagement_version(engagement.pk)
     if version is None:  # the cache cannot be reached
         return render(_compute(engagement, days, timezone.now()))
     key = rendered_key(engagement.pk, days, version, form)
     text = cache_get(key)
-    if isinstance(text, str):
+    if isinstance(text, str) and (check is None or check(text)):
         return text
     scorecard, current = _live(engagement, days, version=version)
     text = render(scorecard)

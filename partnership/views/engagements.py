@@ -439,8 +439,8 @@ def _live_scorecard_body(engagement: Engagement, *, days: int, viewer) -> str:
     (``engagement_scorecard_rendered``: the engagement's version, the window, and never longer than
     the scorecard is served), so that a busy page reads one string and builds no scorecard from its
     ~1,000 cached figures. Keyed like ``scorecard_body_key`` but for ``ends_at``, which the version
-    and that time stand for. Signed as well; a text whose signature does not match is rendered
-    afresh (through ``_scorecard_body``)."""
+    and that time stand for. Signed as well; a text whose signature does not match (another secret
+    key's) is rendered afresh and replaced."""
     zone = getattr(viewer, "zone", None) or UTC_ZONE
     form = ":".join(
         [
@@ -451,18 +451,23 @@ def _live_scorecard_body(engagement: Engagement, *, days: int, viewer) -> str:
             translation.get_language() or "",
         ]
     )
+
+    def ours(text: str) -> bool:
+        try:
+            _scorecard_body_signer.unsign(text)
+        except signing.BadSignature:
+            logger.warning("Replacing the cached scorecard text %r, whose signature does not match.", form)
+            return False
+        return True
+
     text = scorecard_module.engagement_scorecard_rendered(
         engagement=engagement,
         days=days,
         form=form,
         render=lambda scorecard: _scorecard_body_signer.sign(_scorecard_body(scorecard, viewer=viewer)),
+        check=ours,
     )
-    try:
-        return mark_safe(_scorecard_body_signer.unsign(text))  # our own render: signed when stored
-    except signing.BadSignature:
-        logger.warning("Ignoring the cached scorecard text %r, whose signature does not match.", form)
-    scorecard = scorecard_module.engagement_scorecard(engagement=engagement, days=days)
-    return _scorecard_body(scorecard, viewer=viewer)
+    return mark_safe(_scorecard_body_signer.unsign(text))  # checked, or our own render signed just now
 
 
 def _complete_weeks_max(weeks, key: str) -> float | None:
