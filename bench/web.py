@@ -3,9 +3,10 @@
 1. PostgreSQL database ``BENCH_WEB_DATABASE_URL`` (default rpo_bench_web): created when missing,
    migrated, and seeded with ``seed_demo --scale BENCH_WEB_SCALE`` (100: about 100,000
    submissions, a couple of minutes) unless that many submissions are already there.
-2. gunicorn with DEBUG off, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, static files collected
-   (into var/bench-web/static) and served by WhiteNoise, the cache in Redis (``BENCH_WEB_CACHE_URL``,
-   db 5 on 127.0.0.1, when it answers), ``BENCH_WEB_WORKERS`` gthread workers x ``BENCH_WEB_THREADS``.
+2. gunicorn with DEBUG off, a SECRET_KEY generated once (kept in var/bench-web/secret_key),
+   ALLOWED_HOSTS=127.0.0.1, static files collected (into var/bench-web/static) and served by
+   WhiteNoise, the cache in Redis (``BENCH_WEB_CACHE_URL``, db 5 on 127.0.0.1, when it answers),
+   ``BENCH_WEB_WORKERS`` gthread workers x ``BENCH_WEB_THREADS``.
 3. The demo people log in once (the login form; an API token from POST /api/v1/auth/token/).
 4. ``BENCH_WEB_MODE=closed`` (the default): closed loop, no think time. For the floor
    (``GET /api/v1/me/`` with the account manager's token) and each target, the floor just before
@@ -491,12 +492,24 @@ def report_closed(pairs: list[tuple[dict, dict]], *, submissions: int, cache: st
     return all_ok
 
 
+def bench_secret_key() -> str:
+    """The server's SECRET_KEY, made once and kept in ``OUT``: production keeps its key across
+    restarts, and what one run signed into the cache (the pages' kept fragments) is valid in the
+    next, as after a deploy, instead of being refused and rendered afresh until it expires."""
+    path = OUT / "secret_key"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def main() -> int:
     dev_env = {**os.environ, "DEBUG": "1", "DATABASE_URL": DATABASE_URL}
     prod_env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECRET_KEY": bench_secret_key(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": DATABASE_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
