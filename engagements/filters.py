@@ -92,7 +92,7 @@ class InterviewFilter(MineFilterSet):
     status = filters.MultipleChoiceFilter(choices=Interview.Status.choices)
     submission = IdFilter(field_name="submission_id")
     requisition = IdFilter(field_name="submission__requisition_id")
-    engagement = IdFilter(field_name="submission__requisition__engagement_id")
+    engagement = IdFilter(field_name="engagement_id")  # the interview's own (OfSubmission)
     starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 

@@ -18,7 +18,7 @@ _COMMON_FIELDS = ["status", "overdue", "engagement", "requisition", "submission"
 class _ChasedRequestFilter(MineFilterSet):
     status = filters.MultipleChoiceFilter(choices=RequestStatus.choices)
     overdue = filters.BooleanFilter(method="filter_overdue", label="Open and past the due time (1) or not (0)")
-    engagement = IdFilter(field_name="submission__requisition__engagement_id")
+    engagement = IdFilter(field_name="engagement_id")  # the request's own (OfSubmission)
     requisition = IdFilter(field_name="submission__requisition_id")
     submission = IdFilter(field_name="submission_id")
     requested_of = IdFilter(field_name="requested_of_id")

@@ -271,7 +271,7 @@ def requests_hand_over(*, user: User, to: User, at: datetime | None = None) -> i
         if not requests:
             continue
         held += len(requests)
-        engagement_ids.update(request.submission.requisition.engagement_id for request in requests)
+        engagement_ids.update(request.engagement_id for request in requests)
         duplicates = _already_asked_of(model, person=to, requests=requests)
         for request in requests:
             if request.pk in duplicates:
@@ -353,7 +353,7 @@ def feedback_respond(
     if request.status != RequestStatus.OPEN:
         raise Conflict({"non_field_errors": request_closed_message(request)})
     _close(request, status=RequestStatus.ANSWERED, at=at)
-    engagement_changed(request.submission.requisition.engagement_id)
+    engagement_changed(request.engagement_id)
     feedback_request.status, feedback_request.answered_at = request.status, request.answered_at
     next_step = _follow_answer(request, decision=decision, actor=actor, at=at)
     feedback = Feedback.objects.create(
@@ -446,7 +446,7 @@ def availability_offer_slots(
         [AvailabilitySlot(request=request, starts_at=start, ends_at=end, created_at=at) for start, end in slots]
     )
     _close(request, status=RequestStatus.ANSWERED, at=at)
-    engagement_changed(request.submission.requisition.engagement_id)
+    engagement_changed(request.engagement_id)
     availability_request.status, availability_request.answered_at = request.status, request.answered_at
 
     slots_offered_enqueue(availability_request=request)  # recorded with the offer, sent by the worker
@@ -484,7 +484,7 @@ def availability_book(
     )
     request.booked_interview = interview
     request.save(update_fields=["booked_interview"])
-    engagement_changed(request.submission.requisition.engagement_id)
+    engagement_changed(request.engagement_id)
 
     interview_invitations_enqueue(interview=interview)  # recorded with the booking, sent by the worker
     return interview

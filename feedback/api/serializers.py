@@ -57,7 +57,7 @@ class _ChasedRequestSerializer(serializers.ModelSerializer):
     # Fields shared by feedback and availability requests. Everything comes from the selector's
     # select_related and the view's prefetches: no query per row.
 
-    engagement = serializers.IntegerField(source="submission.requisition.engagement_id", read_only=True)
+    engagement = serializers.IntegerField(source="engagement_id", read_only=True)
     requisition = RequisitionSummarySerializer(source="submission.requisition", read_only=True)
     candidate = CandidateSummarySerializer(source="submission.candidate", read_only=True)
     requested_of = UserPersonSerializer(read_only=True)

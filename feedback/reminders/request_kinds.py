@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Exists, Q
 
 from engagements.activity import engagement_changed
-from engagements.models import Requisition, Submission
 from engagements.selectors import escalation_recipients, requisition_covering_recruiters
 
 from .. import notifications
@@ -39,22 +37,19 @@ def escalation_people(request, *, now: datetime) -> notifications.EscalationPeop
 
 def _engagement_changed(request) -> None:
     # The scorecard counts escalations sent.
-    engagement_changed(request.submission.requisition.engagement_id)
+    engagement_changed(request.engagement_id)
 
 
 def _request_kind(model) -> ChasedKind:
-    table = connection.ops.quote_name
     return ChasedKind(
         reminder_field=model.reminder_field,
         model=model,
         open_q=Q(status=RequestStatus.OPEN),
         open_sql=f"request.status = '{RequestStatus.OPEN}'",
         recipient_column="requested_of_id",
-        joins_sql=(
-            f"JOIN {table(Submission._meta.db_table)} submission ON submission.id = request.submission_id "
-            f"JOIN {table(Requisition._meta.db_table)} requisition ON requisition.id = submission.requisition_id"
-        ),
-        engagement_id_sql="requisition.engagement_id",
+        # The request carries its engagement (engagements.models.OfSubmission): nothing to join.
+        joins_sql="",
+        engagement_id_sql="request.engagement_id",
         escalation_to_sql="leads.client_lead_id",
         select_related=(
             "requested_of",

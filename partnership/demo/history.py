@@ -194,7 +194,7 @@ def _feedback_suggestions(engagement: Engagement, clock: _Clock, hiring_managers
         )
         for month in months
     }
-    requests = FeedbackRequest.objects.filter(submission__requisition__engagement=engagement)
+    requests = FeedbackRequest.objects.filter(engagement=engagement)
     suggestions = []
     for month in months:
         start, end = bounds[month]

@@ -247,7 +247,7 @@ class Command(BaseCommand):
             "ON CONFLICT DO NOTHING"
         )
         stale_params = [at] * sum(rung.stale_once_next_has_come for rung in LADDER)
-        first = FeedbackRequest.objects.filter(submission__requisition__engagement=engagement).aggregate(Min("id"))
+        first = FeedbackRequest.objects.filter(engagement=engagement).aggregate(Min("id"))
         return sql, [escalation_to, at, at, at, first["id__min"], *stale_params]
 
     def _copy_of_reminders(self) -> str:
