@@ -220,15 +220,6 @@ def _cached(key: str, engagement: Engagement) -> Scorecard | None:
         return None
 
 
-def _weeks(start: datetime, end: datetime, zone: ZoneInfo):
-    monday = start.astimezone(zone).date()
-    monday -= timedelta(days=monday.weekday())
-    last = end.astimezone(zone).date()
-    while monday <= last:
-        yield monday
-        monday += timedelta(days=7)
-
-
 def scorecard_between(*, engagement: Engagement, start: datetime, end: datetime) -> Scorecard:
     """The scorecard of the period [``start``, ``end``) (a quarter of the review pack), computed
     exactly and never cached; ``days`` is the period's length in whole days."""
@@ -242,7 +233,7 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
 
     health_start = now - timedelta(days=HEALTH_DAYS)
     on_time_weeks = q.feedback_on_time_by_week(**window, health_start=health_start)
-    turnaround_weeks = q.feedback_turnaround_by_week(**window)
+    turnaround, turnaround_weeks = q.feedback_turnaround(**window)
     stage_weeks, recent_moves = q.stage_moves_by_week(**window, health_start=health_start)
     interviews = q.interviews(**window)
     escalations = q.escalations(**window, recent_start=now - timedelta(days=ESCALATION_DAYS))
@@ -267,7 +258,7 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
     )
     client = [
         make_figure("feedback_on_time_share", share(total(on_time_weeks, 1), total(on_time_weeks, 0))),
-        make_figure("feedback_median_turnaround_hours", q.feedback_turnaround(**window)),
+        make_figure("feedback_median_turnaround_hours", turnaround),
         make_figure("availability_median_lead_hours", q.availability_lead(**window)),
         make_figure("hiring_manager_no_shows", interviews["hiring_manager_no_shows"]),
         make_figure("interview_reschedules", interviews["reschedules"] or 0),
@@ -293,7 +284,7 @@ def _compute(engagement: Engagement, days: int, now: datetime, start: datetime |
 
     weeks = []
     this_monday = end.astimezone(zone).date() - timedelta(days=end.astimezone(zone).weekday())
-    for monday in _weeks(start, end, zone):
+    for monday in q.week_starts(start, end, zone):
         due, on_time, _, _ = on_time_weeks.get(monday, (0, 0, 0, 0))
         stage = stage_weeks.get(monday, {})
         turnaround = turnaround_weeks.get(monday)

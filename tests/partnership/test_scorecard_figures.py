@@ -4,7 +4,7 @@ The same assertions run twice: on PostgreSQL (marked, as in CI) and on whatever 
 uses (SQLite locally), where the medians come from the registered ``median`` aggregate.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -218,3 +218,53 @@ def test_an_engagement_without_activity_has_nothing_to_measure(world):
     assert scorecard.health.reason == ("No feedback was due in the last 30 days and nothing is overdue on either side.")
     assert scorecard.hiring_managers == []
     assert scorecard.overdue == []
+
+
+def _weeks_around_the_clock_change(world):
+    """Answers and submissions on either side of New York's Monday midnights around the end of
+    summer time (Sunday 1 November 2026, 02:00 EDT -> 01:00 EST): Sunday 25 October 23:30 EDT
+    (03:30 UTC Monday), Monday 26 October 00:30 EDT (04:30 UTC), Sunday 1 November 23:30 EST
+    (04:30 UTC Monday) and Monday 2 November 00:30 EST (05:30 UTC)."""
+    from .scorecard_history import feedback_request, requisition, submission
+
+    engagement = world.acme_engagement
+    req = requisition(engagement, "R-DST", world.hiring_manager, date(2026, 10, 1))
+    moments = {
+        "sun_oct_25": datetime(2026, 10, 26, 3, 30, tzinfo=UTC),
+        "mon_oct_26": datetime(2026, 10, 26, 4, 30, tzinfo=UTC),
+        "sun_nov_1": datetime(2026, 11, 2, 4, 30, tzinfo=UTC),
+        "mon_nov_2": datetime(2026, 11, 2, 5, 30, tzinfo=UTC),
+    }
+    # Each answered after a different number of hours, so that each week's median names its rows.
+    for hours, moment in zip((10, 20, 30, 40), moments.values(), strict=True):
+        sub = submission(req, moment)
+        asked = moment - timedelta(hours=hours)
+        feedback_request(sub, world.hiring_manager, asked, asked + timedelta(hours=48), answered=moment)
+    return engagement
+
+
+def _assert_weeks_split_at_local_midnight(world):
+    engagement = _weeks_around_the_clock_change(world)
+    now = datetime(2026, 11, 6, 12, 0, tzinfo=UTC)
+    weeks = {
+        point.week_start: point.values for point in engagement_scorecard(engagement=engagement, days=30, now=now).weeks
+    }
+    turnaround = {week: values["feedback_median_turnaround_hours"] for week, values in weeks.items()}
+    assert turnaround[date(2026, 10, 19)] == 10.0  # Sunday 25 October 23:30 EDT
+    assert turnaround[date(2026, 10, 26)] == 25.0  # Monday 26 October 00:30 EDT and Sunday 1 November 23:30 EST
+    assert turnaround[date(2026, 11, 2)] == 40.0  # Monday 2 November 00:30 EST
+    # The submissions made fall in the same weeks: the week of 19 October has one (Sunday night's),
+    # so its submission-to-interview ratio is 0% rather than unmeasured.
+    ratio = {week: values["submission_to_interview_ratio"] for week, values in weeks.items()}
+    assert ratio[date(2026, 10, 12)] is None
+    assert ratio[date(2026, 10, 19)] == 0.0
+    assert ratio[date(2026, 11, 2)] == 0.0
+
+
+def test_the_weeks_split_at_the_engagements_midnight_across_a_clock_change(world):
+    _assert_weeks_split_at_local_midnight(world)
+
+
+@pytest.mark.postgres
+def test_the_weeks_split_at_the_engagements_midnight_across_a_clock_change_on_postgresql(world):
+    _assert_weeks_split_at_local_midnight(world)
