@@ -32,7 +32,7 @@ from engagements.selectors import requisition_covering_recruiters
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
 from feedback.selectors import requests_waiting_on_client
 
-from .types import OverdueItem
+from .types import OverdueItem, Person
 
 OVERDUE_LIST_LIMIT = 25  # items listed per kind, and in all (the totals count everything)
 FIRST_SUBMISSION_DUE_DAYS = 7  # an open requisition should have a first submission this many days after opening
@@ -101,42 +101,62 @@ def requisition_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q
 # --- one engagement: the list --------------------------------------------------------------------
 
 
-def _first(queryset, order: str, related: tuple[str, ...] = ()):
-    """The first rows of ``queryset`` with the number of all its rows, and ``related`` joined for
-    those rows only: one query for the ids and the total (which reads every row counted, so it
-    joins nothing), and one more to load the rows listed when there are any (one query in all
-    when nothing is to be joined)."""
+def _first(queryset, order: str, fields: tuple[str, ...]) -> tuple[list[dict], int]:
+    """The first rows of ``queryset`` as dicts of ``fields`` (which may follow relations), with the
+    number of all its rows: one query for the ids and the total (which reads every row counted, so
+    it joins nothing), and one more for the fields of the rows listed when there are any; one
+    query in all when no field is of another table. Values, not model instances: a listed row
+    costs a dict, where three joined models cost about a millisecond of Python per page of rows."""
     counted = queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk")
-    if not related:  # nothing to join: the rows come with their total
-        rows = list(counted[:OVERDUE_LIST_LIMIT])
-        return rows, (rows[0].total if rows else 0)
+    if not any("__" in field for field in fields):  # nothing to join: the rows come with their total
+        rows = list(counted.values(*fields, "total")[:OVERDUE_LIST_LIMIT])
+        return rows, (rows[0]["total"] if rows else 0)
     head = list(counted.values_list("pk", "total")[:OVERDUE_LIST_LIMIT])
     if not head:
         return [], 0
-    loaded = queryset.model.objects.select_related(*related).in_bulk([pk for pk, _ in head])
+    loaded = {row["pk"]: row for row in queryset.model.objects.filter(pk__in=[pk for pk, _ in head]).values(*fields)}
     return [loaded[pk] for pk, _ in head], head[0][1]
 
 
-def _candidate_on(submission) -> str:
-    return f"{submission.candidate.full_name} for {submission.requisition.code} {submission.requisition.title}"
+_REQUEST_FIELDS = (
+    "pk",
+    "requested_of_id",
+    "requested_of__full_name",
+    "requested_of__email",
+    "submission__candidate__full_name",
+    "submission__requisition_id",
+    "submission__requisition__code",
+    "submission__requisition__title",
+)
+
+
+def _candidate_on(row: dict) -> str:
+    return (
+        f"{row['submission__candidate__full_name']} for "
+        f"{row['submission__requisition__code']} {row['submission__requisition__title']}"
+    )
+
+
+def _asked_of(row: dict) -> Person:
+    return Person(id=row["requested_of_id"], full_name=row["requested_of__full_name"], email=row["requested_of__email"])
 
 
 def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
     """Everything overdue on either side, longest overdue first; and the totals per side. The
     requests are selected by the engagement they carry (``engagements.models.OfSubmission``)."""
     in_engagement = Q(engagement_id=engagement.pk)
-    related = ("requested_of", "submission__candidate", "submission__requisition")
+    asked = (*_REQUEST_FIELDS, "due_at")
 
     feedback, feedback_total = _first(
-        requests_waiting_on_client(FeedbackRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", related
+        requests_waiting_on_client(FeedbackRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", asked
     )
     availability, availability_total = _first(
-        requests_waiting_on_client(AvailabilityRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", related
+        requests_waiting_on_client(AvailabilityRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", asked
     )
     bookings, booking_total = _first(
         AvailabilityRequest.objects.filter(in_engagement & _booking_late_q(engagement, now) & _booking_open_q()),
         "answered_at",
-        related,
+        (*_REQUEST_FIELDS, "answered_at"),
     )
     tasks = list(
         ImplementationTask.objects.filter(task_overdue_q([engagement], now))
@@ -150,10 +170,12 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
     task_total = tasks[0].total if tasks else 0
     client_task_total = int(tasks[0].client_total or 0) if tasks else 0
     requisitions, requisition_total = _first(
-        Requisition.objects.filter(requisition_overdue_q([engagement], now)), "opened_on"
+        Requisition.objects.filter(requisition_overdue_q([engagement], now)),
+        "opened_on",
+        ("pk", "code", "title", "opened_on"),
     )
 
-    requisition_ids = {request.submission.requisition_id for request in bookings} | {r.pk for r in requisitions}
+    requisition_ids = {row["submission__requisition_id"] for row in bookings} | {row["pk"] for row in requisitions}
     coverage = requisition_covering_recruiters(requisition_ids=requisition_ids, at=now) if requisition_ids else {}
 
     def covering(requisition_id: int):
@@ -163,37 +185,37 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
         OverdueItem(
             "client",
             "feedback",
-            f"Feedback on {_candidate_on(request.submission)}",
-            request.requested_of,
-            request.due_at,
+            f"Feedback on {_candidate_on(row)}",
+            _asked_of(row),
+            row["due_at"],
             "feedback:feedback-respond",
-            request.pk,
+            row["pk"],
         )
-        for request in feedback
+        for row in feedback
     ]
     items += [
         OverdueItem(
             "client",
             "availability",
-            f"Interview availability for {_candidate_on(request.submission)}",
-            request.requested_of,
-            request.due_at,
+            f"Interview availability for {_candidate_on(row)}",
+            _asked_of(row),
+            row["due_at"],
             "feedback:availability-respond",
-            request.pk,
+            row["pk"],
         )
-        for request in availability
+        for row in availability
     ]
     items += [
         OverdueItem(
             "provider",
             "booking",
-            f"Book the interview of {_candidate_on(request.submission)} from the offered slots",
-            covering(request.submission.requisition_id),
-            request.answered_at + timedelta(hours=engagement.availability_due_hours),
+            f"Book the interview of {_candidate_on(row)} from the offered slots",
+            covering(row["submission__requisition_id"]),
+            row["answered_at"] + timedelta(hours=engagement.availability_due_hours),
             "feedback:availability-book",
-            request.pk,
+            row["pk"],
         )
-        for request in bookings
+        for row in bookings
     ]
     items += [
         OverdueItem(
@@ -211,13 +233,13 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
         OverdueItem(
             "provider",
             "requisition",
-            f"First submission for {requisition.code} {requisition.title}",
-            covering(requisition.pk),
-            _start_of(requisition.opened_on + timedelta(days=FIRST_SUBMISSION_DUE_DAYS), engagement),
+            f"First submission for {row['code']} {row['title']}",
+            covering(row["pk"]),
+            _start_of(row["opened_on"] + timedelta(days=FIRST_SUBMISSION_DUE_DAYS), engagement),
             "partnership:requisition-detail",
-            requisition.pk,
+            row["pk"],
         )
-        for requisition in requisitions
+        for row in requisitions
     ]
     items.sort(key=lambda item: (item.due_at, item.kind, item.url_pk or 0))
     totals = {
