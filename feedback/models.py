@@ -280,6 +280,15 @@ class AvailabilityRequest(ChasedRequest, OfSubmission):
                 condition=Q(status="answered"),
                 name="availability_answered_idx",
             ),
+            # Slots offered and no interview booked from them yet, per engagement, oldest first: the
+            # provider's overdue bookings (partnership.scorecard.overdue), a few hundred rows where
+            # the answered ones are tens of thousands.
+            models.Index(
+                fields=["engagement", "answered_at"],
+                include=["submission"],
+                condition=Q(status="answered", booked_interview__isnull=True),
+                name="availability_to_book_idx",
+            ),
         ]
 
     def __str__(self) -> str:
