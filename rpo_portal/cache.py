@@ -73,6 +73,15 @@ def cache_get(key: str, default: Any = None) -> Any:
         return default
 
 
+def cache_get_many(keys: list[str]) -> dict[str, Any]:
+    """The values found under ``keys``, read in one round trip; none when the cache cannot be reached."""
+    try:
+        return cache.get_many(keys)
+    except Exception as error:
+        warn_unreachable("get", ", ".join(keys), error)
+        return {}
+
+
 def cache_set(key: str, value: Any, timeout: float | None) -> bool:
     """Store ``value``; False when the cache cannot be reached."""
     try:
@@ -116,7 +125,11 @@ def signed_set(key: str, value: dict, timeout: float | None, *, salt: str) -> bo
 def signed_get(key: str, *, salt: str, fields: set[str]) -> dict | None:
     """What ``signed_set`` kept under ``key`` with ``salt``, if it is a dict of exactly ``fields``;
     None when missing, unreadable or signed otherwise (the last logged: the caller renders afresh)."""
-    stored = cache_get(key)
+    return signed_read(key, cache_get(key), salt=salt, fields=fields)
+
+
+def signed_read(key: str, stored: Any, *, salt: str, fields: set[str]) -> dict | None:
+    """``signed_get`` of a value already read from under ``key`` (with others, by ``cache_get_many``)."""
     if not isinstance(stored, str):
         return None
     try:
