@@ -150,13 +150,16 @@ class EngagementRow:
 # --- One engagement -----------------------------------------------------------------------------
 
 
-def _visible_engagement(request: HttpRequest, pk: int) -> tuple[Engagement | None, HttpResponse | None]:
+def _visible_engagement(
+    request: HttpRequest, pk: int, *, related: tuple[str, ...] = ("provider", "client")
+) -> tuple[Engagement | None, HttpResponse | None]:
+    """The engagement ``pk`` if the signed-in person may read its scorecard, else the refusal.
+    Read with ``related`` (the two organisations, whose names the pages show) and who runs it (its
+    account managers' ids: all that the policies read of them); get(), not first(): no ORDER BY."""
     user = request.user
     try:
-        # What the pages show of it (the two organisations' names) and who runs it (its account
-        # managers' ids: all that the policies read of them). get(), not first(): no ORDER BY.
         engagement = (
-            Engagement.objects.select_related("provider", "client")
+            Engagement.objects.select_related(*related)
             .prefetch_related(Prefetch("account_managers", queryset=User.objects.only("pk")))
             .get(pk=pk)
         )
@@ -190,7 +193,8 @@ def _sees_whole_engagement(user: User, engagement: Engagement) -> bool:
 @login_required
 @require_GET
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement, refusal = _visible_engagement(request, pk)
+    # Without the organisations: their names are in the kept parts (the heading, the scorecard's).
+    engagement, refusal = _visible_engagement(request, pk, related=())
     if refusal is not None:
         return refusal
     user = request.user
@@ -237,6 +241,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # asked only while one of those the sections show is open (most of the time none is).
     open_surveys = [pk for pk, closes_at in sections["open_pulse"] if datetime.fromisoformat(closes_at) > now]
     context["pulse_waiting"] = pulse_waiting_on(engagement=engagement, viewer=user, now=now, among=open_surveys)
+    context["engagement_heading"] = mark_safe(sections["heading"])
     context["implementation_section"] = mark_safe(sections["implementation"])
     context["engagement_sections"] = _put_in_viewers_own(request, sections["sections"])
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
@@ -247,7 +252,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 SECTIONS_FORMAT = 2  # part of every key: changed with _sections.html, the templates it includes or their context
 SECTIONS_SECONDS = scorecard_module.CACHE_SECONDS  # kept no longer than the scorecard beside them
 SECTIONS_SALT = "partnership.engagement-page.sections"
-SECTIONS_FIELDS = {"implementation", "sections", "open_pulse"}
+SECTIONS_FIELDS = {"heading", "implementation", "sections", "open_pulse"}
 # Where the signed-in person's own values go in the shared HTML: written by the template as
 # attribute values, so that no text of a user (escaped, quotes included) can ever match them.
 CSRF_MARKER = "csrf-token-of-the-viewer"
@@ -327,7 +332,8 @@ def _sections_key(engagement: Engagement, *, viewer, days: int, page_number, ver
 
 
 def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: datetime, key: str | None, kept) -> dict:
-    """The implementation section and the sections below the scorecard, as HTML, from the cache
+    """The heading's line (the two organisations, the status and the viewer's zone), the
+    implementation section and the sections below the scorecard, as HTML, from the cache
     when a viewer with the same key (``sections_key``) has seen this version of the engagement in
     the last minute (``kept``: what the page read under ``key``); rendered and kept otherwise.
 
@@ -346,6 +352,7 @@ def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: da
     zone = getattr(viewer, "zone", None) or UTC_ZONE
     context = {
         "engagement": engagement,
+        "zone_name": str(zone),
         "days": days,
         "csrf_token": CSRF_MARKER,
         "suggestions_next": NEXT_MARKER,
@@ -369,6 +376,7 @@ def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: da
         context["suggested_wins"] = offered_suggestions(engagement=engagement)
     with timezone.override(zone):
         parts = {
+            "heading": render_to_string("partnership/engagements/_heading.html", context).strip(),
             "implementation": render_to_string("partnership/implementation/_engagement_section.html", context),
             "sections": render_to_string("partnership/engagements/_sections.html", context),
             "open_pulse": [

@@ -19,7 +19,7 @@ from engagements.activity import engagement_version
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement
 from engagements.selectors import engagement_list
-from engagements.services.contract import assignment_create, assignment_end
+from engagements.services.contract import assignment_create, assignment_end, engagement_update
 from partnership.items.services import issue_raise, issue_resolve
 from partnership.models import PulseSurvey, SuggestedWin
 from partnership.views import engagements as views
@@ -165,6 +165,26 @@ def test_the_survey_waiting_on_the_viewer_is_their_own(client, world, time_machi
 
     assert answer_url not in page_as(client, world.client_admin, detail(world.acme_engagement))
     assert answer_url in page_as(client, world.account_manager, detail(world.acme_engagement))
+
+
+def heading(page: str) -> str:
+    return page.split('class="engagement-header"')[1].split("</p>")[0].split('<p class="muted">')[1]
+
+
+def test_the_heading_is_kept_with_the_sections_in_each_viewers_zone_and_shows_a_new_status_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    world.provider_admin.time_zone = "Asia/Tokyo"
+    world.provider_admin.save(update_fields=["time_zone"])
+    first = page_as(client, world.account_manager, detail(world.acme_engagement))
+    colleague = page_as(client, world.provider_admin, detail(world.acme_engagement))
+
+    assert heading(first) == f"Acme with Talentbridge RPO · Active · times in {world.account_manager.time_zone}"
+    assert heading(colleague) == "Acme with Talentbridge RPO · Active · times in Asia/Tokyo"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_update(actor=world.provider_admin, engagement=world.acme_engagement, status="paused")
+    assert "· Paused ·" in heading(page_as(client, world.account_manager, detail(world.acme_engagement)))
 
 
 def test_a_survey_that_closes_leaves_the_kept_page_at_once(client, world, time_machine):
