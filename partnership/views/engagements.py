@@ -9,11 +9,16 @@ and refused (403) on an engagement they can see through their requisitions. Ever
 from ``partnership.scorecard``; coverage from ``requisition_covering_recruiters``.
 
 What a busy page costs: the scorecard part is kept as rendered text beside the live scorecard
-(``_live_scorecard_body``), and the engagement-wide sections as one signed fragment
-(``_sections``, keyed by ``sections_key``: engagement version, side, permissions, zone, language,
-window and page; at most ``SECTIONS_SECONDS`` old for what changes without a version bump, see
-there). Only the header's links, the pulse surveys waiting on the viewer, and the CSRF token and
-address in the suggestions' forms are the viewer's own, made per request.
+(``_live_scorecard_body``), and the heading's line with the engagement-wide sections as one signed
+fragment (``_sections``, keyed by ``sections_key``: engagement version, side, permissions, zone,
+language, window and page; at most ``SECTIONS_SECONDS`` old for what changes without a version
+bump, see there). Only the header's links, the pulse surveys waiting on the viewer, and the CSRF
+token and address in the suggestions' forms are the viewer's own, made per request.
+
+A warm page: three queries (the session's user; the engagement with its account managers' ids,
+which every permission on the page reads, outside a transaction) and three cache round trips (the
+session; the engagement's version; both kept parts with ``get_many``), each signature checked once.
+A fourth query only while one of the pulse surveys shown is open: is it waiting on the viewer.
 """
 
 from __future__ import annotations
