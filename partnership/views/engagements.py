@@ -163,11 +163,12 @@ def _visible_engagement(
     account managers' ids: all that the policies read of them); get(), not first(): no ORDER BY."""
     user = request.user
     try:
-        engagement = (
-            Engagement.objects.select_related(*related)
-            .prefetch_related(Prefetch("account_managers", queryset=User.objects.only("pk")))
-            .get(pk=pk)
+        engagements = Engagement.objects.prefetch_related(
+            Prefetch("account_managers", queryset=User.objects.only("pk").order_by())
         )
+        if related:  # select_related() without names would follow every relation
+            engagements = engagements.select_related(*related)
+        engagement = engagements.get(pk=pk)
     except Engagement.DoesNotExist:
         engagement = None
     if engagement is not None and not _sees_whole_engagement(user, engagement):
