@@ -215,13 +215,22 @@ def pulse_trends(*, engagement, last: int = 6, viewer=None) -> list[SurveyResult
     return [results[survey.pk] for survey in ordered]
 
 
-def pulse_waiting_on(*, engagement, viewer, now, last: int = 6) -> list[PulseSurvey]:
+def pulse_waiting_on(*, engagement, viewer, now, last: int = 6, among=None) -> list[PulseSurvey]:
     """The surveys among the engagement's last ``last`` (those ``pulse_trends`` shows) still open
     and waiting on ``viewer``'s answer, newest first: one query. The engagement page asks this for
-    the signed-in person apart from its shared results (whose ``waiting_on_viewer`` it leaves aside)."""
+    the signed-in person apart from its shared results (whose ``waiting_on_viewer`` it leaves aside).
+
+    ``among``: the ids of those last surveys that were open when the caller read them (the
+    engagement page keeps them with its shared sections, under the engagement's version, which a
+    survey sent bumps); no query when there are none, which is most of the time."""
     if viewer is None or not viewer.is_authenticated:
         return []
-    latest = PulseSurvey.objects.filter(engagement_id=engagement.pk).order_by("-period_start").values("pk")[:last]
+    if among is not None:
+        latest = list(among)
+        if not latest:
+            return []
+    else:
+        latest = PulseSurvey.objects.filter(engagement_id=engagement.pk).order_by("-period_start").values("pk")[:last]
     surveys = list(
         PulseSurvey.objects.filter(
             pk__in=latest,

@@ -132,6 +132,9 @@ def scorecard_keys(engagement_id: int, days: int, version: int) -> dict[str, str
     return {"scorecard": f"{base}:{version}", "latest": f"{base}:latest", "computing": f"{base}:computing"}
 
 
+NOT_READ = object()  # engagement_scorecard_rendered's version and kept text, when its caller has not read them
+
+
 def rendered_key(engagement_id: int, days: int, version: int, form: str) -> str:
     """The cache key of one engagement's live scorecard of ``version`` rendered as ``form`` (the
     API's JSON): beside the scorecard's own keys, with the same engagement, window and version."""
@@ -152,6 +155,8 @@ def engagement_scorecard_rendered(
     form: str,
     render: Callable[[Scorecard], str],
     check: Callable[[str], bool] | None = None,
+    version: object = NOT_READ,  # int, or None when the cache cannot be reached
+    kept: object = NOT_READ,
 ) -> str:
     """The live scorecard as ``render`` turns it into text (the API's JSON, ``form`` naming it),
     kept in the cache as that text: a reader gets it as stored, with no scorecard rebuilt from the
@@ -159,13 +164,18 @@ def engagement_scorecard_rendered(
     (not for the previous one served while another request computes) and never longer than that
     scorecard is served (``CACHE_SECONDS`` from its computation). A kept text that ``check``
     refuses (signed with another key, say) is rendered afresh and replaced, so one bad entry costs
-    one render."""
+    one render.
+
+    ``version`` and ``kept``: the engagement's version (None: the cache cannot be reached) and what
+    is kept under ``rendered_key`` for it, when the caller has read them already (the engagement
+    page reads the text with its other kept parts in one round trip); read here otherwise."""
     days = window_days(days)
-    version = engagement_version(engagement.pk)
+    if version is NOT_READ:
+        version = engagement_version(engagement.pk)
     if version is None:  # the cache cannot be reached
         return render(_compute(engagement, days, timezone.now()))
     key = rendered_key(engagement.pk, days, version, form)
-    text = cache_get(key)
+    text = cache_get(key) if kept is NOT_READ else kept
     if isinstance(text, str) and (check is None or check(text)):
         return text
     scorecard, current = _live(engagement, days, version=version)

@@ -9,11 +9,16 @@ and refused (403) on an engagement they can see through their requisitions. Ever
 from ``partnership.scorecard``; coverage from ``requisition_covering_recruiters``.
 
 What a busy page costs: the scorecard part is kept as rendered text beside the live scorecard
-(``_live_scorecard_body``), and the engagement-wide sections as one signed fragment
-(``_sections``, keyed by ``sections_key``: engagement version, side, permissions, zone, language,
-window and page; at most ``SECTIONS_SECONDS`` old for what changes without a version bump, see
-there). Only the header's links, the pulse surveys waiting on the viewer, and the CSRF token and
-address in the suggestions' forms are the viewer's own, made per request.
+(``_live_scorecard_body``), and the heading's line with the engagement-wide sections as one signed
+fragment (``_sections``, keyed by ``sections_key``: engagement version, side, permissions, zone,
+language, window and page; at most ``SECTIONS_SECONDS`` old for what changes without a version
+bump, see there). Only the header's links, the pulse surveys waiting on the viewer, and the CSRF
+token and address in the suggestions' forms are the viewer's own, made per request.
+
+A warm page: three queries (the session's user; the engagement with its account managers' ids,
+which every permission on the page reads, outside a transaction) and three cache round trips (the
+session; the engagement's version; both kept parts with ``get_many``), each signature checked once.
+A fourth query only while one of the pulse surveys shown is open: is it waiting on the viewer.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from datetime import datetime
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -46,7 +52,7 @@ from engagements.models import Assignment, Engagement, Requisition
 from engagements.policies import can_manage_engagement
 from engagements.selectors import requisition_covering_recruiters, requisition_teams
 from feedback.cost_of_waiting import MIN_CANDIDATES as COST_MIN_CANDIDATES
-from rpo_portal.cache import cache_get, cache_set, signed_get, signed_set
+from rpo_portal.cache import cache_get, cache_get_many, cache_set, signed_read, signed_set
 from rpo_portal.pages import UTC_ZONE, forbidden, not_found, render_page
 
 from .. import scorecard as scorecard_module
@@ -149,14 +155,22 @@ class EngagementRow:
 # --- One engagement -----------------------------------------------------------------------------
 
 
-def _visible_engagement(request: HttpRequest, pk: int) -> tuple[Engagement | None, HttpResponse | None]:
+def _visible_engagement(
+    request: HttpRequest, pk: int, *, related: tuple[str, ...] = ("provider", "client")
+) -> tuple[Engagement | None, HttpResponse | None]:
+    """The engagement ``pk`` if the signed-in person may read its scorecard, else the refusal.
+    Read with ``related`` (the two organisations, whose names the pages show) and who runs it (its
+    account managers' ids: all that the policies read of them); get(), not first(): no ORDER BY."""
     user = request.user
-    engagement = (
-        Engagement.objects.select_related("provider", "client", "escalation_contact")
-        .prefetch_related("account_managers")
-        .filter(pk=pk)
-        .first()
-    )
+    try:
+        engagements = Engagement.objects.prefetch_related(
+            Prefetch("account_managers", queryset=User.objects.only("pk").order_by())
+        )
+        if related:  # select_related() without names would follow every relation
+            engagements = engagements.select_related(*related)
+        engagement = engagements.get(pk=pk)
+    except Engagement.DoesNotExist:
+        engagement = None
     if engagement is not None and not _sees_whole_engagement(user, engagement):
         # Not one of the plain cases: engagement_list decides (a recruiter on a requisition of it,
         # a backup standing in, a hiring manager, or someone who may not see it).
@@ -181,32 +195,59 @@ def _sees_whole_engagement(user: User, engagement: Engagement) -> bool:
     return bool(user.is_authenticated and user.is_active) and runs_engagement(user, engagement)
 
 
+@transaction.non_atomic_requests  # only reads, each one statement: BEGIN and COMMIT would add two round trips
 @login_required
 @require_GET
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement, refusal = _visible_engagement(request, pk)
+    # Without the organisations: their names are in the kept parts (the heading, the scorecard's).
+    engagement, refusal = _visible_engagement(request, pk, related=())
     if refusal is not None:
         return refusal
     user = request.user
     days, days_message = _window(request)
+    # htmx swaps only the window-dependent part when the 30/90 switch is clicked.
+    scorecard_only = request.headers.get("HX-Request") == "true" and request.GET.get("part") == "scorecard"
+    page_number = request.GET.get("page")
+    # The kept parts, read in two round trips whatever their number: the engagement's version (in
+    # every key), then the scorecard part and the sections together.
+    version = engagement_version(engagement.pk)
+    body_key = _body_key(engagement, days=days, viewer=user, version=version)
+    sections_key_ = (
+        None
+        if scorecard_only
+        else _sections_key(engagement, viewer=user, days=days, page_number=page_number, version=version)
+    )
+    kept = cache_get_many([key for key in (body_key, sections_key_) if key is not None]) if version is not None else {}
     context = {
         "engagement": engagement,
         "days": days,
         "days_message": days_message,
         "windows": scorecard_module.WINDOWS,
-        "scorecard_body": _live_scorecard_body(engagement, days=days, viewer=user),
+        "scorecard_body": _live_scorecard_body(
+            engagement, days=days, viewer=user, version=version, kept=kept.get(body_key) if body_key else None
+        ),
     }
-    if request.headers.get("HX-Request") == "true" and request.GET.get("part") == "scorecard":
-        # htmx swaps only the window-dependent part when the 30/90 switch is clicked.
+    if scorecard_only:
         return render_page(request, "partnership/engagements/_scorecard.html", context, viewer=user)
     now = timezone.now()
+    sections = _sections(
+        engagement,
+        viewer=user,
+        days=days,
+        page_number=page_number,
+        now=now,
+        key=sections_key_,
+        kept=kept.get(sections_key_) if sections_key_ else None,
+    )
     context["can_manage"] = can_manage_engagement(user, engagement)
     context["may_open_assignments"] = can_open_assignment_pages(user)
     context["may_read_review_pack"] = can_read_review_pack(user, engagement)  # the quarterly review pack (qbr)
     context["may_read_history"] = runs_engagement(user, engagement)  # its History (views.history)
-    # The one part of the page that is the viewer's own: the pulse surveys waiting on their answer.
-    context["pulse_waiting"] = pulse_waiting_on(engagement=engagement, viewer=user, now=now)
-    sections = _sections(engagement, viewer=user, days=days, page_number=request.GET.get("page"), now=now)
+    # The one part of the page that is the viewer's own: the pulse surveys waiting on their answer,
+    # asked only while one of those the sections show is open (most of the time none is).
+    open_surveys = [pk for pk, closes_at in sections["open_pulse"] if datetime.fromisoformat(closes_at) > now]
+    context["pulse_waiting"] = pulse_waiting_on(engagement=engagement, viewer=user, now=now, among=open_surveys)
+    context["engagement_heading"] = mark_safe(sections["heading"])
     context["implementation_section"] = mark_safe(sections["implementation"])
     context["engagement_sections"] = _put_in_viewers_own(request, sections["sections"])
     return render_page(request, "partnership/engagements/detail.html", context, viewer=user)
@@ -214,9 +255,10 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- The engagement-wide sections, rendered once per version, side, permissions and zone -------
 
-SECTIONS_FORMAT = 1  # part of every key: changed with _sections.html, the templates it includes or their context
+SECTIONS_FORMAT = 2  # part of every key: changed with _sections.html, the templates it includes or their context
 SECTIONS_SECONDS = scorecard_module.CACHE_SECONDS  # kept no longer than the scorecard beside them
 SECTIONS_SALT = "partnership.engagement-page.sections"
+SECTIONS_FIELDS = {"heading", "implementation", "sections", "open_pulse"}
 # Where the signed-in person's own values go in the shared HTML: written by the template as
 # attribute values, so that no text of a user (escaped, quotes included) can ever match them.
 CSRF_MARKER = "csrf-token-of-the-viewer"
@@ -285,27 +327,38 @@ def sections_key(engagement: Engagement, *, version: int, viewer, days: int, pag
     )
 
 
-def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: datetime) -> dict:
-    """The implementation section and the sections below the scorecard, as HTML, from the cache
+def _sections_key(engagement: Engagement, *, viewer, days: int, page_number, version: int | None) -> str | None:
+    """``sections_key`` for this viewer; None when the cache cannot be reached (no version)."""
+    if version is None:
+        return None
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
+    return sections_key(
+        engagement, version=version, viewer=viewer, days=days, page_number=page_number, zone_name=str(zone)
+    )
+
+
+def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: datetime, key: str | None, kept) -> dict:
+    """The heading's line (the two organisations, the status and the viewer's zone), the
+    implementation section and the sections below the scorecard, as HTML, from the cache
     when a viewer with the same key (``sections_key``) has seen this version of the engagement in
-    the last minute; rendered and kept otherwise.
+    the last minute (``kept``: what the page read under ``key``); rendered and kept otherwise.
+
+    Kept with them: the pulse surveys among those shown that were open when they were rendered
+    (``open_pulse``: id and closing moment), so that the page asks whether one waits on the viewer
+    only while one is open. A survey sent bumps the version; one closing is read from the moment.
 
     Rendered without the request, like the scorecard part: no context processor can put anything
     of the signed-in person into HTML served to others. The forms' CSRF token and their ``next``
     address are markers, replaced per request (``_put_in_viewers_own``). Signed: whoever can
     write to Redis cannot put HTML into pages. When the cache cannot be reached, rendered each time."""
-    zone = getattr(viewer, "zone", None) or UTC_ZONE
-    version = engagement_version(engagement.pk)
-    key = None
-    if version is not None:
-        key = sections_key(
-            engagement, version=version, viewer=viewer, days=days, page_number=page_number, zone_name=str(zone)
-        )
-        parts = signed_get(key, salt=SECTIONS_SALT, fields={"implementation", "sections"})
+    if key is not None:
+        parts = signed_read(key, kept, salt=SECTIONS_SALT, fields=SECTIONS_FIELDS)
         if parts is not None:
             return parts
+    zone = getattr(viewer, "zone", None) or UTC_ZONE
     context = {
         "engagement": engagement,
+        "zone_name": str(zone),
         "days": days,
         "csrf_token": CSRF_MARKER,
         "suggestions_next": NEXT_MARKER,
@@ -329,8 +382,14 @@ def _sections(engagement: Engagement, *, viewer, days: int, page_number, now: da
         context["suggested_wins"] = offered_suggestions(engagement=engagement)
     with timezone.override(zone):
         parts = {
+            "heading": render_to_string("partnership/engagements/_heading.html", context).strip(),
             "implementation": render_to_string("partnership/implementation/_engagement_section.html", context),
             "sections": render_to_string("partnership/engagements/_sections.html", context),
+            "open_pulse": [
+                [result.survey.pk, result.survey.closes_at.isoformat()]
+                for result in context["pulse_trends"]
+                if result.survey.closes_at > now
+            ],
         }
     if key is not None:
         signed_set(key, parts, SECTIONS_SECONDS, salt=SECTIONS_SALT)
@@ -434,15 +493,10 @@ def _scorecard_body(scorecard, *, viewer) -> str:
     return html  # a SafeString: rendered by the template, escaped there
 
 
-def _live_scorecard_body(engagement: Engagement, *, days: int, viewer) -> str:
-    """The live scorecard's part, kept as its rendered text beside the scorecard
-    (``engagement_scorecard_rendered``: the engagement's version, the window, and never longer than
-    the scorecard is served), so that a busy page reads one string and builds no scorecard from its
-    ~1,000 cached figures. Keyed like ``scorecard_body_key`` but for ``ends_at``, which the version
-    and that time stand for. Signed as well; a text whose signature does not match (another secret
-    key's) is rendered afresh and replaced."""
+def _body_form(viewer) -> str:
+    """The ``form`` under which the live scorecard's part is kept for this viewer: side, zone, language."""
     zone = getattr(viewer, "zone", None) or UTC_ZONE
-    form = ":".join(
+    return ":".join(
         [
             "engagement-page-body",
             str(SCORECARD_BODY_FORMAT),
@@ -452,22 +506,49 @@ def _live_scorecard_body(engagement: Engagement, *, days: int, viewer) -> str:
         ]
     )
 
+
+def _body_key(engagement: Engagement, *, days: int, viewer, version: int | None) -> str | None:
+    """Where ``_live_scorecard_body`` is kept for this viewer; None when the cache cannot be reached."""
+    if version is None:
+        return None
+    return scorecard_module.rendered_key(engagement.pk, days, version, _body_form(viewer))
+
+
+def _live_scorecard_body(engagement: Engagement, *, days: int, viewer, version: int | None, kept) -> str:
+    """The live scorecard's part, kept as its rendered text beside the scorecard
+    (``engagement_scorecard_rendered``: the engagement's version, the window, and never longer than
+    the scorecard is served), so that a busy page reads one string and builds no scorecard from its
+    ~1,000 cached figures. Keyed like ``scorecard_body_key`` but for ``ends_at``, which the version
+    and that time stand for. Signed as well; a text whose signature does not match (another secret
+    key's) is rendered afresh and replaced. ``version`` and ``kept``: the engagement's version and
+    what the page read under ``_body_key``.
+
+    Each text is verified once: the HTML ``check`` finds under a good signature, or the one just
+    rendered, is what the page shows."""
+    form = _body_form(viewer)
+    html_of: dict[str, str] = {}  # signed text -> its HTML, verified or ours
+
     def ours(text: str) -> bool:
         try:
-            _scorecard_body_signer.unsign(text)
+            html_of[text] = _scorecard_body_signer.unsign(text)
         except signing.BadSignature:
             logger.warning("Replacing the cached scorecard text %r, whose signature does not match.", form)
             return False
         return True
 
+    def render(scorecard) -> str:
+        html = _scorecard_body(scorecard, viewer=viewer)
+        text = _scorecard_body_signer.sign(html)
+        html_of[text] = html
+        return text
+
     text = scorecard_module.engagement_scorecard_rendered(
-        engagement=engagement,
-        days=days,
-        form=form,
-        render=lambda scorecard: _scorecard_body_signer.sign(_scorecard_body(scorecard, viewer=viewer)),
-        check=ours,
+        engagement=engagement, days=days, form=form, render=render, check=ours, version=version, kept=kept
     )
-    return mark_safe(_scorecard_body_signer.unsign(text))  # checked, or our own render signed just now
+    html = html_of.get(text)
+    if html is None:  # not through ours or render (a test's stand-in): verified here
+        html = _scorecard_body_signer.unsign(text)
+    return mark_safe(html)  # checked, or our own render
 
 
 def _complete_weeks_max(weeks, key: str) -> float | None:

@@ -19,9 +19,9 @@ from engagements.activity import engagement_version
 from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement
 from engagements.selectors import engagement_list
-from engagements.services.contract import assignment_create, assignment_end
+from engagements.services.contract import assignment_create, assignment_end, engagement_update
 from partnership.items.services import issue_raise, issue_resolve
-from partnership.models import SuggestedWin
+from partnership.models import PulseSurvey, SuggestedWin
 from partnership.views import engagements as views
 from partnership.wins import suggestion_dismiss, win_record
 from tests import factories
@@ -165,6 +165,43 @@ def test_the_survey_waiting_on_the_viewer_is_their_own(client, world, time_machi
 
     assert answer_url not in page_as(client, world.client_admin, detail(world.acme_engagement))
     assert answer_url in page_as(client, world.account_manager, detail(world.acme_engagement))
+
+
+def heading(page: str) -> str:
+    return page.split('class="engagement-header"')[1].split("</p>")[0].split('<p class="muted">')[1]
+
+
+def test_the_heading_is_kept_with_the_sections_in_each_viewers_zone_and_shows_a_new_status_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    world.provider_admin.time_zone = "Asia/Tokyo"
+    world.provider_admin.save(update_fields=["time_zone"])
+    first = page_as(client, world.account_manager, detail(world.acme_engagement))
+    colleague = page_as(client, world.provider_admin, detail(world.acme_engagement))
+
+    assert heading(first) == f"Acme with Talentbridge RPO · Active · times in {world.account_manager.time_zone}"
+    assert heading(colleague) == "Acme with Talentbridge RPO · Active · times in Asia/Tokyo"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_update(actor=world.provider_admin, engagement=world.acme_engagement, status="paused")
+    assert "· Paused ·" in heading(page_as(client, world.account_manager, detail(world.acme_engagement)))
+
+
+def test_a_survey_that_closes_leaves_the_kept_page_at_once(client, world, time_machine):
+    """The kept sections name the surveys open when they were rendered; one that closes since is
+    no longer offered, though nothing bumped the version, and then nobody is asked about it."""
+    time_machine.move_to(OPENING, tick=False)
+    survey = open_surveys()[world.acme_engagement.pk]
+    PulseSurvey.objects.filter(pk=survey.pk).update(closes_at=OPENING + timedelta(seconds=30))
+    answer_url = reverse("partnership:pulse-answer", args=[survey.pk])
+    assert answer_url in page_as(client, world.account_manager, detail(world.acme_engagement))
+
+    time_machine.move_to(OPENING + timedelta(seconds=31), tick=False)  # the sections are still kept
+    with CaptureQueriesContext(connection) as queries:
+        page = page_as(client, world.account_manager, detail(world.acme_engagement))
+
+    assert answer_url not in page
+    assert not [query for query in queries.captured_queries if "partnership_pulse" in query["sql"]]
 
 
 # --- Nobody gets a fragment meant for someone else ---------------------------------------------
@@ -321,9 +358,10 @@ def test_the_quick_check_never_lets_in_whom_engagement_list_keeps_out(client, wo
 # --- A warm page asks the same few questions ---------------------------------------------------
 
 
-def test_a_warm_page_for_a_colleague_asks_four_queries(client, world):
+def test_a_warm_page_for_a_colleague_asks_three_queries(client, world):
     """Read from the cache (another viewer on the same side saw it): the session's user, the
-    engagement and its account managers, the pulse surveys waiting on the viewer."""
+    engagement and its account managers; the pulse surveys waiting on the viewer only while one is
+    open (none here)."""
     factories.OutOfOfficeFactory(user=world.recruiter, backup=world.sourcer)
     _suggestion(world.acme_engagement, "Every feedback on time in October")
     for _ in range(30):
@@ -335,4 +373,20 @@ def test_a_warm_page_for_a_colleague_asks_four_queries(client, world):
         assert client.get(detail(world.acme_engagement)).status_code == 200
 
     asked = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
-    assert len(asked) <= 4, asked
+    assert len(asked) <= 3, asked
+    engagement_query = next(sql for sql in asked if 'FROM "engagements_engagement"' in sql)
+    assert "JOIN" not in engagement_query  # the organisations' names are in the kept heading
+
+
+def test_a_warm_page_asks_which_open_survey_waits_on_the_viewer(client, world, time_machine):
+    time_machine.move_to(OPENING, tick=False)
+    open_surveys()
+    page_as(client, world.account_manager, detail(world.acme_engagement))
+
+    client.force_login(world.provider_admin)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(detail(world.acme_engagement)).status_code == 200
+
+    asked = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert len(asked) == 4, asked
+    assert "partnership_pulseinvitation" in asked[-1]
