@@ -6,7 +6,8 @@
 2. gunicorn with DEBUG off, a SECRET_KEY generated once (kept in var/bench-web/secret_key),
    ALLOWED_HOSTS=127.0.0.1, static files collected (into var/bench-web/static) and served by
    WhiteNoise, the cache in Redis (``BENCH_WEB_CACHE_URL``, db 5 on 127.0.0.1, when it answers),
-   ``BENCH_WEB_WORKERS`` gthread workers x ``BENCH_WEB_THREADS``.
+   workers as production runs them (``gunicorn.conf.py``: two synchronous workers per core), or
+   ``BENCH_WEB_WORKERS`` x ``BENCH_WEB_THREADS`` (more than one thread: gthread workers).
 3. The demo people log in once (the login form; an API token from POST /api/v1/auth/token/).
 4. ``BENCH_WEB_MODE=closed`` (the default): closed loop, no think time. For the floor
    (``GET /api/v1/me/`` with the account manager's token) and each target, the floor just before
@@ -31,6 +32,7 @@ import csv
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -50,8 +52,11 @@ OUT = ROOT / "var" / "bench-web"
 DATABASE_URL = os.environ.get("BENCH_WEB_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rpo_bench_web")
 SCALE = int(os.environ.get("BENCH_WEB_SCALE", "100"))
 PORT = int(os.environ.get("BENCH_WEB_PORT", "8765"))
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "8"))  # gunicorn.conf.py's default on 2 cores
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "1"))
+# gunicorn.conf.py's workers, threads and worker class (what production runs), unless overridden.
+_SERVER = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS") or _SERVER["workers"])
+THREADS = int(os.environ.get("BENCH_WEB_THREADS") or _SERVER["threads"])
+WORKER_CLASS = "gthread" if THREADS > 1 else _SERVER["worker_class"]
 USERS = int(os.environ.get("BENCH_WEB_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
 WAIT = os.environ.get("BENCH_WEB_WAIT", "0.5,1.5")
@@ -188,7 +193,7 @@ def start_gunicorn(prod_env: dict) -> subprocess.Popen:
         "--workers",
         str(WORKERS),
         "--worker-class",
-        "gthread",
+        WORKER_CLASS,
         "--threads",
         str(THREADS),
         "--timeout",
@@ -330,7 +335,7 @@ def run_locust(targets: list[dict], sessions: dict, token: str) -> list[dict]:
         "--loglevel",
         "WARNING",
     ]
-    say(f"locust: {USERS} users for {SECONDS} s, think time {WAIT} s, against {WORKERS}x{THREADS} gthread")
+    say(f"locust: {USERS} users for {SECONDS} s, think time {WAIT} s, against {WORKERS}x{THREADS} {WORKER_CLASS}")
     with open(OUT / "locust.log", "w") as log:
         subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=SECONDS + 120)
     with open(f"{prefix}_stats.csv", newline="") as stats:
@@ -341,8 +346,9 @@ def report(rows: list[dict], *, submissions: int, cache: str) -> bool:
     by_name = {row["Name"]: row for row in rows}
     print()
     print(
-        f"Web benchmark: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} workers x {THREADS} "
-        f"threads (DEBUG off, cache: {cache or 'per-process memory'}), {USERS} concurrent users, {SECONDS} s, "
+        f"Web benchmark: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} {WORKER_CLASS} workers "
+        f"x {THREADS} threads (DEBUG off, cache: {cache or 'per-process memory'}), {USERS} concurrent users, "
+        f"{SECONDS} s, "
         f"think time {WAIT} s, {os.cpu_count()} CPUs"
     )
     header = (
@@ -433,7 +439,7 @@ def run_closed(targets: list[dict], sessions: dict, token: str) -> list[tuple[di
     (OUT / "wrk.log").unlink(missing_ok=True)
     say(
         f"wrk: {CLIENTS} connections, no think time, {WARMUP} s warm-up + {CLOSED_SECONDS} s measured, "
-        f"the floor before each target, against {WORKERS}x{THREADS} gthread"
+        f"the floor before each target, against {WORKERS}x{THREADS} {WORKER_CLASS}"
     )
     pairs = []
     for target in targets:
@@ -458,9 +464,9 @@ def run_closed(targets: list[dict], sessions: dict, token: str) -> list[tuple[di
 def report_closed(pairs: list[tuple[dict, dict]], *, submissions: int, cache: str) -> bool:
     print()
     print(
-        f"Web benchmark, closed loop: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} workers x "
-        f"{THREADS} threads (DEBUG off, cache: {cache or 'per-process memory'}), wrk -t2 -c{CLIENTS} "
-        f"-d{CLOSED_SECONDS}s after {WARMUP} s warm-up, no think time, {os.cpu_count()} CPUs; "
+        f"Web benchmark, closed loop: {submissions:,} submissions on PostgreSQL, gunicorn {WORKERS} "
+        f"{WORKER_CLASS} workers x {THREADS} threads (DEBUG off, cache: {cache or 'per-process memory'}), "
+        f"wrk -t2 -c{CLIENTS} -d{CLOSED_SECONDS}s after {WARMUP} s warm-up, no think time, {os.cpu_count()} CPUs; "
         f"each target right after its floor ({FLOOR['path']})"
     )
     header = (

@@ -162,17 +162,18 @@ def _gunicorn_config(tmp_path, **overrides) -> dict[str, str]:
     }
 
 
-def test_plain_gunicorn_runs_four_single_threaded_workers_per_core(tmp_path):
+def test_plain_gunicorn_runs_two_synchronous_workers_per_core(tmp_path):
     config = _gunicorn_config(tmp_path, WEB_CONCURRENCY=None, GUNICORN_THREADS=None, PORT="8123")
-    assert config["workers"] == str(4 * os.cpu_count())
+    assert config["workers"] == str(2 * os.cpu_count())
     assert config["threads"] == "1"
-    assert config["worker_class"] == "gthread"
+    assert config["worker_class"] == "sync"
     assert config["bind"] == "['0.0.0.0:8123']"
 
 
 def test_gunicorn_workers_and_threads_follow_the_environment(tmp_path):
     config = _gunicorn_config(tmp_path, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
     assert (config["workers"], config["threads"]) == ("3", "2")
+    assert config["worker_class"] == "gthread"  # threads need it
 
 
 @pytest.mark.parametrize(
