@@ -18,12 +18,14 @@ from rpo_portal.delivery import is_transient, publish_all
 from rpo_portal.tasks import SENDING, backoff, deliver_with_retries, enqueue_on_commit, publish, publish_many
 
 from . import reminders
+from .cost_of_waiting import refresh_costs_of_waiting as _refresh_costs_of_waiting
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "enqueue_on_commit",
     "publish",
+    "refresh_costs_of_waiting",
     "run_sweep",
     "send_digest",
     "send_digests",
@@ -69,3 +71,9 @@ def run_sweep(*, now, **publish_options) -> reminders.SweepResult:
 def send_digests() -> int:
     digest_ids = reminders.digests_prepare(now=timezone.now())
     return len(publish_all(digest_ids, lambda digest_id: publish(send_digest, digest_id)))
+
+
+@shared_task(soft_time_limit=600, time_limit=660, expires=1200, ignore_result=True)
+def refresh_costs_of_waiting() -> int:
+    """Every engagement's cost of waiting, computed ahead of the pages and emails that show it."""
+    return _refresh_costs_of_waiting()

@@ -245,6 +245,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "feedback.tasks.sweep_reminders", "schedule": 60.0},
     "send-digests": {"task": "feedback.tasks.send_digests", "schedule": 300.0},
+    # The cost of waiting (180 days of requests, about a second per busy engagement), computed ahead
+    # of the scorecards and reminder emails that show it, before the kept one's hour is up.
+    "refresh-costs-of-waiting": {"task": "feedback.tasks.refresh_costs_of_waiting", "schedule": 20 * 60.0},
     "erase-inactive-candidates": {"task": "engagements.tasks.erase_inactive_candidates", "schedule": 24 * 3600.0},
     # Every other email (invitations, password resets, notices): re-sends what SMTP or a worker dropped.
     "sweep-outbox": {"task": "rpo_portal.tasks.sweep_outbox", "schedule": 60.0},

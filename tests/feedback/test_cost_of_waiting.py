@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from engagements.models import Submission
-from feedback.cost_of_waiting import compute_cost_of_waiting
+from engagements.models import Engagement, Submission
+from feedback.cost_of_waiting import CACHE_SECONDS, compute_cost_of_waiting, cost_of_waiting
+from feedback.tasks import refresh_costs_of_waiting
 from tests.partnership.scorecard_history import feedback_request, requisition, submission
 
 from .reminder_kit import backdate_assignments, chased_request, sweep
@@ -183,3 +185,46 @@ def test_the_line_is_computed_once_for_many_reminders(world, req):
         and '"engagements_submission"."stage_changed_at"' in query["sql"]
     ]
     assert len(reading_the_waits) == 1  # once for the engagement, not once per email
+
+
+def _reads_the_waits(queries) -> int:
+    return sum(
+        1
+        for query in queries
+        if 'FROM "feedback_feedbackrequest"' in query["sql"]
+        and '"engagements_submission"."stage_changed_at"' in query["sql"]
+    )
+
+
+def test_the_beat_keeps_each_engagements_cost_of_waiting_so_no_page_computes_it(world, req):
+    """The refresh computes it ahead: the scorecard then reads it without reading 180 days of
+    requests; a withdrawal since shows at the next refresh; an ended engagement is left alone."""
+    _history(req, fast=10, fast_withdrawn=1, middle=10, slow=10, slow_withdrawn=3)
+    ended = world.globex_engagement
+    ended.status = Engagement.Status.ENDED
+    ended.save(update_fields=["status"])
+
+    with time_machine.travel(NOW, tick=False):
+        refreshed = refresh_costs_of_waiting.apply().get()
+        with CaptureQueriesContext(connection) as queries:
+            kept = cost_of_waiting(engagement=world.acme_engagement)
+        assert _reads_the_waits(queries) == 0
+        assert kept.nudge_line.startswith(LINE)
+        assert refreshed == Engagement.objects.exclude(status=Engagement.Status.ENDED).count()
+
+        # Another slow candidate withdraws: the kept value is the refresh's until the next one.
+        _candidate(req, OPENED, OPENED + timedelta(days=4), withdrawn=True)
+        assert cost_of_waiting(engagement=world.acme_engagement) == kept
+        refresh_costs_of_waiting.apply()
+        slow = cost_of_waiting(engagement=world.acme_engagement).buckets[-1]
+        assert (slow.candidates, slow.withdrawn) == (11, 4)
+
+        # The ended engagement was not computed: asking for it now reads its requests.
+        with CaptureQueriesContext(connection) as queries:
+            cost_of_waiting(engagement=ended)
+        assert _reads_the_waits(queries) == 1
+
+
+def test_the_refresh_comes_before_the_kept_value_expires():
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("refresh_costs_of_waiting"))
+    assert entry["schedule"] < CACHE_SECONDS
