@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 
 from engagements.business_hours import MAX_DAYS_SCANNED, BusinessCalendar
 from engagements.models import SCORECARD_MOVES, Engagement, Interview, Requisition, Submission, SubmissionStageChange
 from feedback.models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
 
-from ..aggregates import MedianHours
+from ..aggregates import BucketIndex, MedianHours
 from .types import ratio, share
 
 Stage = Submission.Stage
@@ -74,15 +74,14 @@ def _first_moment(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-def _week_of(field: str, mondays: list[date], zone: ZoneInfo) -> Case:
+def _week_of(field: str, mondays: list[date], zone: ZoneInfo):
     """The index in ``mondays`` of the local week ``field`` falls in, for rows from the first
-    Monday on: a CASE over the weeks' first moments, a comparison or a few per row, where
-    ``TruncWeek`` turns every row into the local time of ``zone`` (twice the time over 40,000 rows)."""
-    whens = [
-        When(**{f"{field}__lt": _first_moment(monday, zone)}, then=Value(index))
-        for index, monday in enumerate(mondays[1:])
-    ]
-    return Case(*whens, default=Value(len(mondays) - 1), output_field=IntegerField())
+    Monday on: a binary search over the weeks' first moments per row (``BucketIndex``), where
+    ``TruncWeek`` turns every row into the local time of ``zone`` (a third of the time over 40,000
+    rows)."""
+    if len(mondays) == 1:
+        return Value(0, output_field=IntegerField())
+    return BucketIndex(field, [_first_moment(monday, zone) for monday in mondays[1:]])
 
 
 def _in_week(field: str, mondays: list[date], index: int, zone: ZoneInfo) -> Q:
