@@ -35,7 +35,7 @@ from engagements.local_dates import engagement_today
 from engagements.models import Assignment, Engagement, Requisition
 from feedback.models import AvailabilityRequest, FeedbackRequest, RequestStatus
 
-from .aggregates import HoursBetween, Median
+from .aggregates import MedianHours
 from .models import PartnershipItem, SuggestedWin
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def fastest_feedback(
             submission__requisition_id__in=requisition_ids, answered_at__gte=start, answered_at__lt=end
         )
         .values("requested_of_id", "requested_of__full_name", "requested_of__email")
-        .annotate(median_hours=Median(HoursBetween("answered_at", "created_at")), answers=Count("pk"))
+        .annotate(median_hours=MedianHours("answered_at", "created_at"), answers=Count("pk"))
         .filter(answers__gte=minimum_answers)
         .order_by("median_hours", "-answers", "requested_of_id")
         .first()

@@ -346,9 +346,8 @@ def provider_target_figures(*, engagements: list[Engagement], start: datetime, e
 def hiring_manager_rows(*, engagement: Engagement, start: datetime, end: datetime, now: datetime) -> list[dict]:
     """Per person asked for feedback (see ``HiringManagerRow``): what was asked of them in the
     window, one grouped query read from ``feedback_request_asked_by_idx`` alone, in the order it
-    groups by (no sort); and what they have
-    open now, whenever asked, one grouped query of the open requests only
-    (``feedback_request_open_due_idx``). Neither reads the rest of the engagement's history."""
+    groups by (no sort); and what they have open now, whenever asked, one grouped query of the
+    open requests only. Neither reads the rest of the engagement's history."""
     answered = Q(answered_at__isnull=False)
     on_time = FeedbackRequest.objects.answered_on_time_q()
     overdue = FeedbackRequest.objects.overdue_q(now)
