@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
+from rpo_portal.rollups import HourlyRollup
 
 from .business_hours import BusinessCalendar
 
@@ -444,6 +445,17 @@ SCORECARD_MOVES = (
     | models.Q(to_stage__in=[Submission.Stage.INTERVIEW, Submission.Stage.OFFER])
     | models.Q(from_stage=Submission.Stage.OFFER)
 )
+# What each stage figure counts of those moves: submissions made, moves to interview and to offer,
+# offers accepted (hired) and lost (rejected or withdrawn from offer).
+SCORECARD_MOVE_COUNTS = {
+    "submitted": models.Q(from_stage="", to_stage=Submission.Stage.SUBMITTED),
+    "interview": models.Q(to_stage=Submission.Stage.INTERVIEW),
+    "offer": models.Q(to_stage=Submission.Stage.OFFER),
+    "hired": models.Q(from_stage=Submission.Stage.OFFER, to_stage=Submission.Stage.HIRED),
+    "offer_lost": models.Q(
+        from_stage=Submission.Stage.OFFER, to_stage__in=[Submission.Stage.REJECTED, Submission.Stage.WITHDRAWN]
+    ),
+}
 
 
 class SubmissionStageChange(OfSubmission):
@@ -474,6 +486,51 @@ class SubmissionStageChange(OfSubmission):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+# The stage moves each scorecard figure counts (``partnership.scorecard.figures.stage_moves_by_week``),
+# per engagement and UTC hour, kept by the database (``rpo_portal.rollups``): SCORECARD_MOVES and
+# SCORECARD_MOVE_COUNTS in SQL. tests/test_rollups.py holds the rollup equal to those Q objects.
+_S = Submission.Stage
+STAGE_MOVES_HOURLY = HourlyRollup(
+    source="engagements_submissionstagechange",
+    target="engagements_stagemoveshour",
+    moment="changed_at",
+    where=(
+        f"({{row}}.from_stage = '' AND {{row}}.to_stage = '{_S.SUBMITTED}') "
+        f"OR {{row}}.to_stage IN ('{_S.INTERVIEW}', '{_S.OFFER}') OR {{row}}.from_stage = '{_S.OFFER}'"
+    ),
+    counts=(
+        ("submitted", f"{{row}}.from_stage = '' AND {{row}}.to_stage = '{_S.SUBMITTED}'"),
+        ("interview", f"{{row}}.to_stage = '{_S.INTERVIEW}'"),
+        ("offer", f"{{row}}.to_stage = '{_S.OFFER}'"),
+        ("hired", f"{{row}}.from_stage = '{_S.OFFER}' AND {{row}}.to_stage = '{_S.HIRED}'"),
+        (
+            "offer_lost",
+            f"{{row}}.from_stage = '{_S.OFFER}' AND {{row}}.to_stage IN ('{_S.REJECTED}', '{_S.WITHDRAWN}')",
+        ),
+    ),
+    watched=("from_stage", "to_stage"),
+)
+
+
+class StageMovesHour(models.Model):
+    """One engagement's counted stage moves (``STAGE_MOVES_HOURLY``) in one UTC hour: written by
+    the database's triggers alone, read by the scorecard for the whole hours of its window."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    submitted = models.IntegerField(default=0)
+    interview = models.IntegerField(default=0)
+    offer = models.IntegerField(default=0)
+    hired = models.IntegerField(default=0)
+    offer_lost = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["engagement", "hour"], name="stage_moves_hour_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.hour:%Y-%m-%d %H:00} UTC"
 
 
 class Interview(OfSubmission):

@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from engagements.business_hours import BusinessCalendar, is_outside_business_hours
-from engagements.models import Interview, OfSubmission, Submission
+from engagements.models import Engagement, Interview, OfSubmission, Submission
+from rpo_portal.rollups import HourlyRollup
 
 User = settings.AUTH_USER_MODEL
 
@@ -179,6 +180,39 @@ class FeedbackRequest(ChasedRequest, OfSubmission):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.submission} by {self.requested_of}"
+
+
+# "Feedback on time" (``partnership.scorecard.figures.feedback_on_time_by_week``): the requests due
+# per engagement and UTC hour of their due time, cancelled ones aside, and those answered by then
+# (``answered_on_time_q``), kept by the database (``rpo_portal.rollups``). tests/test_rollups.py
+# holds the rollup equal to those rules.
+FEEDBACK_DUE_HOURLY = HourlyRollup(
+    source="feedback_feedbackrequest",
+    target="feedback_feedbackduehour",
+    moment="due_at",
+    where=f"{{row}}.status <> '{RequestStatus.CANCELLED}'",
+    counts=(
+        ("due", "true"),
+        ("on_time", "{row}.answered_at IS NOT NULL AND {row}.answered_at <= {row}.due_at"),
+    ),
+    watched=("status", "answered_at"),
+)
+
+
+class FeedbackDueHour(models.Model):
+    """One engagement's feedback due in one UTC hour (``FEEDBACK_DUE_HOURLY``): written by the
+    database's triggers alone, read by the scorecard and the health map for whole hours."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    due = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["engagement", "hour"], name="feedback_due_hour_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.hour:%Y-%m-%d %H:00} UTC"
 
 
 class Feedback(models.Model):

@@ -46,10 +46,19 @@ from engagements.models import (
     Interview,
     OrientationNote,
     Requisition,
+    StageMovesHour,
     Submission,
     SubmissionStageChange,
 )
-from feedback.models import AvailabilityRequest, AvailabilitySlot, Feedback, FeedbackRequest, Reminder, ladder_at
+from feedback.models import (
+    AvailabilityRequest,
+    AvailabilitySlot,
+    Feedback,
+    FeedbackDueHour,
+    FeedbackRequest,
+    Reminder,
+    ladder_at,
+)
 from partnership.models import (
     ItemComment,
     ItemFollower,
@@ -93,9 +102,11 @@ FILLED = (
     Candidate,
     Submission,
     SubmissionStageChange,
+    StageMovesHour,  # the hourly rollups the database keeps of the two below (rpo_portal.rollups)
     Interview,
     Interview.interviewers.through,
     FeedbackRequest,
+    FeedbackDueHour,
     AvailabilityRequest,
     Feedback,
     AvailabilitySlot,

@@ -12,25 +12,41 @@ planner has statistics (``test_scorecard_plans``). Before, they were selected by
 engagement's requisitions and joined to every submission of the engagement (a hash of 50,000
 submissions per figure at ``seed_demo --scale 100``); before that, by a join on requisitions whose
 plan fell off a cliff without statistics (66 s for a scorecard after a bulk load).
+
+The figures that count (stage moves; feedback due and on time) read the whole UTC hours of their
+window from hourly rollups the database keeps (``rpo_portal.rollups``: about 24 rows a day, where
+an engagement at ``seed_demo --scale 100`` records about 2,900 stage moves a day), and from the rows
+themselves only in the hours a window's edge or a week's first moment falls inside
+(``hourly_split``). Medians do not add up across hours: they still read the window's rows.
 """
 
 from __future__ import annotations
 
+import operator
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 
 from engagements.business_hours import MAX_DAYS_SCANNED, BusinessCalendar
-from engagements.models import SCORECARD_MOVES, Engagement, Interview, Requisition, Submission, SubmissionStageChange
-from feedback.models import AvailabilityRequest, FeedbackRequest, Reminder, RequestStatus
+from engagements.models import (
+    SCORECARD_MOVE_COUNTS,
+    SCORECARD_MOVES,
+    Engagement,
+    Interview,
+    Requisition,
+    StageMovesHour,
+    Submission,
+    SubmissionStageChange,
+)
+from feedback.models import AvailabilityRequest, FeedbackDueHour, FeedbackRequest, Reminder, RequestStatus
+from rpo_portal.rollups import HourlySplit, hourly_split
 
 from ..aggregates import BucketIndex, MedianHours
 from .types import ratio, share
-
-Stage = Submission.Stage
 
 
 def _of(engagement: Engagement, path: str = "") -> Q:
@@ -47,15 +63,52 @@ def feedback_due(*, engagement_ids, start: datetime, end: datetime):
     )
 
 
+def _whole_hours(split: HourlySplit) -> Q:
+    """A rollup's hours that ``split`` reads from it."""
+    hours = Q(hour__gte=split.first, hour__lt=split.last)
+    if split.cut_hours:
+        hours &= ~Q(hour__in=split.cut_hours)
+    return hours
+
+
+def _rows_in(field: str, split: HourlySplit) -> Q:
+    """The source's rows that ``split`` reads from the source: those of its ``raw`` ranges."""
+    return reduce(operator.or_, (Q(**{f"{field}__gte": low, f"{field}__lt": high}) for low, high in split.raw))
+
+
+def _hourly(split: HourlySplit, hours, rows, moment: str):
+    """The grouped rows of a rollup's whole hours (``hours``, a queryset of the rollup) and of the
+    source's rows in the rest (``rows``, a queryset of the source, read by ``moment``): at most one
+    query of each, both grouped alike, their rows to be added up by the caller."""
+    if split.first is not None:
+        yield from hours.filter(_whole_hours(split))
+    if split.raw:
+        yield from rows.filter(_rows_in(moment, split))
+
+
 def feedback_on_time(*, engagement_ids, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
-    """{engagement id: (due, answered on time)} over [``start``, ``end``): one grouped query."""
-    rows = (
-        feedback_due(engagement_ids=engagement_ids, start=start, end=end)
+    """{engagement id: (due, answered on time)} over [``start``, ``end``) (``feedback_due``): its
+    whole hours from the rollup (``feedback.models.FEEDBACK_DUE_HOURLY``), the rest from the
+    requests, one grouped query of each."""
+    split = hourly_split(start, end)
+    counts: dict[int, tuple[int, int]] = {}
+    hours = (
+        FeedbackDueHour.objects.filter(engagement_id__in=engagement_ids)
         .values("engagement_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
+        .annotate(n_due=Sum("due"), n_on_time=Sum("on_time"))
         .order_by()
     )
-    return {row["engagement_id"]: (row["due"], row["on_time"]) for row in rows}
+    rows = (
+        FeedbackRequest.objects.filter(engagement_id__in=engagement_ids)
+        .exclude(status=RequestStatus.CANCELLED)
+        .values("engagement_id")
+        .annotate(n_due=Count("pk"), n_on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
+        .order_by()
+    )
+    for row in _hourly(split, hours, rows, "due_at"):
+        due, on_time = counts.get(row["engagement_id"], (0, 0))
+        counts[row["engagement_id"]] = (due + (row["n_due"] or 0), on_time + (row["n_on_time"] or 0))
+    return {engagement: values for engagement, values in counts.items() if values[0]}
 
 
 def week_starts(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
@@ -92,28 +145,53 @@ def _in_week(field: str, mondays: list[date], index: int, zone: ZoneInfo) -> Q:
     return rows
 
 
+def _week_cuts(mondays: list[date], zone: ZoneInfo, *moments: datetime) -> list[datetime]:
+    """Where a window's figures divide it: its weeks' first moments, and ``moments``."""
+    return [*(_first_moment(monday, zone) for monday in mondays[1:]), *moments]
+
+
 def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: datetime, health_start: datetime):
     """{week: (due, answered on time, due since health_start, on time since health_start)}: the
-    window's trend and the health rule's period (``feedback_on_time``'s numbers) in one query."""
+    window's trend and the health rule's period (``feedback_on_time``'s numbers). The whole hours
+    that no week or period divides from the rollup (``feedback.models.FEEDBACK_DUE_HOURLY``,
+    about 24 rows a day), the rest from the requests (``feedback_due``): two grouped queries, the
+    second over the few requests due in the hours a cut falls inside."""
     zone = ZoneInfo(engagement.time_zone)
-    mondays = week_starts(min(start, health_start), end, zone)
-    on_time = FeedbackRequest.objects.answered_on_time_q()
-    recent = Q(due_at__gte=health_start)
-    rows = (
-        feedback_due(engagement_ids=[engagement.pk], start=min(start, health_start), end=end)
-        .annotate(week=_week_of("due_at", mondays, zone))
+    low = min(start, health_start)
+    mondays = week_starts(low, end, zone)
+    split = hourly_split(low, end, _week_cuts(mondays, zone, start, health_start))
+    hours = (
+        FeedbackDueHour.objects.filter(engagement_id=engagement.pk)
+        .annotate(week=_week_of("hour", mondays, zone))
         .values("week")
         .annotate(
-            due=Count("due_at", filter=Q(due_at__gte=start)),
-            on_time=Count("due_at", filter=Q(due_at__gte=start) & on_time),
-            recent_due=Count("due_at", filter=recent),
-            recent_on_time=Count("due_at", filter=recent & on_time),
+            n_due=Sum("due", filter=Q(hour__gte=start)),
+            n_on_time=Sum("on_time", filter=Q(hour__gte=start)),
+            n_recent_due=Sum("due", filter=Q(hour__gte=health_start)),
+            n_recent_on_time=Sum("on_time", filter=Q(hour__gte=health_start)),
         )
         .order_by()
     )
-    return {
-        mondays[row["week"]]: (row["due"], row["on_time"], row["recent_due"], row["recent_on_time"]) for row in rows
-    }
+    on_time = FeedbackRequest.objects.answered_on_time_q()
+    recent = Q(due_at__gte=health_start)
+    rows = (
+        feedback_due(engagement_ids=[engagement.pk], start=low, end=end)
+        .annotate(week=_week_of("due_at", mondays, zone))
+        .values("week")
+        .annotate(
+            n_due=Count("due_at", filter=Q(due_at__gte=start)),
+            n_on_time=Count("due_at", filter=Q(due_at__gte=start) & on_time),
+            n_recent_due=Count("due_at", filter=recent),
+            n_recent_on_time=Count("due_at", filter=recent & on_time),
+        )
+        .order_by()
+    )
+    weeks: dict[date, tuple[int, int, int, int]] = {}
+    for row in _hourly(split, hours, rows, "due_at"):
+        counted = (row["n_due"], row["n_on_time"], row["n_recent_due"], row["n_recent_on_time"])
+        before = weeks.get(mondays[row["week"]], (0, 0, 0, 0))
+        weeks[mondays[row["week"]]] = tuple(old + (new or 0) for old, new in zip(before, counted, strict=True))
+    return weeks
 
 
 def feedback_turnaround(*, engagement: Engagement, start: datetime, end: datetime) -> tuple[float | None, dict]:
@@ -178,41 +256,48 @@ def escalations(*, engagement: Engagement, start: datetime, end: datetime, recen
 def stage_moves_by_week(
     *, engagement: Engagement, start: datetime, end: datetime, health_start: datetime
 ) -> tuple[dict, dict]:
-    """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history,
-    and the submissions made and moves to interview since ``health_start`` (the health rule's
-    period, for the provider's targets), in one query."""
+    """{week: {"submitted", "interview", "offer", "hired", "offer_lost"}} from the stage history
+    (``SCORECARD_MOVE_COUNTS``), and the submissions made and moves to interview since
+    ``health_start`` (the health rule's period, for the provider's targets). The whole hours that no
+    week or period divides from the rollup (``engagements.models.STAGE_MOVES_HOURLY``, about 24 rows
+    a day), the rest from the moves themselves (``stage_change_counted_idx``): two grouped queries,
+    the second over the moves of the few hours a cut falls inside."""
     zone = ZoneInfo(engagement.time_zone)
-    mondays = week_starts(min(start, health_start), end, zone)
-    in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
-    submitted, interview = Q(from_stage="", to_stage=Stage.SUBMITTED), Q(to_stage=Stage.INTERVIEW)
-    offer, from_offer = Q(to_stage=Stage.OFFER), Q(from_stage=Stage.OFFER)
-    # Only the moves counted (SCORECARD_MOVES, about half of all: not the moves to review, nor
-    # rejections before an offer), read from stage_change_counted_idx alone, which holds them only.
-    rows = (
-        SubmissionStageChange.objects.filter(
-            SCORECARD_MOVES, _of(engagement), changed_at__gte=min(start, health_start), changed_at__lt=end
-        )
-        .annotate(week=_week_of("changed_at", mondays, zone))
+    low = min(start, health_start)
+    mondays = week_starts(low, end, zone)
+    split = hourly_split(low, end, _week_cuts(mondays, zone, start, health_start))
+    keys = tuple(SCORECARD_MOVE_COUNTS)
+    in_window, recent = Q(hour__gte=start), Q(hour__gte=health_start)
+    hours = (
+        StageMovesHour.objects.filter(engagement_id=engagement.pk)
+        .annotate(week=_week_of("hour", mondays, zone))
         .values("week")
         .annotate(
-            submitted=Count("to_stage", filter=in_window & submitted),
-            interview=Count("to_stage", filter=in_window & interview),
-            offer=Count("to_stage", filter=in_window & offer),
-            hired=Count("to_stage", filter=in_window & from_offer & Q(to_stage=Stage.HIRED)),
-            offer_lost=Count(
-                "to_stage", filter=in_window & from_offer & Q(to_stage__in=[Stage.REJECTED, Stage.WITHDRAWN])
-            ),
-            recent_submitted=Count("to_stage", filter=recent & submitted),
-            recent_interview=Count("to_stage", filter=recent & interview),
+            **{f"n_{key}": Sum(key, filter=in_window) for key in keys},
+            n_recent_submitted=Sum("submitted", filter=recent),
+            n_recent_interview=Sum("interview", filter=recent),
         )
         .order_by()
     )
-    keys = ("submitted", "interview", "offer", "hired", "offer_lost")
+    in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
+    rows = (
+        SubmissionStageChange.objects.filter(SCORECARD_MOVES, _of(engagement), changed_at__gte=low, changed_at__lt=end)
+        .annotate(week=_week_of("changed_at", mondays, zone))
+        .values("week")
+        .annotate(
+            **{f"n_{key}": Count("to_stage", filter=in_window & rule) for key, rule in SCORECARD_MOVE_COUNTS.items()},
+            n_recent_submitted=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["submitted"]),
+            n_recent_interview=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["interview"]),
+        )
+        .order_by()
+    )
     weeks, recent_moves = {}, {"submitted": 0, "interview": 0}
-    for row in rows:
-        weeks[mondays[row["week"]]] = {key: row[key] for key in keys}  # weeks before the window: zeros
-        recent_moves["submitted"] += row["recent_submitted"]
-        recent_moves["interview"] += row["recent_interview"]
+    for row in _hourly(split, hours, rows, "changed_at"):
+        week = weeks.setdefault(mondays[row["week"]], dict.fromkeys(keys, 0))  # weeks before the window: zeros
+        for key in keys:
+            week[key] += row[f"n_{key}"] or 0
+        recent_moves["submitted"] += row["n_recent_submitted"] or 0
+        recent_moves["interview"] += row["n_recent_interview"] or 0
     return weeks, recent_moves
 
 
@@ -312,28 +397,37 @@ def provider_values(
 
 
 def provider_target_figures(*, engagements: list[Engagement], start: datetime, end: datetime) -> dict[int, dict]:
-    """``provider_values`` of each of ``engagements`` over [``start``, ``end``): two grouped
-    queries whatever the number of engagements (the health map)."""
+    """``provider_values`` of each of ``engagements`` over [``start``, ``end``): three grouped
+    queries whatever the number of engagements (the health map): the moves of the window's whole
+    hours from the rollup (``STAGE_MOVES_HOURLY``), the rest from the moves, and the requisitions."""
     ids = [engagement.pk for engagement in engagements]
-    moves = {
-        row["engagement_id"]: row
-        for row in SubmissionStageChange.objects.filter(
-            SCORECARD_MOVES, engagement_id__in=ids, changed_at__gte=start, changed_at__lt=end
-        )
+    hours = (
+        StageMovesHour.objects.filter(engagement_id__in=ids)
+        .values("engagement_id")
+        .annotate(n_submitted=Sum("submitted"), n_interview=Sum("interview"))
+        .order_by()
+    )
+    rows = (
+        SubmissionStageChange.objects.filter(SCORECARD_MOVES, engagement_id__in=ids)
         .values("engagement_id")
         .annotate(
-            submitted=Count("pk", filter=Q(from_stage="", to_stage=Stage.SUBMITTED)),
-            interview=Count("pk", filter=Q(to_stage=Stage.INTERVIEW)),
+            n_submitted=Count("pk", filter=SCORECARD_MOVE_COUNTS["submitted"]),
+            n_interview=Count("pk", filter=SCORECARD_MOVE_COUNTS["interview"]),
         )
         .order_by()
-    }
-    rows: dict[int, list[RequisitionRow]] = {}
+    )
+    moves: dict[int, dict[str, int]] = {}
+    for row in _hourly(hourly_split(start, end), hours, rows, "changed_at"):
+        counted = moves.setdefault(row["engagement_id"], {"submitted": 0, "interview": 0})
+        counted["submitted"] += row["n_submitted"] or 0
+        counted["interview"] += row["n_interview"] or 0
+    requisitions: dict[int, list[RequisitionRow]] = {}
     for row in requisition_rows(engagement_ids=ids, start=start, end=end):
-        rows.setdefault(row.engagement_id, []).append(row)
+        requisitions.setdefault(row.engagement_id, []).append(row)
     return {
         engagement.pk: provider_values(
             engagement=engagement,
-            rows=rows.get(engagement.pk, []),
+            rows=requisitions.get(engagement.pk, []),
             submitted=moves.get(engagement.pk, {}).get("submitted", 0),
             interview=moves.get(engagement.pk, {}).get("interview", 0),
             start=start,
