@@ -13,7 +13,8 @@ move shows at once in that engagement and leaves every other engagement's cached
 place. A scorecard is also kept only about ``CACHE_SECONDS`` (with a little jitter, so that
 processes do not all recompute at once), since some figures change with the clock alone ("overdue
 now"). A cached scorecard costs no query; computing one costs about 22 (one index range per
-figure, and the window's whole hours of the counted figures from hourly rollups: see ``figures``). The API keeps its JSON of a live scorecard beside it
+figure, and the window's whole hours of the counted figures from hourly rollups: see
+``figures``). The API keeps its JSON of a live scorecard beside it
 (``engagement_scorecard_rendered``) and serves that text as stored.
 
 While one request computes a scorecard, others asking for it do not wait: they get the previous
