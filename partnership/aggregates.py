@@ -5,8 +5,10 @@
   the two middle values for an even count on both). Accepts ``filter=`` like any aggregate.
 - ``HoursBetween(end, start)``: wall-clock hours between two datetimes, as a float.
 - ``MedianHours(end, start)``: ``Median(HoursBetween(end, start))``, the same value, cheaper on
-  PostgreSQL: the median of the intervals, turned into hours once, instead of every row's interval
-  turned into hours before sorting (about a third less time over 20,000 rows).
+  PostgreSQL: the rows sorted by their seconds as a float (``date_part``), the median alone turned
+  into hours. Sorting ``EXTRACT``'s numerics cost a third more than sorting the intervals; sorting
+  the intervals (128-bit comparisons) costs about twice the floats: 17-26 ms against 9-11 ms over
+  66,000 answers.
 - ``DaysBetween(end, start)``: whole days between two dates.
 - ``BucketIndex(field, bounds)``: how many of the ascending ``bounds`` are at or before ``field``
   (0 before the first): ``width_bucket`` on PostgreSQL (a binary search per row), a CASE on SQLite.
@@ -69,8 +71,9 @@ class Median(Aggregate):
 
 class MedianHours(Median):
     """The median of the wall-clock hours from ``start`` to ``end`` (both datetimes), as a float:
-    ``Median(HoursBetween(end, start))``. On PostgreSQL the rows are sorted by their interval and
-    the median interval alone is turned into hours; on SQLite it is that median itself."""
+    ``Median(HoursBetween(end, start))``. On PostgreSQL the rows are sorted by the seconds between
+    the two as a double (``date_part('epoch', ...)``, exact to the microsecond for any wait under
+    a century) and the median alone is turned into hours; on SQLite it is that median itself."""
 
     def __init__(self, end: str, start: str, **extra):
         self.end_start = (end, start)
@@ -80,9 +83,10 @@ class MedianHours(Median):
         end, start = self.end_start
         clone = self.copy()
         interval = (F(end) - F(start)).resolve_expression(compiler.query)  # TemporalSubtraction
-        clone.set_source_expressions([interval, *self.get_source_expressions()[1:]])
+        seconds = Func(interval, template="date_part('epoch', %(expressions)s)", output_field=FloatField())
+        clone.set_source_expressions([seconds, *self.get_source_expressions()[1:]])
         sql, params = clone.as_sql(compiler, connection, **extra_context)
-        return f"(EXTRACT(EPOCH FROM {sql}) / 3600.0)", params
+        return f"({sql} / 3600.0)", params
 
 
 class HoursBetween(Func):
