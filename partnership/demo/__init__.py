@@ -469,5 +469,5 @@ def seed_demo(*, scale: int = 1, now: datetime | None = None, progress: Progress
         progress("Issues and wins, suggested wins and six months of pulse surveys ready.")
     if created:
         analyze(FILLED)
-        progress("Planner statistics gathered (ANALYZE) on the tables filled.")
+        progress("Planner statistics gathered (VACUUM ANALYZE on PostgreSQL) on the tables filled.")
     return created
