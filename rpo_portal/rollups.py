@@ -9,9 +9,11 @@ engagement's time zone changes nothing stored.
 The database keeps each rollup itself, by triggers on its source table that ``install`` creates
 (PostgreSQL and SQLite): whatever writes the rows (a service, ``bulk_create``, a queryset's
 ``update``, a cascade, a migration, SQL typed by hand) updates the counts in the same transaction.
-Inserts and deletes are counted per statement on PostgreSQL (one upsert per statement, however
-many rows: the bulk writers of the demo and the benchmarks), and an update only when it changes
-what is counted (a row-level trigger whose ``WHEN`` lets every other update through untouched).
+On PostgreSQL every change is counted per statement, from its transition tables: one upsert per
+statement however many rows (the bulk writers of the demo and the benchmarks), the hours written
+in key order (no two statements lock them in opposite orders), and an update that changes nothing
+counted writes nothing. SQLite (one writer at a time) counts per row; an update there only when
+it changes a column counted (a row-level trigger's ``WHEN``).
 ``rebuild`` recounts a rollup from its source (the migration that creates it; a repair).
 
 A rollup's spec (``HourlyRollup``) says which rows count and what each column counts, as SQL
@@ -99,6 +101,29 @@ def _add_row(spec: HourlyRollup, vendor: str, row: str, if_counted: bool = False
     return _upsert(spec, vendor, select)
 
 
+def _net_change(spec: HourlyRollup) -> str:
+    """PostgreSQL, after an UPDATE statement: the rows as they were taken away and as they are
+    added, netted per engagement and hour, and only the hours whose counts changed written, in
+    the order of the rollup's key (so that two statements never lock the same hours in opposite
+    orders). An update that changes nothing counted (a reassignment, an erased comment) writes
+    nothing. An hour of an engagement deleted in the same transaction is not written back."""
+    vendor, columns = "postgresql", spec._columns
+    sides = " UNION ALL ".join(
+        f"SELECT r.engagement_id, {_hour(vendor, f'r.{spec.moment}')} AS hour, "
+        + ", ".join(f"{sign}{case} AS {column}" for column, case in zip(columns, spec._cases("r"), strict=True))
+        + f" FROM {rows} AS r WHERE {spec._counted('r')}"
+        for sign, rows in (("", "new_rows"), ("-", "old_rows"))
+    )
+    sums = ", ".join(f"SUM({column})" for column in columns)
+    changed = " OR ".join(f"SUM({column}) <> 0" for column in columns)
+    select = (
+        f"SELECT d.engagement_id, d.hour, {sums} FROM ({sides}) AS d "
+        "WHERE EXISTS (SELECT 1 FROM engagements_engagement AS e WHERE e.id = d.engagement_id) "
+        f"GROUP BY 1, 2 HAVING {changed} ORDER BY 1, 2"
+    )
+    return _upsert(spec, vendor, select)
+
+
 def _changed(spec: HourlyRollup) -> str:
     columns = ("engagement_id", spec.moment, *spec.watched)
     return " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
@@ -124,11 +149,9 @@ def install_sql(spec: HourlyRollup, vendor: str) -> list[str]:
             f"CREATE TRIGGER {name}_deleted AFTER DELETE ON {spec.source} REFERENCING OLD TABLE AS changed "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}_deleted()",
             f"CREATE FUNCTION {name}_updated() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF {spec._counted('OLD')} THEN {_subtract_row(spec, vendor, 'OLD')}; END IF; "
-            f"IF {spec._counted('NEW')} THEN {_add_row(spec, vendor, 'NEW')}; END IF; "
-            "RETURN NULL; END $$",
-            f"CREATE TRIGGER {name}_updated AFTER UPDATE ON {spec.source} FOR EACH ROW "
-            f"WHEN ({_changed(spec)}) EXECUTE FUNCTION {name}_updated()",
+            f"{_net_change(spec)}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {name}_updated AFTER UPDATE ON {spec.source} REFERENCING OLD TABLE AS old_rows "
+            f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}_updated()",
         ]
     watched = ", ".join(("engagement_id", spec.moment, *spec.watched))
     return [
