@@ -331,9 +331,9 @@ def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now
         return []
     people = {
         person["id"]: Person(**person)
-        for person in User.objects.filter(pk__in=[row["requested_of_id"] for row in rows]).values(
-            "id", "full_name", "email"
-        )
+        for person in User.objects.filter(pk__in=[row["requested_of_id"] for row in rows])
+        .order_by()
+        .values("id", "full_name", "email")
     }
     result = [
         HiringManagerRow(

@@ -126,7 +126,7 @@ def _listed(model, ids: list[int], fields: tuple[str, ...]) -> dict[int, dict]:
     query when there are any, for the rows of several lists at once."""
     if not ids:
         return {}
-    return {row["pk"]: row for row in model.objects.filter(pk__in=ids).values(*fields)}
+    return {row["pk"]: row for row in model.objects.filter(pk__in=ids).order_by().values(*fields)}  # in any order
 
 
 _REQUEST_FIELDS = (
