@@ -12,7 +12,7 @@ what a scorecard reads bump their engagement's version when they commit, so a ne
 move shows at once in that engagement and leaves every other engagement's cached scorecard in
 place. A scorecard is also kept only about ``CACHE_SECONDS`` (with a little jitter, so that
 processes do not all recompute at once), since some figures change with the clock alone ("overdue
-now"). A cached scorecard costs no query; computing one costs about 22 (one index range per
+now"). A cached scorecard costs no query; computing one costs about 21 (one index range per
 figure, and the window's whole hours of the counted figures from hourly rollups: see
 ``figures``). The API keeps its JSON of a live scorecard beside it
 (``engagement_scorecard_rendered``) and serves that text as stored.
@@ -332,9 +332,9 @@ def _hiring_managers(engagement: Engagement, start: datetime, end: datetime, now
         return []
     people = {
         person["id"]: Person(**person)
-        for person in User.objects.filter(pk__in=[row["requested_of_id"] for row in rows]).values(
-            "id", "full_name", "email"
-        )
+        for person in User.objects.filter(pk__in=[row["requested_of_id"] for row in rows])
+        .order_by()
+        .values("id", "full_name", "email")
     }
     result = [
         HiringManagerRow(

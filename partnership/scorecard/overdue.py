@@ -47,10 +47,10 @@ def _start_of(day, engagement: Engagement) -> datetime:
 
 
 def _any_of(conditions: Iterable[Q]) -> Q:
-    combined = Q(pk__in=[])
+    combined = None
     for condition in conditions:
-        combined |= condition
-    return combined
+        combined = condition if combined is None else combined | condition
+    return combined if combined is not None else Q(pk__in=[])  # no engagement: nothing
 
 
 def _booking_late_q(engagement: Engagement, now: datetime) -> Q:
@@ -102,20 +102,31 @@ def requisition_overdue_q(engagements: Iterable[Engagement], now: datetime) -> Q
 
 
 def _first(queryset, order: str, fields: tuple[str, ...]) -> tuple[list[dict], int]:
-    """The first rows of ``queryset`` as dicts of ``fields`` (which may follow relations), with the
-    number of all its rows: one query for the ids and the total (which reads every row counted, so
-    it joins nothing), and one more for the fields of the rows listed when there are any; one
-    query in all when no field is of another table. Values, not model instances: a listed row
-    costs a dict, where three joined models cost about a millisecond of Python per page of rows."""
-    counted = queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk")
-    if not any("__" in field for field in fields):  # nothing to join: the rows come with their total
-        rows = list(counted.values(*fields, "total")[:OVERDUE_LIST_LIMIT])
-        return rows, (rows[0]["total"] if rows else 0)
-    head = list(counted.values_list("pk", "total")[:OVERDUE_LIST_LIMIT])
-    if not head:
-        return [], 0
-    loaded = {row["pk"]: row for row in queryset.model.objects.filter(pk__in=[pk for pk, _ in head]).values(*fields)}
-    return [loaded[pk] for pk, _ in head], head[0][1]
+    """The first rows of ``queryset`` as dicts of ``fields`` (of its own table), with the number of
+    all its rows: one query. Values, not model instances: a listed row costs a dict."""
+    rows = list(
+        queryset.annotate(total=Window(Count("pk"))).order_by(order, "pk").values(*fields, "total")[:OVERDUE_LIST_LIMIT]
+    )
+    return rows, (rows[0]["total"] if rows else 0)
+
+
+def _head(queryset, order: str) -> tuple[list[int], int]:
+    """The ids of the first rows of ``queryset``, with the number of all its rows: one query,
+    which reads every row counted and so joins nothing (``_listed`` reads what the rows show)."""
+    head = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by(order, "pk")
+        .values_list("pk", "total")[:OVERDUE_LIST_LIMIT]
+    )
+    return [pk for pk, _ in head], (head[0][1] if head else 0)
+
+
+def _listed(model, ids: list[int], fields: tuple[str, ...]) -> dict[int, dict]:
+    """{id: dict of ``fields``} of these rows of ``model`` (fields that may follow relations): one
+    query when there are any, for the rows of several lists at once."""
+    if not ids:
+        return {}
+    return {row["pk"]: row for row in model.objects.filter(pk__in=ids).order_by().values(*fields)}  # in any order
 
 
 _REQUEST_FIELDS = (
@@ -141,34 +152,48 @@ def _asked_of(row: dict) -> Person:
     return Person(id=row["requested_of_id"], full_name=row["requested_of__full_name"], email=row["requested_of__email"])
 
 
+def _owner(task: dict) -> Person | None:
+    if task["owner_id"] is None:
+        return None
+    return Person(id=task["owner_id"], full_name=task["owner__full_name"], email=task["owner__email"])
+
+
 def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[OverdueItem], dict[str, int]]:
     """Everything overdue on either side, longest overdue first; and the totals per side. The
     requests are selected by the engagement they carry (``engagements.models.OfSubmission``)."""
     in_engagement = Q(engagement_id=engagement.pk)
-    asked = (*_REQUEST_FIELDS, "due_at")
 
-    feedback, feedback_total = _first(
-        requests_waiting_on_client(FeedbackRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", asked
+    feedback_ids, feedback_total = _head(
+        requests_waiting_on_client(FeedbackRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at"
     )
-    availability, availability_total = _first(
-        requests_waiting_on_client(AvailabilityRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at", asked
+    availability_ids, availability_total = _head(
+        requests_waiting_on_client(AvailabilityRequest, engagement_ids=[engagement.pk]).overdue(now), "due_at"
     )
-    bookings, booking_total = _first(
+    booking_ids, booking_total = _head(
         AvailabilityRequest.objects.filter(in_engagement & _booking_late_q(engagement, now) & _booking_open_q()),
         "answered_at",
-        (*_REQUEST_FIELDS, "answered_at"),
     )
+    feedback_rows = _listed(FeedbackRequest, feedback_ids, (*_REQUEST_FIELDS, "due_at"))
+    # The availability requests of both lists (open and overdue; answered, not booked) in one query.
+    availability_rows = _listed(
+        AvailabilityRequest, availability_ids + booking_ids, (*_REQUEST_FIELDS, "due_at", "answered_at")
+    )
+    feedback = [feedback_rows[pk] for pk in feedback_ids]
+    availability = [availability_rows[pk] for pk in availability_ids]
+    bookings = [availability_rows[pk] for pk in booking_ids]
     tasks = list(
         ImplementationTask.objects.filter(task_overdue_q([engagement], now))
-        .select_related("owner")
         .annotate(
             total=Window(Count("pk")),
             client_total=Window(Sum(Case(When(client_owned_task_q(), then=Value(1)), default=Value(0)))),
         )
-        .order_by("due_on", "pk")[:OVERDUE_LIST_LIMIT]
+        .order_by("due_on", "pk")
+        .values(
+            "title", "owner_side", "due_on", "owner_id", "owner__full_name", "owner__email", "total", "client_total"
+        )[:OVERDUE_LIST_LIMIT]
     )
-    task_total = tasks[0].total if tasks else 0
-    client_task_total = int(tasks[0].client_total or 0) if tasks else 0
+    task_total = tasks[0]["total"] if tasks else 0
+    client_task_total = int(tasks[0]["client_total"] or 0) if tasks else 0
     requisitions, requisition_total = _first(
         Requisition.objects.filter(requisition_overdue_q([engagement], now)),
         "opened_on",
@@ -219,11 +244,11 @@ def engagement_overdue(*, engagement: Engagement, now: datetime) -> tuple[list[O
     ]
     items += [
         OverdueItem(
-            "client" if task.owner_side == ImplementationTask.Side.CLIENT else "provider",
+            "client" if task["owner_side"] == ImplementationTask.Side.CLIENT else "provider",
             "implementation_task",
-            f"Implementation: {task.title}",
-            task.owner,
-            _start_of(task.due_on + timedelta(days=1), engagement),
+            f"Implementation: {task['title']}",
+            _owner(task),
+            _start_of(task["due_on"] + timedelta(days=1), engagement),
             None,
             None,
         )

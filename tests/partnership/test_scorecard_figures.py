@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from partnership.scorecard import engagement_health_map, engagement_scorecard
+from partnership.scorecard.overdue import engagement_overdue
 
 from .scorecard_history import NOW, build_globex_history, build_history
 
@@ -137,6 +138,22 @@ def test_everything_overdue_on_either_side_is_listed_longest_overdue_first(histo
     assert links[2] == ("feedback:feedback-respond", history.feedback["f4"].pk)
     assert links[4] == ("feedback:availability-book", history.availability["a5"].pk)
     assert links[5] == ("feedback:availability-respond", history.availability["a4"].pk)
+
+
+def test_the_overdue_list_of_every_kind_takes_nine_queries(history, django_assert_num_queries):
+    # The first ids and total of each kind (3 for the requests, tasks and requisitions with their
+    # own fields: 5), what the listed requests show (feedback; both availability lists at once: 2),
+    # and who covers the requisitions named (2).
+    with django_assert_num_queries(9):
+        items, totals = engagement_overdue(engagement=history.world.acme_engagement, now=NOW)
+    assert {item.kind for item in items} == {
+        "requisition",
+        "implementation_task",
+        "feedback",
+        "booking",
+        "availability",
+    }
+    assert totals == {"client": 3, "provider": 3}
 
 
 def test_health_says_off_track_and_names_the_deciding_figures(history):

@@ -5,12 +5,13 @@ holiday; the targets in the API and the CSV."""
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from engagements.business_hours import BusinessCalendar
 from engagements.models import Requisition
 from partnership.scorecard import engagement_health_map, engagement_scorecard, scorecard_csv
 from partnership.scorecard.figures import business_days_between
@@ -109,6 +110,30 @@ def test_business_days_start_on_the_first_working_day_and_skip_holidays(world):
     assert business_days_between(date(2026, 5, 22), date(2026, 5, 25), us) == 0
     assert business_days_between(date(2026, 5, 22), date(2026, 5, 26), us) == 1
     assert business_days_between(date(2026, 5, 25), date(2026, 5, 26), us) == 0  # opened on the holiday
+
+
+@pytest.mark.parametrize(
+    "calendar",
+    [
+        BusinessCalendar(),
+        BusinessCalendar(country="US", region="NY"),
+        BusinessCalendar(country="GB", region="SCT", weekdays=frozenset({1, 2, 3, 4, 5, 6})),
+        BusinessCalendar(country="IL", weekdays=frozenset({7, 1, 2, 3, 4})),
+    ],
+    ids=["weekdays", "US-NY", "GB-SCT-six-days", "IL-sunday-to-thursday"],
+)
+def test_business_days_count_as_walking_the_calendar_day_by_day(calendar):
+    # Counted by whole weeks less the holidays between, the same as each working day counted one by
+    # one: from every opening date of two years to a day up to a year later, across New Year.
+    for opened_on in (date(2025, 11, 1) + timedelta(days=offset) for offset in range(0, 430, 3)):
+        for day in (opened_on + timedelta(days=offset) for offset in (-3, 0, 1, 2, 5, 6, 7, 8, 13, 40, 95, 370)):
+            start = next(
+                opened_on + timedelta(days=skip)
+                for skip in range(30)
+                if calendar.is_working_day(opened_on + timedelta(days=skip))
+            )
+            walked = sum(calendar.is_working_day(start + timedelta(days=n)) for n in range(1, (day - start).days + 1))
+            assert business_days_between(opened_on, day, calendar) == walked, (opened_on, day)
 
 
 @pytest.mark.parametrize(("country", "expected"), [("", (3.0, "3 business days")), ("US", (2.0, "2 business days"))])
