@@ -79,13 +79,14 @@ def _rows_in(field: str, split: HourlySplit) -> Q:
 
 
 def _hourly(split: HourlySplit, hours, rows, moment: str):
-    """The grouped rows of a rollup's whole hours (``hours``, a queryset of the rollup) and of the
-    source's rows in the rest (``rows``, a queryset of the source, read by ``moment``): at most one
-    query of each, both grouped alike, their rows to be added up by the caller."""
+    """The grouped rows of a rollup's whole hours (``hours()``, a queryset of the rollup) and of
+    the source's rows in the rest (``rows()``, a queryset of the source, read by ``moment``): at
+    most one query of each, both grouped alike, their rows to be added up by the caller. Each
+    queryset is built only when it is read (building one costs about as much as running it)."""
     if split.first is not None:
-        yield from hours.filter(_whole_hours(split))
+        yield from hours().filter(_whole_hours(split))
     if split.raw:
-        yield from rows.filter(_rows_in(moment, split))
+        yield from rows().filter(_rows_in(moment, split))
 
 
 def feedback_on_time(*, engagement_ids, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
@@ -94,19 +95,24 @@ def feedback_on_time(*, engagement_ids, start: datetime, end: datetime) -> dict[
     requests, one grouped query of each."""
     split = hourly_split(start, end)
     counts: dict[int, tuple[int, int]] = {}
-    hours = (
-        FeedbackDueHour.objects.filter(engagement_id__in=engagement_ids)
-        .values("engagement_id")
-        .annotate(n_due=Sum("due"), n_on_time=Sum("on_time"))
-        .order_by()
-    )
-    rows = (
-        FeedbackRequest.objects.filter(engagement_id__in=engagement_ids)
-        .exclude(status=RequestStatus.CANCELLED)
-        .values("engagement_id")
-        .annotate(n_due=Count("pk"), n_on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
-        .order_by()
-    )
+
+    def hours():
+        return (
+            FeedbackDueHour.objects.filter(engagement_id__in=engagement_ids)
+            .values("engagement_id")
+            .annotate(n_due=Sum("due"), n_on_time=Sum("on_time"))
+            .order_by()
+        )
+
+    def rows():
+        return (
+            FeedbackRequest.objects.filter(engagement_id__in=engagement_ids)
+            .exclude(status=RequestStatus.CANCELLED)
+            .values("engagement_id")
+            .annotate(n_due=Count("pk"), n_on_time=Count("pk", filter=FeedbackRequest.objects.answered_on_time_q()))
+            .order_by()
+        )
+
     for row in _hourly(split, hours, rows, "due_at"):
         due, on_time = counts.get(row["engagement_id"], (0, 0))
         counts[row["engagement_id"]] = (due + (row["n_due"] or 0), on_time + (row["n_on_time"] or 0))
@@ -162,32 +168,38 @@ def feedback_on_time_by_week(*, engagement: Engagement, start: datetime, end: da
     low = min(start, health_start)
     mondays = week_starts(low, end, zone)
     split = hourly_split(low, end, _week_cuts(mondays, zone, start, health_start))
-    hours = (
-        FeedbackDueHour.objects.filter(engagement_id=engagement.pk)
-        .annotate(week=_week_of("hour", mondays, zone))
-        .values("week")
-        .annotate(
-            n_due=Sum("due", filter=Q(hour__gte=start)),
-            n_on_time=Sum("on_time", filter=Q(hour__gte=start)),
-            n_recent_due=Sum("due", filter=Q(hour__gte=health_start)),
-            n_recent_on_time=Sum("on_time", filter=Q(hour__gte=health_start)),
+
+    def hours():
+        return (
+            FeedbackDueHour.objects.filter(engagement_id=engagement.pk)
+            .annotate(week=_week_of("hour", mondays, zone))
+            .values("week")
+            .annotate(
+                n_due=Sum("due", filter=Q(hour__gte=start)),
+                n_on_time=Sum("on_time", filter=Q(hour__gte=start)),
+                n_recent_due=Sum("due", filter=Q(hour__gte=health_start)),
+                n_recent_on_time=Sum("on_time", filter=Q(hour__gte=health_start)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
+
     on_time = FeedbackRequest.objects.answered_on_time_q()
     recent = Q(due_at__gte=health_start)
-    rows = (
-        feedback_due(engagement_ids=[engagement.pk], start=low, end=end)
-        .annotate(week=_week_of("due_at", mondays, zone))
-        .values("week")
-        .annotate(
-            n_due=Count("due_at", filter=Q(due_at__gte=start)),
-            n_on_time=Count("due_at", filter=Q(due_at__gte=start) & on_time),
-            n_recent_due=Count("due_at", filter=recent),
-            n_recent_on_time=Count("due_at", filter=recent & on_time),
+
+    def rows():
+        return (
+            feedback_due(engagement_ids=[engagement.pk], start=low, end=end)
+            .annotate(week=_week_of("due_at", mondays, zone))
+            .values("week")
+            .annotate(
+                n_due=Count("due_at", filter=Q(due_at__gte=start)),
+                n_on_time=Count("due_at", filter=Q(due_at__gte=start) & on_time),
+                n_recent_due=Count("due_at", filter=recent),
+                n_recent_on_time=Count("due_at", filter=recent & on_time),
+            )
+            .order_by()
         )
-        .order_by()
-    )
+
     weeks: dict[date, tuple[int, int, int, int]] = {}
     for row in _hourly(split, hours, rows, "due_at"):
         counted = (row["n_due"], row["n_on_time"], row["n_recent_due"], row["n_recent_on_time"])
@@ -270,31 +282,37 @@ def stage_moves_by_week(
     low = min(start, health_start)
     mondays = week_starts(low, end, zone)
     split = hourly_split(low, end, _week_cuts(mondays, zone, start, health_start))
-    keys = tuple(SCORECARD_MOVE_COUNTS)
-    in_window, recent = Q(hour__gte=start), Q(hour__gte=health_start)
-    hours = (
-        StageMovesHour.objects.filter(engagement_id=engagement.pk)
-        .annotate(week=_week_of("hour", mondays, zone))
-        .values("week")
-        .annotate(
-            **{f"n_{key}": Sum(key, filter=in_window) for key in keys},
-            n_recent_submitted=Sum("submitted", filter=recent),
-            n_recent_interview=Sum("interview", filter=recent),
+    keys, counted = tuple(SCORECARD_MOVE_COUNTS), SCORECARD_MOVE_COUNTS.items()
+
+    def hours():
+        return (
+            StageMovesHour.objects.filter(engagement_id=engagement.pk)
+            .annotate(week=_week_of("hour", mondays, zone))
+            .values("week")
+            .annotate(
+                **{f"n_{key}": Sum(key, filter=Q(hour__gte=start)) for key in keys},
+                n_recent_submitted=Sum("submitted", filter=Q(hour__gte=health_start)),
+                n_recent_interview=Sum("interview", filter=Q(hour__gte=health_start)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
-    in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
-    rows = (
-        SubmissionStageChange.objects.filter(SCORECARD_MOVES, _of(engagement), changed_at__gte=low, changed_at__lt=end)
-        .annotate(week=_week_of("changed_at", mondays, zone))
-        .values("week")
-        .annotate(
-            **{f"n_{key}": Count("to_stage", filter=in_window & rule) for key, rule in SCORECARD_MOVE_COUNTS.items()},
-            n_recent_submitted=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["submitted"]),
-            n_recent_interview=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["interview"]),
+
+    def rows():
+        in_window, recent = Q(changed_at__gte=start), Q(changed_at__gte=health_start)
+        return (
+            SubmissionStageChange.objects.filter(
+                SCORECARD_MOVES, _of(engagement), changed_at__gte=low, changed_at__lt=end
+            )
+            .annotate(week=_week_of("changed_at", mondays, zone))
+            .values("week")
+            .annotate(
+                **{f"n_{key}": Count("to_stage", filter=in_window & rule) for key, rule in counted},
+                n_recent_submitted=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["submitted"]),
+                n_recent_interview=Count("to_stage", filter=recent & SCORECARD_MOVE_COUNTS["interview"]),
+            )
+            .order_by()
         )
-        .order_by()
-    )
+
     weeks, recent_moves = {}, {"submitted": 0, "interview": 0}
     for row in _hourly(split, hours, rows, "changed_at"):
         week = weeks.setdefault(mondays[row["week"]], dict.fromkeys(keys, 0))  # weeks before the window: zeros
@@ -461,21 +479,26 @@ def provider_target_figures(*, engagements: list[Engagement], start: datetime, e
     queries whatever the number of engagements (the health map): the moves of the window's whole
     hours from the rollup (``STAGE_MOVES_HOURLY``), the rest from the moves, and the requisitions."""
     ids = [engagement.pk for engagement in engagements]
-    hours = (
-        StageMovesHour.objects.filter(engagement_id__in=ids)
-        .values("engagement_id")
-        .annotate(n_submitted=Sum("submitted"), n_interview=Sum("interview"))
-        .order_by()
-    )
-    rows = (
-        SubmissionStageChange.objects.filter(SCORECARD_MOVES, engagement_id__in=ids)
-        .values("engagement_id")
-        .annotate(
-            n_submitted=Count("pk", filter=SCORECARD_MOVE_COUNTS["submitted"]),
-            n_interview=Count("pk", filter=SCORECARD_MOVE_COUNTS["interview"]),
+
+    def hours():
+        return (
+            StageMovesHour.objects.filter(engagement_id__in=ids)
+            .values("engagement_id")
+            .annotate(n_submitted=Sum("submitted"), n_interview=Sum("interview"))
+            .order_by()
         )
-        .order_by()
-    )
+
+    def rows():
+        return (
+            SubmissionStageChange.objects.filter(SCORECARD_MOVES, engagement_id__in=ids)
+            .values("engagement_id")
+            .annotate(
+                n_submitted=Count("pk", filter=SCORECARD_MOVE_COUNTS["submitted"]),
+                n_interview=Count("pk", filter=SCORECARD_MOVE_COUNTS["interview"]),
+            )
+            .order_by()
+        )
+
     moves: dict[int, dict[str, int]] = {}
     for row in _hourly(hourly_split(start, end), hours, rows, "changed_at"):
         counted = moves.setdefault(row["engagement_id"], {"submitted": 0, "interview": 0})
