@@ -259,6 +259,9 @@ CELERY_BEAT_SCHEDULE = {
     # Monday 09:00 in each engagement's zone: its weekly summary, once (partnership.weekly_summary).
     "send-weekly-summaries": {"task": "partnership.tasks.send_weekly_summaries", "schedule": 900.0},
 }
+# Sent once as beat starts too (rpo_portal.celery.run_as_beat_starts), not one interval later: the
+# kept cost of waiting is there before the first scorecard after a deploy or a flushed cache.
+BEAT_ON_START = ["feedback.tasks.refresh_costs_of_waiting"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {

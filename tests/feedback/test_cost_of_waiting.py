@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from celery.signals import beat_init
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -223,6 +224,18 @@ def test_the_beat_keeps_each_engagements_cost_of_waiting_so_no_page_computes_it(
         with CaptureQueriesContext(connection) as queries:
             cost_of_waiting(engagement=ended)
         assert _reads_the_waits(queries) == 1
+
+
+def test_beat_computes_the_costs_as_it_starts_not_one_interval_later(world, req):
+    """An interval entry first runs one interval (20 minutes) after beat starts: the refresh is
+    also sent as it starts, so the first scorecard after a deploy does not compute it."""
+    _history(req, fast=10, fast_withdrawn=1, middle=10, slow=10, slow_withdrawn=3)
+    with time_machine.travel(NOW, tick=False):
+        beat_init.send(sender=None)
+        with CaptureQueriesContext(connection) as queries:
+            kept = cost_of_waiting(engagement=world.acme_engagement)
+    assert _reads_the_waits(queries) == 0
+    assert kept.nudge_line.startswith(LINE)
 
 
 def test_the_refresh_comes_before_the_kept_value_expires():
