@@ -59,10 +59,9 @@ def _hour(vendor: str, value: str) -> str:
 
 def _upsert(spec: HourlyRollup, vendor: str, select: str, alias: str = "h") -> str:
     columns = spec._columns
-    added = ", ".join(f"{column} = {alias}.{column} + excluded.{column}" for column in columns)
-    target = f"{spec.target} AS {alias}" if vendor == "postgresql" else spec.target
-    if vendor != "postgresql":
-        added = ", ".join(f"{column} = {column} + excluded.{column}" for column in columns)
+    postgresql = vendor == "postgresql"  # SQLite names the target's columns without an alias
+    target, old = (f"{spec.target} AS {alias}", f"{alias}.") if postgresql else (spec.target, "")
+    added = ", ".join(f"{column} = {old}{column} + excluded.{column}" for column in columns)
     return (
         f"INSERT INTO {target} (engagement_id, hour, {', '.join(columns)}) {select} "
         f"ON CONFLICT (engagement_id, hour) DO UPDATE SET {added}"
